@@ -1,0 +1,104 @@
+"""The JSON API under /api/v1/: one NinjaAPI, each domain adding its router.
+
+Errors are JSON {"code", "message" (Chinese), "field"} with a 4xx status, whatever raised them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from ezhou_platform.common.api_errors import ApiError
+
+api = NinjaAPI(
+    title="鄂州市政策平台 API",
+    version="1.0.0",
+    description="鄂州市人民政府公报2022年第6号各项制度的业务接口。所有金额以分为单位的整数表示，日期为 ISO 8601。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "field": field}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first: dict[str, Any] = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    field = ".".join(loc) or None
+    return error_response(
+        request, 422, "invalid_input", f"输入不符合要求：{field or '请求'}（{first.get('msg', '')}）", field
+    )
+
+
+@api.exception_handler(ValidationError)
+def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        return error_response(request, 422, "invalid_input", "；".join(e.messages[0] for e in errors), field)
+    return error_response(request, 422, "invalid_input", "；".join(exc.messages), None)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "您没有权限执行此操作。")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "not_authenticated", "请先登录。")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "请求的记录不存在。")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@api.get("/health", response=HealthOut, tags=["平台"], summary="健康检查", auth=None)
+def health(request: HttpRequest) -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok", "database": connection.vendor}
+
+
+def _add_routers() -> None:
+    from ezhou_platform.gazette.api import router as gazette_router
+
+    api.add_router("/policies", gazette_router)
+
+
+_add_routers()

@@ -1,0 +1,90 @@
+"""`ezhou`: the operators' command.
+
+  ezhou serve [--host 127.0.0.1] [--port 8000] [--workers 2]   production server (gunicorn)
+  ezhou migrate                                                 apply database migrations
+  ezhou demo                                                    load the policy library and demo data
+  ezhou audit verify                                            check the audit trail's HMAC chain
+  ezhou manage <django command> …                               any Django management command
+
+Each domain adds its batch commands as Django management commands, reachable as `ezhou <domain> …`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ezhou_platform.config.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*argv: str) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["ezhou", *argv])
+    except SystemExit as exc:  # management commands signal failure by SystemExit
+        return int(exc.code or 0)
+    return 0
+
+
+def serve(host: str, port: int, workers: int) -> int:
+    _django_setup()
+    from gunicorn.app.wsgiapp import run as gunicorn_run
+
+    sys.argv = [
+        "gunicorn",
+        "ezhou_platform.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+    ]
+    gunicorn_run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="ezhou", description="鄂州市政策平台运维命令")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="启动生产服务器（gunicorn）")
+    p_serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p_serve.add_argument("--workers", type=int, default=2)
+    sub.add_parser("migrate", help="执行数据库迁移")
+    sub.add_parser("demo", help="载入政策文件库和演示数据（可重复执行）")
+    p_audit = sub.add_parser("audit", help="审计日志")
+    p_audit.add_argument("action", choices=["verify"])
+    p_manage = sub.add_parser("manage", help="执行任意 Django 管理命令")
+    p_manage.add_argument("args", nargs=argparse.REMAINDER)
+
+    # Unknown first words are domain commands (`ezhou water-plan issue 2024` → management command water_plan).
+    known = {"serve", "migrate", "demo", "audit", "manage", "-h", "--help"}
+    if argv and argv[0] not in known:
+        return _call(argv[0].replace("-", "_"), *argv[1:])
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args.host, args.port, args.workers)
+    if args.command == "migrate":
+        return _call("migrate", "--noinput")
+    if args.command == "demo":
+        return _call("demo")
+    if args.command == "audit":
+        return _call("audit", args.action)
+    return _call(*args.args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,291 @@
+"""Writing the audit trail: `record()` for every state change, `record_pii_view()` for every full-ID view.
+
+    from django.db import transaction
+    from ezhou_platform.common.audit.services import record
+
+    with transaction.atomic():
+        before = snapshot(claim, ["status", "amount_fen"])
+        claim.settle(...)
+        record("medical_assistance.claim.settle", actor=request.user, obj=claim,
+               before=before, after=snapshot(claim, ["status", "amount_fen"]),
+               label="医疗救助结算", citation="鄂州政办发〔2022〕34号 第十一条")
+
+`record()` writes in the caller's transaction: if the audit write fails, the exception propagates and the
+business change rolls back with it (fail closed, SECURITY.md C13). Calling it outside `atomic()` is refused.
+
+Appends are serialised on the one-row chain head: `SELECT … FOR UPDATE` on PostgreSQL (held until the
+caller's transaction ends); on SQLite the settings open every transaction with BEGIN IMMEDIATE, so the
+writer already holds the database's write lock. Two writers can therefore never take the same seq or fork
+the chain; the unique constraints on seq and prev_hash are the database's backstop if they ever did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ezhou_platform.common.middleware import client_address, current_request_context
+
+from . import chain
+from .masking import mask_personal_data, scrub_text
+from .models import GENESIS_HASH, AuditRecord, ChainHead, Result
+
+
+class AuditError(RuntimeError):
+    """The audit trail cannot be written; the caller's transaction must not commit."""
+
+
+ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+# Chinese labels of actions, used when a caller does not pass `label`. Domains add theirs with
+# register_action() (e.g. in their AppConfig.ready()).
+ACTION_LABELS: dict[str, str] = {
+    "auth.login": "登录成功",
+    "auth.login_failed": "登录失败",
+    "auth.lockout": "账户锁定",
+    "auth.logout": "退出登录",
+    "auth.access_denied": "越权访问被拒绝",
+    "pii.reveal": "查看完整个人信息",
+    "audit.chain.verify": "审计链校验",
+    "audit.log.export": "导出审计日志",
+}
+
+
+def register_action(code: str, label: str) -> None:
+    if not ACTION_RE.match(code):
+        raise ValueError(f"audit action must be a dotted lower-case code like 'domain.object.verb', got {code!r}")
+    ACTION_LABELS[code] = label
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, "")
+
+
+def _clean(value: Any, max_length: int) -> str:
+    """One line of printable text: control characters (CR/LF included) escaped, so nothing read from a
+    request can forge a second log line or smuggle a NUL past PostgreSQL; then cut to the column size."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch in "\r\n\t" or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+            out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 0x10000 else "?")
+        else:
+            out.append(ch)
+    return "".join(out)[:max_length]
+
+
+def _dump(data: Any, extra_keys: Mapping[str, str] | None) -> str:
+    if data is None:
+        return ""
+    masked = mask_personal_data(data, extra_keys=extra_keys)
+    return json.dumps(masked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).replace(
+        "\x00", "\\u0000"
+    )
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    """Snapshot of who acted. `actor` is a user, None/anonymous (the system or nobody), or a string: the user
+    name someone tried to log in with (never trusted as an identity, so actor_id stays empty)."""
+    out: dict[str, Any] = {
+        "actor_id": None,
+        "actor_username": "",
+        "actor_name": "",
+        "actor_role": "",
+        "actor_department_code": "",
+        "actor_department": "",
+    }
+    if actor is None:
+        return out
+    if isinstance(actor, str):
+        out["actor_username"] = _clean(scrub_text(actor), 150)
+        return out
+    if not getattr(actor, "is_authenticated", False):
+        return out
+    out["actor_id"] = actor.pk
+    out["actor_username"] = _clean(scrub_text(actor.get_username()), 150)
+    out["actor_name"] = _clean(scrub_text(getattr(actor, "display_name", "") or ""), 50)
+    out["actor_role"] = _clean(getattr(actor, "role", ""), 20)
+    department = getattr(actor, "department", None)
+    if department is not None:
+        out["actor_department_code"] = _clean(department.code, 40)
+        out["actor_department"] = _clean(department.name, 50)
+    return out
+
+
+def _origin_fields(request: HttpRequest | None) -> dict[str, str]:
+    if request is not None:
+        addr = client_address(request)
+        agent = request.META.get("HTTP_USER_AGENT", "")
+        path = request.path
+        request_id = getattr(request, "request_id", "") or ""
+    else:
+        ctx = current_request_context()
+        addr = ctx.remote_addr if ctx else ""
+        agent = ctx.user_agent if ctx else ""
+        path = ctx.path if ctx else ""
+        request_id = (getattr(ctx, "request_id", "") or "") if ctx else ""
+    return {
+        "remote_addr": _clean(addr, 45),
+        "user_agent": _clean(agent, 200),
+        "path": _clean(scrub_text(path), 200),
+        "request_id": _clean(request_id, 64),
+    }
+
+
+def _object_fields(obj: Any, object_type: str | None, object_id: Any, object_repr: str | None) -> dict[str, str]:
+    otype, oid, orepr = "", "", ""
+    if obj is not None:
+        meta = getattr(obj, "_meta", None)
+        otype = meta.label_lower if meta is not None else type(obj).__name__.lower()
+        oid = "" if getattr(obj, "pk", None) is None else str(obj.pk)
+        orepr = str(obj)
+    if object_type is not None:
+        otype = object_type
+    if object_id is not None:
+        oid = str(object_id)
+    if object_repr is not None:
+        orepr = object_repr
+    return {
+        "object_type": _clean(otype, 100),
+        "object_id": _clean(scrub_text(oid), 64),
+        "object_repr": _clean(scrub_text(orepr), 200),
+    }
+
+
+def _lock_head(using: str) -> ChainHead:
+    """The chain head, locked for the rest of the caller's transaction (PostgreSQL: row lock)."""
+    qs = ChainHead.objects.using(using).select_for_update()
+    head = qs.filter(pk=1).first()
+    if head is not None:
+        return head
+    if AuditRecord.objects.using(using).exists():
+        # Records without a head: someone removed it. Rebuilding it here would hide a truncated tail, so
+        # refuse to write until an operator has run `audit verify` (fail closed).
+        raise AuditError("审计链头缺失，但审计表中已有记录：请先运行 `ezhou audit verify` 排查。")
+    # First record ever: create the head; a concurrent first writer waits on the primary key and then
+    # finds the row.
+    ChainHead.objects.using(using).bulk_create([ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True)
+    return qs.get(pk=1)
+
+
+def record(
+    action: str,
+    *,
+    actor: Any,
+    obj: Any = None,
+    before: Any = None,
+    after: Any = None,
+    result: str = Result.SUCCESS,
+    label: str = "",
+    citation: Any = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    object_repr: str | None = None,
+    request: HttpRequest | None = None,
+    mask_keys: Mapping[str, str] | None = None,
+    using: str | None = None,
+) -> AuditRecord:
+    """Append one audit record inside the caller's transaction and return it.
+
+    action: dotted code, e.g. "medical_assistance.claim.settle"; label: its Chinese name (defaults to the
+    registered label). actor: the user (or None for the system, or the attempted user name of a failed
+    login). obj: the model instance acted on (type, id and a masked display string are stored);
+    object_type/object_id/object_repr override or replace it. before/after: JSON-like snapshots, masked here
+    (see masking.mask_personal_data; mask_keys adds domain keys). result: "success", "denied" or "failed".
+    citation: the article applied, if any (a Citation or text). request: where the IP comes from when the
+    request context middleware has not run (signals); otherwise the context is used.
+    """
+    if not ACTION_RE.match(action or ""):
+        raise ValueError(f"audit action must be a dotted lower-case code like 'domain.object.verb', got {action!r}")
+    if result not in Result.values:
+        raise ValueError(f"audit result must be one of {Result.values}, got {result!r}")
+    using = using or router.db_for_write(AuditRecord) or DEFAULT_DB_ALIAS
+    if not connections[using].in_atomic_block:
+        raise AuditError("record() must be called inside the caller's transaction.atomic() block")
+
+    key = chain.hmac_key()
+    fields: dict[str, Any] = {
+        **_actor_fields(actor),
+        **_origin_fields(request),
+        **_object_fields(obj, object_type, object_id, object_repr),
+        "action": action,
+        "label": _clean(label or action_label(action), 100),
+        "before_json": _dump(before, mask_keys),
+        "after_json": _dump(after, mask_keys),
+        "result": str(result),
+        "citation": "" if citation is None else _clean(citation, 1000),
+    }
+
+    # Everything above may fail without side effects; from here on we hold the chain.
+    with transaction.atomic(using=using):
+        head = _lock_head(using)
+        fields["seq"] = head.seq + 1
+        fields["prev_hash"] = head.hash
+        fields["created_at"] = timezone.now()
+        fields["hash"] = chain.record_hash(fields, key)
+        entry = AuditRecord(**fields)
+        entry.save(using=using, force_insert=True)
+        head.seq = entry.seq
+        head.hash = entry.hash
+        head.mac = chain.head_mac(entry.seq, entry.hash, key)
+        head.save(using=using, update_fields=["seq", "hash", "mac"])
+    return entry
+
+
+def record_pii_view(
+    request: HttpRequest,
+    obj: Any,
+    field: str,
+    *,
+    reason: str = "",
+    action: str = "pii.reveal",
+    label: str = "",
+) -> AuditRecord:
+    """Record that request.user is being shown the full value of `obj.<field>` (e.g. a whole ID number).
+
+    Call it before rendering the value; it commits its own (nested) transaction, and if it fails the
+    exception stops the view, so no full ID is ever shown unaudited.
+    """
+    verbose = field
+    meta = getattr(obj, "_meta", None)
+    if meta is not None:
+        try:
+            verbose = str(meta.get_field(field).verbose_name)
+        except Exception:  # noqa: BLE001 - a property or annotation: keep the attribute name
+            verbose = field
+    detail: dict[str, Any] = {"field": field}
+    if reason:
+        detail["reason"] = reason
+    with transaction.atomic():
+        return record(
+            action,
+            actor=request.user,
+            obj=obj,
+            after=detail,
+            label=label or f"查看完整{verbose}",
+            request=request,
+        )
+
+
+def audits_pii_view(field: str, get_object: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """View decorator: `get_object(request, *args, **kwargs)` returns the object whose `field` the view shows
+    in full; the view runs only after the audit record is written."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            obj = get_object(request, *args, **kwargs)
+            record_pii_view(request, obj, field, reason=request.GET.get("reason", "")[:200])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,53 @@
+"""The platform's working-day calendar: chinese-calendar's data plus the years entered in the database.
+
+Services take deadlines from `platform_calendar()`, never from `timedelta(days=…)` where the law says 工作日.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from threading import Lock
+
+from django.db.models import Count, Max
+
+from ezhou_rules.core.workdays import WorkdayCalendar, YearTable, default_calendar
+
+from .models import CalendarDay, CalendarYear
+
+_lock = Lock()
+_cache: tuple[tuple[int, int, int], WorkdayCalendar] | None = None
+
+
+def _stamp() -> tuple[int, int, int]:
+    # Cheap fingerprint of the table so each worker process notices an administrator's change.
+    y = CalendarYear.objects.aggregate(n=Count("id"), m=Max("id"))
+    d = CalendarDay.objects.aggregate(n=Count("id"))
+    return (y["n"] or 0, y["m"] or 0, d["n"] or 0)
+
+
+def platform_calendar() -> WorkdayCalendar:
+    global _cache
+    stamp = _stamp()
+    with _lock:
+        if _cache is not None and _cache[0] == stamp:
+            return _cache[1]
+        tables: dict[int, YearTable] = {}
+        for cy in CalendarYear.objects.prefetch_related("days"):
+            days = list(cy.days.all())
+            tables[cy.year] = YearTable(
+                cy.year,
+                holidays=[d.day for d in days if d.kind == CalendarDay.Kind.HOLIDAY],
+                workdays=[d.day for d in days if d.kind == CalendarDay.Kind.WORKDAY],
+                source=cy.source,
+            )
+        calendar = default_calendar().with_overrides(tables)
+        _cache = (stamp, calendar)
+        return calendar
+
+
+def add_workdays(day: dt.date, n: int) -> dt.date:
+    return platform_calendar().add_workdays(day, n)
+
+
+def deadline_within_workdays(event_day: dt.date, n: int) -> dt.date:
+    return platform_calendar().deadline_within_workdays(event_day, n)

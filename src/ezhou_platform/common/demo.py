@@ -1,0 +1,133 @@
+"""Demo data for a fresh `make run`: jurisdictions, departments and one account for every role.
+
+Idempotent: a second run updates the same rows (keyed by code/username) and resets demo passwords, so
+the printed logins always work. Each domain adds its own demo records through `DEMO_LOADERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import Department, Jurisdiction, User
+from .roles import Role
+
+DEMO_PASSWORD = "Ezhou-demo-2022"  # noqa: S105 - printed for the demo; never used outside demo data
+
+JURISDICTIONS: tuple[tuple[str, str, str, str | None], ...] = (
+    # code, name, GB/T 2260 code ("" where there is none), parent code
+    ("ezhou", "鄂州市", "420700", None),
+    ("echeng", "鄂城区", "420704", "ezhou"),
+    ("huarong", "华容区", "420703", "ezhou"),
+    ("liangzihu", "梁子湖区", "420702", "ezhou"),
+    ("gedian", "葛店经开区", "", "ezhou"),
+    ("linkong", "临空经济区", "", "ezhou"),
+)
+
+DEPARTMENTS: tuple[tuple[str, str], ...] = (
+    ("medical_security", "医疗保障局"),
+    ("civil_affairs", "民政局"),
+    ("rural_revitalization", "乡村振兴局"),
+    ("water", "水利和湖泊局"),
+    ("housing", "住房和城乡建设局"),
+    ("administrative_approval", "行政审批局"),
+    ("market_regulation", "市场监督管理局"),
+    ("commerce", "商务局"),
+    ("finance", "财政局"),
+    ("education", "教育局"),
+    ("human_resources", "人力资源和社会保障局"),
+    ("postal", "邮政管理局"),
+    ("development_reform", "发展和改革委员会"),
+    ("natural_resources", "自然资源和规划局"),
+    ("ecology_environment", "生态环境局"),
+    ("supervision_office", "市政府督查室"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role
+    department: str | None = None
+    jurisdiction: str | None = None
+    enterprise_uscc: str = ""
+    enterprise_name: str = ""
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "系统管理员", Role.ADMIN),
+    DemoAccount("auditor", "审计员王审", Role.AUDITOR),
+    DemoAccount("yibao_clerk", "医保经办李敏", Role.CLERK, "medical_security", "echeng"),
+    DemoAccount("yibao_head", "医保局负责人陈静", Role.DEPARTMENT_HEAD, "medical_security"),
+    DemoAccount("minzheng_clerk", "民政经办刘洋", Role.CLERK, "civil_affairs"),
+    DemoAccount("xiangcun_clerk", "乡村振兴经办何伟", Role.CLERK, "rural_revitalization"),
+    DemoAccount("shuiwu_clerk", "水利经办周强", Role.CLERK, "water"),
+    DemoAccount("shuiwu_head", "水利局负责人吴刚", Role.DEPARTMENT_HEAD, "water"),
+    DemoAccount("zhujian_clerk", "住建经办郑芳", Role.CLERK, "housing", "huarong"),
+    DemoAccount("shenpi_clerk", "审批经办孙丽", Role.CLERK, "administrative_approval"),
+    DemoAccount("shangwu_clerk", "商务经办马超", Role.CLERK, "commerce"),
+    DemoAccount("jiaoyu_clerk", "教育经办黄磊", Role.CLERK, "education"),
+    DemoAccount("youzheng_clerk", "邮政管理经办林峰", Role.CLERK, "postal"),
+    DemoAccount("citizen", "张三", Role.CITIZEN, jurisdiction="echeng"),
+    DemoAccount(
+        "enterprise",
+        "鄂州示范制造有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="gedian",
+        enterprise_uscc="91420700MA49XK5L2Y",
+        enterprise_name="鄂州示范制造有限公司",
+    ),
+)
+
+# Domain apps append (label, loader) pairs; each loader is idempotent.
+DEMO_LOADERS: list[tuple[str, Callable[[], None]]] = []
+
+
+@transaction.atomic
+def load_reference_data() -> None:
+    """Jurisdictions and departments: reference data every installation needs, not only demos."""
+    by_code: dict[str, Jurisdiction] = {}
+    for code, name, division, parent in JURISDICTIONS:
+        j, _ = Jurisdiction.objects.update_or_create(
+            code=code, defaults={"name": name, "division_code": division, "parent": by_code.get(parent or "")}
+        )
+        by_code[code] = j
+    for code, name in DEPARTMENTS:
+        Department.objects.update_or_create(code=code, defaults={"name": name})
+
+
+@transaction.atomic
+def load_demo_accounts() -> list[DemoAccount]:
+    load_reference_data()
+    for acct in DEMO_ACCOUNTS:
+        user, _ = User.objects.update_or_create(
+            username=acct.username,
+            defaults={
+                "display_name": acct.display_name,
+                "role": acct.role,
+                "department": Department.objects.get(code=acct.department) if acct.department else None,
+                "jurisdiction": Jurisdiction.objects.get(code=acct.jurisdiction)
+                if acct.jurisdiction
+                else None,
+                "enterprise_uscc": acct.enterprise_uscc,
+                "enterprise_name": acct.enterprise_name,
+                # Staff roles work in the Django admin; the admin also manages accounts there.
+                "is_staff": acct.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN),
+                "is_superuser": acct.role == Role.ADMIN,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return list(DEMO_ACCOUNTS)
+
+
+def logins_table() -> str:
+    lines = [f"演示账户（密码均为 {DEMO_PASSWORD}）："]
+    for a in DEMO_ACCOUNTS:
+        dept = dict(DEPARTMENTS).get(a.department or "", "")
+        lines.append(f"  {a.username:<16} {a.role.label:<8} {dept:<12} {a.display_name}")
+    return "\n".join(lines)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ezhou_platform.api import api
+from ezhou_platform.common import views as common_views
+
+admin.site.site_header = "鄂州市政策平台 · 业务管理"
+admin.site.site_title = "鄂州市政策平台"
+admin.site.index_title = "业务管理"
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("accounts/login/", common_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", common_views.LogoutView.as_view(), name="logout"),
+    path("policies/", include("ezhou_platform.gazette.urls")),
+    path("audit/", include("ezhou_platform.common.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "ezhou_platform.common.views.permission_denied"
+handler404 = "ezhou_platform.common.views.page_not_found"

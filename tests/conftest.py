@@ -1,0 +1,90 @@
+"""Shared fixtures: reference data, one user per role, a logged-in client, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def reference_data(db: Any) -> None:
+    from ezhou_platform.common.demo import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture
+def demo_users(db: Any) -> dict[str, Any]:
+    """The demo accounts (one per role and several departments), keyed by username."""
+    from ezhou_platform.common.demo import load_demo_accounts
+    from ezhou_platform.common.models import User
+
+    load_demo_accounts()
+    return {u.username: u for u in User.objects.select_related("department")}
+
+
+@pytest.fixture
+def login_client(client: Any, demo_users: dict[str, Any]) -> Any:
+    """`login_client("yibao_clerk")` → a Django test client logged in as that demo account."""
+
+    def login(username: str) -> Any:
+        client.logout()
+        client.force_login(demo_users[username], backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests but Debian's chromium is not installed")
+        pytest.skip(
+            "Debian's chromium is not installed (`make test` installs it as root; `apt-get install chromium`)"
+        )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM guard would refuse the live
+    # server's fixtures otherwise.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def demo_password() -> str:
+    from ezhou_platform.common.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
