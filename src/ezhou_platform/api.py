@@ -12,10 +12,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
 
 from ezhou_platform.common.api_errors import ApiError
 
+
+class PlatformSession(SessionAuth):
+    """Session login (the same as the pages, with CSRF on writes). Each endpoint then checks role and
+    department with `ezhou_platform.common.permissions.api_requires`; public endpoints say `auth=None`."""
+
+
 api = NinjaAPI(
+    auth=PlatformSession(),
     title="鄂州市政策平台 API",
     version="1.0.0",
     description="鄂州市人民政府公报2022年第6号各项制度的业务接口。所有金额以分为单位的整数表示，日期为 ISO 8601。",
@@ -93,6 +101,31 @@ def health(request: HttpRequest) -> dict[str, str]:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"status": "ok", "database": connection.vendor}
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    department: str | None
+    jurisdiction: str | None
+
+
+@api.get("/me", response=MeOut, tags=["平台"], summary="当前登录用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "username": user.username,
+        "display_name": str(user),
+        "role": user.role,
+        "role_label": user.role_label(),
+        "department": user.department.name if user.department else None,
+        "jurisdiction": user.jurisdiction.name if user.jurisdiction else None,
+    }
+
+
+me.any_authenticated_user = True  # type: ignore[attr-defined]
 
 
 def _add_routers() -> None:

@@ -15,14 +15,15 @@ from ezhou_rules.core.workdays import WorkdayCalendar, YearTable, default_calend
 from .models import CalendarDay, CalendarYear
 
 _lock = Lock()
-_cache: tuple[tuple[int, int, int], WorkdayCalendar] | None = None
+_cache: tuple[tuple[object, ...], WorkdayCalendar] | None = None
 
 
-def _stamp() -> tuple[int, int, int]:
-    # Cheap fingerprint of the table so each worker process notices an administrator's change.
+def _stamp() -> tuple[object, ...]:
+    # Cheap fingerprint of the table so each worker process notices an administrator's change
+    # (an added, removed or edited day).
     y = CalendarYear.objects.aggregate(n=Count("id"), m=Max("id"))
-    d = CalendarDay.objects.aggregate(n=Count("id"))
-    return (y["n"] or 0, y["m"] or 0, d["n"] or 0)
+    d = CalendarDay.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("updated_at"))
+    return (y["n"], y["m"], d["n"], d["m"], d["t"])
 
 
 def platform_calendar() -> WorkdayCalendar:

@@ -141,6 +141,7 @@ class CalendarDay(models.Model):
     day = models.DateField("日期", unique=True)
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     name = models.CharField("节日", max_length=30, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "节假日/调休日"

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves its Swagger UI assets locally (no CDN)
     "ezhou_platform.common",
     "ezhou_platform.common.audit",
     "ezhou_platform.gazette",

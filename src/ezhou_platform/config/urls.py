@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ezhou_platform.api import api
 from ezhou_platform.common import views as common_views
+from ezhou_platform.common.permissions import public
 
 admin.site.site_header = "鄂州市政策平台 · 业务管理"
 admin.site.site_title = "鄂州市政策平台"
@@ -10,8 +11,8 @@ admin.site.index_title = "业务管理"
 
 urlpatterns = [
     path("", common_views.home, name="home"),
-    path("accounts/login/", common_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", common_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", public(common_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", public(common_views.LogoutView.as_view()), name="logout"),
     path("policies/", include("ezhou_platform.gazette.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("admin/", admin.site.urls),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from ezhou_platform.common.api_errors import ApiError
 from ezhou_rules.core.citations import Citation
 
 from .models import Document, Unit
@@ -46,24 +46,26 @@ def _doc(d: Document) -> dict:
     }
 
 
-@router.get("/", response=list[DocumentOut], summary="政策文件列表")
+@router.get("/", response=list[DocumentOut], summary="政策文件列表", auth=None)
 def documents(request: HttpRequest) -> list[dict]:
     return [_doc(d) for d in Document.objects.all()]
 
 
-@router.get("/resolve", response=UnitOut, summary="解析引用，如 鄂州政办发〔2022〕34号 第十一条第（一）项")
+@router.get(
+    "/resolve", auth=None, response=UnitOut, summary="解析引用，如 鄂州政办发〔2022〕34号 第十一条第（一）项"
+)
 def resolve(request: HttpRequest, cite: str) -> Unit:
     try:
         c = Citation.parse(cite)
     except ValueError as exc:
-        raise HttpError(400, str(exc)) from exc
+        raise ApiError("invalid_citation", f"无法识别的引用：{exc}", field="cite") from exc
     unit = Unit.objects.filter(document__number=c.document, anchor=c.anchor() or "notice").first()
     if unit is None:
-        raise HttpError(404, f"政策文件库中没有“{c}”")
+        raise ApiError("unknown_citation", f"政策文件库中没有“{c}”。", field="cite", status=404)
     return unit
 
 
-@router.get("/{slug}", response=list[UnitOut], summary="一个文件的全部条目")
+@router.get("/{slug}", response=list[UnitOut], summary="一个文件的全部条目", auth=None)
 def document_units(request: HttpRequest, slug: str) -> list[Unit]:
     doc = get_object_or_404(Document, slug=slug)
     return list(doc.units.all())

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ezhou_platform.common.permissions import public
 from ezhou_rules.core.citations import Implementation
 
 from . import coverage as cov
@@ -30,11 +31,13 @@ def implementations() -> list[Implementation]:
     return list(_implementations())
 
 
+@public
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = Document.objects.all()
     return render(request, "gazette/list.html", {"documents": documents})
 
 
+@public
 def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_object_or_404(Document, slug=slug)
     units = list(document.units.all())
@@ -56,6 +59,7 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public
 def search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     page = None
@@ -69,6 +73,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "gazette/search.html", {"q": q, "page": page})
 
 
+@public
 def coverage(request: HttpRequest) -> HttpResponse:
     impls = implementations()
     documents = list(Document.objects.all())

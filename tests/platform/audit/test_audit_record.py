@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -26,7 +27,9 @@ PHONE = "13812341234"
 def test_record_holds_who_what_when_where(users: Any) -> None:
     clerk = users["yibao_clerk"]
     dept = Department.objects.get(code="medical_security")
-    token = _current.set(RequestContext(remote_addr="10.20.30.40", user_agent="pytest-agent", path="/claims/7/settle"))
+    token = _current.set(
+        RequestContext(remote_addr="10.20.30.40", user_agent="pytest-agent", path="/claims/7/settle")
+    )
     try:
         with transaction.atomic():
             entry = record(
@@ -60,7 +63,7 @@ def test_record_holds_who_what_when_where(users: Any) -> None:
 def test_seq_is_gap_free_and_each_record_links_to_the_previous(write: Any) -> None:
     entries = [write(f"test.thing.step{i}") for i in range(5)]
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
-    for prev, cur in zip(entries, entries[1:], strict=False):
+    for prev, cur in itertools.pairwise(entries):
         assert cur.prev_hash == prev.hash
     report = verify()
     assert report.ok, report.problems
@@ -143,7 +146,12 @@ def test_before_and_after_are_masked(write: Any) -> None:
     stored = AuditRecord.objects.get(pk=entry.pk)
     raw = stored.before_json + stored.after_json
     assert ID not in raw and PHONE not in raw and "张三丰" not in raw and "欧阳娜娜" not in raw
-    assert stored.before == {"id_number": "420***********1234", "phone": "138****1234", "name": "张**", "amount_fen": 12345}
+    assert stored.before == {
+        "id_number": "420***********1234",
+        "phone": "138****1234",
+        "name": "张**",
+        "amount_fen": 12345,
+    }
     assert stored.after["applicant"] == {
         "resident_id": "420***********1234",
         "contact_phone": "138****1234",
@@ -174,7 +182,11 @@ def test_mask_helper_and_snapshot(users: Any) -> None:
 
 def test_display_string_and_attempted_username_are_masked(write: Any) -> None:
     entry = write(
-        "test.thing.change", actor=ID, object_type="medical_assistance.person", object_id=ID, object_repr=f"张三 {ID}"
+        "test.thing.change",
+        actor=ID,
+        object_type="medical_assistance.person",
+        object_id=ID,
+        object_repr=f"张三 {ID}",
     )
     assert entry.actor_username == "420***********1234" and entry.actor_id is None
     assert entry.object_id == "420***********1234"
@@ -182,16 +194,28 @@ def test_display_string_and_attempted_username_are_masked(write: Any) -> None:
 
 
 def test_control_characters_cannot_forge_lines(write: Any) -> None:
-    entry = write("test.thing.change", actor="eve\r\n2022-10-18 admin login ok\x00", object_repr="a\nb\u202ec")
+    entry = write(
+        "test.thing.change", actor="eve\r\n2022-10-18 admin login ok\x00", object_repr="a\nb\u202ec"
+    )
     stored = AuditRecord.objects.get(pk=entry.pk)
-    assert "\n" not in stored.actor_username and "\r" not in stored.actor_username and "\x00" not in stored.actor_username
+    assert (
+        "\n" not in stored.actor_username
+        and "\r" not in stored.actor_username
+        and "\x00" not in stored.actor_username
+    )
     assert stored.actor_username == "eve\\r\\n2022-10-18 admin login ok\\x00"
     assert stored.object_repr == "a\\nb\\u202ec"
     assert verify().ok
 
 
 def test_long_values_are_cut_to_the_column_and_still_verify(write: Any) -> None:
-    write("test.thing.change", actor="u" * 500, object_repr="对" * 500, citation="c" * 5000, after={"k": "v" * 10000})
+    write(
+        "test.thing.change",
+        actor="u" * 500,
+        object_repr="对" * 500,
+        citation="c" * 5000,
+        after={"k": "v" * 10000},
+    )
     entry = AuditRecord.objects.get()
     assert len(entry.actor_username) == 150 and len(entry.object_repr) == 200
     assert verify().ok

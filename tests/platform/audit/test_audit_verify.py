@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ezhou_platform.common.audit import chain
 from ezhou_platform.common.audit.models import AuditRecord, ChainHead
-from ezhou_platform.common.audit.verify import ALTERED, DELETED, HEAD, INSERTED, verify
+from ezhou_platform.common.audit.verify import DELETED, HEAD, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,10 @@ def test_altered_record_is_named(ten: Any, tamper: Any) -> None:
 def test_altered_before_after_and_timestamp_are_named(ten: Any, tamper: Any) -> None:
     tamper("UPDATE audit_record SET after_json = %s WHERE seq = %s", ['{"i":99}', 2])
     stored = AuditRecord.objects.get(seq=7).created_at
-    tamper("UPDATE audit_record SET created_at = %s WHERE seq = %s", [stored.replace(microsecond=(stored.microsecond + 1) % 10**6), 7])
+    tamper(
+        "UPDATE audit_record SET created_at = %s WHERE seq = %s",
+        [stored.replace(microsecond=(stored.microsecond + 1) % 10**6), 7],
+    )
     assert verify().altered_seqs() == [2, 7]
 
 
@@ -156,7 +159,10 @@ def test_record_forged_with_the_key_but_the_head_left_behind_is_named(ten: Any, 
         " object_repr, before_json, after_json, result, citation, prev_hash, hash)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
-            11, last.created_at, *(fields[f] for f in chain.HASHED_FIELDS[2:] if f != "actor_id"), good,
+            11,
+            last.created_at,
+            *(fields[f] for f in chain.HASHED_FIELDS[2:] if f != "actor_id"),
+            good,
         ],
     )
     report = verify()

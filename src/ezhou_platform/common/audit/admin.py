@@ -17,7 +17,18 @@ READERS = frozenset({Role.AUDITOR, Role.ADMIN})
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    list_display = ("seq", "created_at", "actor_username", "actor_role", "actor_department", "label", "action", "object_type", "object_id", "result")
+    list_display = (
+        "seq",
+        "created_at",
+        "actor_username",
+        "actor_role",
+        "actor_department",
+        "label",
+        "action",
+        "object_type",
+        "object_id",
+        "result",
+    )
     list_filter = ("result", "actor_role", "created_at")
     search_fields = ("action", "label", "actor_username", "object_repr", "object_id", "citation")
     date_hierarchy = "created_at"

@@ -74,9 +74,9 @@ def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
         else:
             value = "" if value is None else str(value)
         payload[name] = value
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def record_hash(fields: Mapping[str, Any], key: bytes | None = None) -> str:

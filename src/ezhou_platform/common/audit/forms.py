@@ -21,13 +21,22 @@ def object_type_suggestions() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     user = forms.CharField(label="用户名", required=False, max_length=150)
     department = forms.ChoiceField(label="部门", required=False)
-    action = forms.CharField(label="操作代码", required=False, max_length=100, help_text="可输入前缀，如 medical_assistance")
+    action = forms.CharField(
+        label="操作代码", required=False, max_length=100, help_text="可输入前缀，如 medical_assistance"
+    )
     object_type = forms.CharField(
-        label="对象类型", required=False, max_length=100, widget=forms.TextInput(attrs={"list": "audit-object-types"})
+        label="对象类型",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "audit-object-types"}),
     )
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *Result.choices])
     q = forms.CharField(label="搜索", required=False, max_length=100)
@@ -36,7 +45,10 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from ezhou_platform.common.models import Department
 
-        self.fields["department"].choices = [("", "全部"), *Department.objects.order_by("name").values_list("code", "name")]
+        self.fields["department"].choices = [
+            ("", "全部"),
+            *Department.objects.order_by("name").values_list("code", "name"),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -56,7 +68,11 @@ class AuditFilterForm(forms.Form):
             qs = qs.filter(created_at__lt=end)
         if data.get("user"):
             user = data["user"].strip()
-            qs = qs.filter(Q(actor_username__iexact=user) | Q(actor_id=int(user)) if user.isdigit() else Q(actor_username__icontains=user))
+            qs = qs.filter(
+                Q(actor_username__iexact=user) | Q(actor_id=int(user))
+                if user.isdigit()
+                else Q(actor_username__icontains=user)
+            )
         if data.get("department"):
             qs = qs.filter(actor_department_code=data["department"])
         if data.get("action"):

@@ -180,7 +180,9 @@ def _mask(value: Any, kind: str | None, extra: Mapping[str, str]) -> Any:
     return value
 
 
-def snapshot(obj: Any, fields: Iterable[str], *, extra_keys: Mapping[str, str] | None = None) -> dict[str, Any]:
+def snapshot(
+    obj: Any, fields: Iterable[str], *, extra_keys: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The masked values of `fields` of a model instance (or any object), for before/after."""
     data: dict[str, Any] = {}
     for name in fields:

@@ -35,7 +35,9 @@ class AuditRecord(models.Model):
     actor_username = models.CharField("用户名", max_length=150, blank=True, editable=False, db_index=True)
     actor_name = models.CharField("姓名", max_length=50, blank=True, editable=False)
     actor_role = models.CharField("角色", max_length=20, blank=True, editable=False)
-    actor_department_code = models.CharField("部门代码", max_length=40, blank=True, editable=False, db_index=True)
+    actor_department_code = models.CharField(
+        "部门代码", max_length=40, blank=True, editable=False, db_index=True
+    )
     actor_department = models.CharField("部门", max_length=50, blank=True, editable=False)
 
     # From where: the socket address only (never X-Forwarded-For), as the request context gives it.
@@ -73,6 +75,16 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.label or self.action}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Only services.record() creates records; an ORM update of an existing one is a programming error
+        # (and the database trigger would refuse it anyway).
+        if not self._state.adding:
+            raise PermissionError("审计记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("审计记录只能追加，不能删除。")
+
     def actor_role_label(self) -> str:
         from ezhou_platform.common.roles import Role
 
@@ -85,16 +97,6 @@ class AuditRecord(models.Model):
     @property
     def after(self) -> Any:
         return json.loads(self.after_json) if self.after_json else None
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Only services.record() creates records; an ORM update of an existing one is a programming error
-        # (and the database trigger would refuse it anyway).
-        if not self._state.adding:
-            raise PermissionError("审计记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError("审计记录只能追加，不能删除。")
 
 
 class ChainHead(models.Model):

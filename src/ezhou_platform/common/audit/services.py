@@ -61,7 +61,9 @@ ACTION_LABELS: dict[str, str] = {
 
 def register_action(code: str, label: str) -> None:
     if not ACTION_RE.match(code):
-        raise ValueError(f"audit action must be a dotted lower-case code like 'domain.object.verb', got {code!r}")
+        raise ValueError(
+            f"audit action must be a dotted lower-case code like 'domain.object.verb', got {code!r}"
+        )
     ACTION_LABELS[code] = label
 
 
@@ -86,9 +88,9 @@ def _dump(data: Any, extra_keys: Mapping[str, str] | None) -> str:
     if data is None:
         return ""
     masked = mask_personal_data(data, extra_keys=extra_keys)
-    return json.dumps(masked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).replace(
-        "\x00", "\\u0000"
-    )
+    return json.dumps(
+        masked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).replace("\x00", "\\u0000")
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
@@ -140,7 +142,9 @@ def _origin_fields(request: HttpRequest | None) -> dict[str, str]:
     }
 
 
-def _object_fields(obj: Any, object_type: str | None, object_id: Any, object_repr: str | None) -> dict[str, str]:
+def _object_fields(
+    obj: Any, object_type: str | None, object_id: Any, object_repr: str | None
+) -> dict[str, str]:
     otype, oid, orepr = "", "", ""
     if obj is not None:
         meta = getattr(obj, "_meta", None)
@@ -172,7 +176,9 @@ def _lock_head(using: str) -> ChainHead:
         raise AuditError("审计链头缺失，但审计表中已有记录：请先运行 `ezhou audit verify` 排查。")
     # First record ever: create the head; a concurrent first writer waits on the primary key and then
     # finds the row.
-    ChainHead.objects.using(using).bulk_create([ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True)
+    ChainHead.objects.using(using).bulk_create(
+        [ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
+    )
     return qs.get(pk=1)
 
 
@@ -204,7 +210,9 @@ def record(
     request context middleware has not run (signals); otherwise the context is used.
     """
     if not ACTION_RE.match(action or ""):
-        raise ValueError(f"audit action must be a dotted lower-case code like 'domain.object.verb', got {action!r}")
+        raise ValueError(
+            f"audit action must be a dotted lower-case code like 'domain.object.verb', got {action!r}"
+        )
     if result not in Result.values:
         raise ValueError(f"audit result must be one of {Result.values}, got {result!r}")
     using = using or router.db_for_write(AuditRecord) or DEFAULT_DB_ALIAS
@@ -259,7 +267,7 @@ def record_pii_view(
     if meta is not None:
         try:
             verbose = str(meta.get_field(field).verbose_name)
-        except Exception:  # noqa: BLE001 - a property or annotation: keep the attribute name
+        except Exception:  # a property or annotation: keep the attribute name
             verbose = field
     detail: dict[str, Any] = {"field": field}
     if reason:
@@ -275,7 +283,9 @@ def record_pii_view(
         )
 
 
-def audits_pii_view(field: str, get_object: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def audits_pii_view(
+    field: str, get_object: Callable[..., Any]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """View decorator: `get_object(request, *args, **kwargs)` returns the object whose `field` the view shows
     in full; the view runs only after the audit record is written."""
 

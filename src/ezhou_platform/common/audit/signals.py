@@ -27,7 +27,9 @@ def on_logged_out(sender: Any, request: Any = None, user: Any = None, **kwargs: 
         record("auth.logout", actor=user, obj=user, request=request)
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any] | None = None, request: Any = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any] | None = None, request: Any = None, **kwargs: Any
+) -> None:
     from django.contrib.auth import get_user_model
 
     username_field = get_user_model().USERNAME_FIELD
@@ -42,7 +44,13 @@ def on_login_failed(sender: Any, credentials: dict[str, Any] | None = None, requ
         )
 
 
-def on_locked_out(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+def on_locked_out(
+    sender: Any,
+    request: Any = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
     # axes' ip_address may come from proxy headers; the record keeps the socket address (request context).
     with transaction.atomic():
         record(

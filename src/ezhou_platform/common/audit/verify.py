@@ -115,7 +115,9 @@ def _range_text(start: int, end: int) -> str:
     return f"#{start}" if start == end else f"#{start}–#{end}"
 
 
-def verify(*, using: str = DEFAULT_DB_ALIAS, anchor: tuple[int, str] | None = None, chunk_size: int = 2000) -> VerifyReport:
+def verify(
+    *, using: str = DEFAULT_DB_ALIAS, anchor: tuple[int, str] | None = None, chunk_size: int = 2000
+) -> VerifyReport:
     """Check the whole chain and return a report naming every altered, inserted and deleted record.
 
     anchor: (seq, hash) recorded outside the database earlier (e.g. from a previous day's report); the
@@ -152,7 +154,12 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, anchor: tuple[int, str] | None = No
             if authentic:
                 add(INSERTED, f"记录 #{rec.seq}（id={rec.pk}）序号重复或倒退", seq=rec.seq, record_id=rec.pk)
             else:
-                add(INSERTED, f"记录 #{rec.seq}（id={rec.pk}）哈希无效且序号重复，系伪造插入", seq=rec.seq, record_id=rec.pk)
+                add(
+                    INSERTED,
+                    f"记录 #{rec.seq}（id={rec.pk}）哈希无效且序号重复，系伪造插入",
+                    seq=rec.seq,
+                    record_id=rec.pk,
+                )
             continue
 
         gap = rec.seq > expected_seq
@@ -187,7 +194,12 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, anchor: tuple[int, str] | None = No
                     seq=expected_seq,
                     seq_end=rec.seq - 1,
                 )
-            add(ALTERED, f"记录 #{rec.seq}（id={rec.pk}）内容与哈希不符：已被篡改", seq=rec.seq, record_id=rec.pk)
+            add(
+                ALTERED,
+                f"记录 #{rec.seq}（id={rec.pk}）内容与哈希不符：已被篡改",
+                seq=rec.seq,
+                record_id=rec.pk,
+            )
             expected_seq, expected_prev = rec.seq + 1, rec.hash
             prev_flagged = True
         else:

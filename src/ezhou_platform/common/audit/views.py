@@ -34,7 +34,11 @@ RESULT_LABELS = dict(Result.choices)
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
     form = AuditFilterForm(request.GET or None)
-    qs = form.filter(AuditRecord.objects.order_by("-seq")) if form.is_bound else AuditRecord.objects.order_by("-seq")
+    qs = (
+        form.filter(AuditRecord.objects.order_by("-seq"))
+        if form.is_bound
+        else AuditRecord.objects.order_by("-seq")
+    )
     return form, qs
 
 
@@ -173,7 +177,9 @@ def _csv_rows(qs: Any) -> Iterator[list[Any]]:
 @view_requires(*AUDIT_READERS)
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     form, qs = _filtered(request)
-    criteria = {k: v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v}
+    criteria = {
+        k: v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v
+    }
     with transaction.atomic():
         record(
             "audit.log.export",

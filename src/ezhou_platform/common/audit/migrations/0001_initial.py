@@ -4,63 +4,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('mac', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("mac", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'verbose_name': '审计链头',
-                'verbose_name_plural': '审计链头',
-                'db_table': 'audit_chain_head',
-                'default_permissions': (),
+                "verbose_name": "审计链头",
+                "verbose_name_plural": "审计链头",
+                "db_table": "audit_chain_head",
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(editable=False, unique=True, verbose_name='序号')),
-                ('created_at', models.DateTimeField(db_index=True, editable=False, verbose_name='时间')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='用户ID')),
-                ('actor_username', models.CharField(blank=True, db_index=True, editable=False, max_length=150, verbose_name='用户名')),
-                ('actor_name', models.CharField(blank=True, editable=False, max_length=50, verbose_name='姓名')),
-                ('actor_role', models.CharField(blank=True, editable=False, max_length=20, verbose_name='角色')),
-                ('actor_department_code', models.CharField(blank=True, db_index=True, editable=False, max_length=40, verbose_name='部门代码')),
-                ('actor_department', models.CharField(blank=True, editable=False, max_length=50, verbose_name='部门')),
-                ('remote_addr', models.CharField(blank=True, editable=False, max_length=45, verbose_name='IP地址')),
-                ('user_agent', models.CharField(blank=True, editable=False, max_length=200, verbose_name='客户端')),
-                ('path', models.CharField(blank=True, editable=False, max_length=200, verbose_name='请求路径')),
-                ('request_id', models.CharField(blank=True, editable=False, max_length=64, verbose_name='请求ID')),
-                ('action', models.CharField(db_index=True, editable=False, max_length=100, verbose_name='操作代码')),
-                ('label', models.CharField(blank=True, editable=False, max_length=100, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, db_index=True, editable=False, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='对象ID')),
-                ('object_repr', models.CharField(blank=True, editable=False, max_length=200, verbose_name='对象')),
-                ('before_json', models.TextField(blank=True, editable=False, verbose_name='变更前')),
-                ('after_json', models.TextField(blank=True, editable=False, verbose_name='变更后')),
-                ('result', models.CharField(choices=[('success', '成功'), ('denied', '拒绝'), ('failed', '失败')], db_index=True, editable=False, max_length=10, verbose_name='结果')),
-                ('citation', models.TextField(blank=True, editable=False, verbose_name='政策依据')),
-                ('prev_hash', models.CharField(editable=False, max_length=64, verbose_name='前序哈希')),
-                ('hash', models.CharField(editable=False, max_length=64, verbose_name='哈希')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(editable=False, unique=True, verbose_name="序号")),
+                ("created_at", models.DateTimeField(db_index=True, editable=False, verbose_name="时间")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, editable=False, null=True, verbose_name="用户ID"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=150, verbose_name="用户名"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, editable=False, max_length=50, verbose_name="姓名"),
+                ),
+                (
+                    "actor_role",
+                    models.CharField(blank=True, editable=False, max_length=20, verbose_name="角色"),
+                ),
+                (
+                    "actor_department_code",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=40, verbose_name="部门代码"
+                    ),
+                ),
+                (
+                    "actor_department",
+                    models.CharField(blank=True, editable=False, max_length=50, verbose_name="部门"),
+                ),
+                (
+                    "remote_addr",
+                    models.CharField(blank=True, editable=False, max_length=45, verbose_name="IP地址"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, editable=False, max_length=200, verbose_name="客户端"),
+                ),
+                (
+                    "path",
+                    models.CharField(blank=True, editable=False, max_length=200, verbose_name="请求路径"),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="请求ID"),
+                ),
+                (
+                    "action",
+                    models.CharField(db_index=True, editable=False, max_length=100, verbose_name="操作代码"),
+                ),
+                ("label", models.CharField(blank=True, editable=False, max_length=100, verbose_name="操作")),
+                (
+                    "object_type",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=100, verbose_name="对象类型"
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, verbose_name="对象ID"
+                    ),
+                ),
+                (
+                    "object_repr",
+                    models.CharField(blank=True, editable=False, max_length=200, verbose_name="对象"),
+                ),
+                ("before_json", models.TextField(blank=True, editable=False, verbose_name="变更前")),
+                ("after_json", models.TextField(blank=True, editable=False, verbose_name="变更后")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("success", "成功"), ("denied", "拒绝"), ("failed", "失败")],
+                        db_index=True,
+                        editable=False,
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("citation", models.TextField(blank=True, editable=False, verbose_name="政策依据")),
+                ("prev_hash", models.CharField(editable=False, max_length=64, verbose_name="前序哈希")),
+                ("hash", models.CharField(editable=False, max_length=64, verbose_name="哈希")),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'db_table': 'audit_record',
-                'ordering': ['-seq'],
-                'default_permissions': ('view',),
-                'constraints': [models.UniqueConstraint(fields=('prev_hash',), name='audit_record_prev_hash_unique')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "db_table": "audit_record",
+                "ordering": ["-seq"],
+                "default_permissions": ("view",),
+                "constraints": [
+                    models.UniqueConstraint(fields=("prev_hash",), name="audit_record_prev_hash_unique")
+                ],
             },
         ),
     ]

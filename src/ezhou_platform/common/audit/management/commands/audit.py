@@ -69,7 +69,9 @@ class Command(BaseCommand):
         if inserted:
             w(f"伪造插入的记录：{', '.join(f'#{s}' for s in inserted)}")
         if deleted:
-            w(f"被删除的记录：{', '.join(f'#{s}' for s in deleted[:200])}{' …' if len(deleted) > 200 else ''}")
+            w(
+                f"被删除的记录：{', '.join(f'#{s}' for s in deleted[:200])}{' …' if len(deleted) > 200 else ''}"
+            )
 
     def _record(self, report: VerifyReport, using: str) -> None:
         try:
@@ -89,5 +91,5 @@ class Command(BaseCommand):
                     },
                     using=using,
                 )
-        except Exception as exc:  # noqa: BLE001 - the report is already printed; say why it was not recorded
+        except Exception as exc:  # the report is already printed; say why it was not recorded
             self.stderr.write(f"警告：校验结果未能写入审计日志：{exc}")
