@@ -10,6 +10,12 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The demo accounts are created per test; the production hasher would spend seconds on them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     from ezhou_platform.common.demo import load_reference_data

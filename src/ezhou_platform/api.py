@@ -70,6 +70,9 @@ def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpRespon
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    from ezhou_platform.common.audit.services import record_access_denied
+
+    record_access_denied(request)
     return error_response(request, 403, "forbidden", str(exc) or "您没有权限执行此操作。")
 
 

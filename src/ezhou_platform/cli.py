@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("demo", help="载入政策文件库和演示数据（可重复执行）")
     p_audit = sub.add_parser("audit", help="审计日志")
     p_audit.add_argument("action", choices=["verify"])
+    p_audit.add_argument("options", nargs=argparse.REMAINDER, help="--json, --anchor SEQ:HASH, --no-record")
     p_manage = sub.add_parser("manage", help="执行任意 Django 管理命令")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _call("demo")
     if args.command == "audit":
-        return _call("audit", args.action)
+        return _call("audit", args.action, *args.options)
     return _call(*args.args)
 
 

@@ -39,7 +39,7 @@ ADMIN_APPS: dict[str, set[Role]] = {
     "common": {Role.ADMIN},
     "auth": {Role.ADMIN},
     "axes": {Role.ADMIN},
-    "audit": {Role.AUDITOR, Role.ADMIN},
+    "audit": {Role.AUDITOR},
     "gazette": {Role.ADMIN},
 }
 

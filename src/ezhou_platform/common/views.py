@@ -26,6 +26,9 @@ class LogoutView(auth_views.LogoutView):
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from ezhou_platform.common.audit.services import record_access_denied
+
+    record_access_denied(request)
     return render(request, "403.html", {"message": str(exception) if exception else ""}, status=403)
 
 

@@ -9,12 +9,6 @@ import pytest
 from django.db import connection, transaction
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # The demo accounts are created per test; the production hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(demo_users: dict[str, Any]) -> dict[str, Any]:
     return demo_users

@@ -57,6 +57,10 @@ def test_concurrent_writers_postgresql() -> None:
     assert errors == []
     seqs = list(AuditRecord.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, THREADS * PER_THREAD + 1))
+    writers = [
+        oid.split("-")[0] for oid in AuditRecord.objects.order_by("seq").values_list("object_id", flat=True)
+    ]
+    assert sum(a != b for a, b in itertools.pairwise(writers)) > THREADS, "the writers did not overlap"
     report = verify()
     assert report.ok, report.problems
 

@@ -108,13 +108,14 @@ def test_failed_audit_write_rolls_back_the_change(monkeypatch: Any) -> None:
 
 
 def test_a_database_level_audit_failure_also_rolls_back(monkeypatch: Any) -> None:
-    # A real constraint violation from the database: the seq the head hands out is already taken.
+    # A real constraint violation from the database: the next append would fork the chain (its prev_hash
+    # is already taken by record #1), which the unique constraint refuses.
     from ezhou_platform.common.audit.models import ChainHead
 
     with transaction.atomic():
         record("test.thing.change", actor=None)
     with transaction.atomic():
-        ChainHead.objects.filter(pk=1).update(seq=0)  # the next append will reuse seq 1
+        ChainHead.objects.filter(pk=1).update(hash=GENESIS_HASH)
     with pytest.raises(DatabaseError), transaction.atomic():
         Department.objects.create(code="audit_test_dept2", name="审计测试部门二")
         record("common.department.create", actor=None)

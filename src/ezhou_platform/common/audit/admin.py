@@ -12,7 +12,7 @@ from ezhou_platform.common.roles import Role
 
 from .models import AuditRecord
 
-READERS = frozenset({Role.AUDITOR, Role.ADMIN})
+READERS = frozenset({Role.AUDITOR})  # 三员分立 (SECURITY.md C07)
 
 
 @admin.register(AuditRecord)

@@ -45,13 +45,15 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from ezhou_platform.common.models import Department
 
-        self.fields["department"].choices = [
+        department = self.fields["department"]
+        assert isinstance(department, forms.ChoiceField)
+        department.choices = [
             ("", "全部"),
             *Department.objects.order_by("name").values_list("code", "name"),
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError("起始日期不能晚于截止日期。")

@@ -186,8 +186,6 @@ def snapshot(
     """The masked values of `fields` of a model instance (or any object), for before/after."""
     data: dict[str, Any] = {}
     for name in fields:
-        value = getattr(obj, name, None)
-        if hasattr(value, "pk"):
-            value = value.pk
-        data[name] = value
+        value: Any = getattr(obj, name, None)
+        data[name] = value.pk if hasattr(value, "pk") else value
     return mask_personal_data(data, extra_keys=extra_keys)

@@ -22,6 +22,7 @@ the chain; the unique constraints on seq and prev_hash are the database's backst
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -37,6 +38,8 @@ from ezhou_platform.common.middleware import client_address, current_request_con
 from . import chain
 from .masking import mask_personal_data, scrub_text
 from .models import GENESIS_HASH, AuditRecord, ChainHead, Result
+
+logger = logging.getLogger(__name__)
 
 
 class AuditError(RuntimeError):
@@ -168,18 +171,19 @@ def _lock_head(using: str) -> ChainHead:
     """The chain head, locked for the rest of the caller's transaction (PostgreSQL: row lock)."""
     qs = ChainHead.objects.using(using).select_for_update()
     head = qs.filter(pk=1).first()
-    if head is not None:
-        return head
-    if AuditRecord.objects.using(using).exists():
-        # Records without a head: someone removed it. Rebuilding it here would hide a truncated tail, so
-        # refuse to write until an operator has run `audit verify` (fail closed).
+    if head is None:
+        # First record ever: create the head. A concurrent first writer's INSERT waits on the primary key
+        # until the other transaction ends, then does nothing, and the SELECT … FOR UPDATE finds its row.
+        ChainHead.objects.using(using).bulk_create(
+            [ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = qs.get(pk=1)
+    if head.seq == 0 and AuditRecord.objects.using(using).exists():
+        # Records but a fresh head: someone removed the head. Starting over would hide a truncated tail,
+        # so refuse to write until an operator has run `audit verify` (fail closed; the caller's
+        # transaction, and the head row inserted above, roll back).
         raise AuditError("审计链头缺失，但审计表中已有记录：请先运行 `ezhou audit verify` 排查。")
-    # First record ever: create the head; a concurrent first writer waits on the primary key and then
-    # finds the row.
-    ChainHead.objects.using(using).bulk_create(
-        [ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
-    )
-    return qs.get(pk=1)
+    return head
 
 
 def record(
@@ -299,3 +303,27 @@ def audits_pii_view(
         return wrapper
 
     return decorate
+
+
+def record_access_denied(request: HttpRequest) -> None:
+    """Log a refused request (403) of a logged-in user: who tried what, from where (SECURITY.md C11).
+
+    Anonymous refusals are redirects to the login page and are not logged here; failed logins are.
+    A failure to log must not turn a 403 into a 500, so it is reported to the server log instead.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    try:
+        with transaction.atomic():
+            record(
+                "auth.access_denied",
+                actor=user,
+                result=Result.DENIED,
+                object_type="url",
+                object_id=request.path[:200],
+                object_repr=f"{request.method} {request.path}"[:200],
+                request=request,
+            )
+    except Exception:  # the refusal itself stands; only its record failed
+        logger.exception("could not record an access denial")

@@ -27,7 +27,8 @@ from .models import AuditRecord, Result
 from .services import record
 
 PAGE_SIZE = 50
-AUDIT_READERS = (Role.AUDITOR, Role.ADMIN)
+# 三员分立 (SECURITY.md C07): the system administrator cannot read the audit trail; only auditors.
+AUDIT_READERS = (Role.AUDITOR,)
 ROLE_LABELS = dict(Role.choices)
 RESULT_LABELS = dict(Result.choices)
 
@@ -175,7 +176,7 @@ def _csv_rows(qs: Any) -> Iterator[list[Any]]:
 @never_cache
 @require_safe
 @view_requires(*AUDIT_READERS)
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     criteria = {
         k: v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v
@@ -184,7 +185,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         record(
             "audit.log.export",
             actor=request.user,
-            object_type="audit.record",
+            object_type="audit.auditrecord",
             object_repr=f"审计日志导出（{qs.count()} 条）",
             after={"filters": criteria},
         )
@@ -196,7 +197,9 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow([csv_safe(cell) for cell in row])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response: HttpResponse = StreamingHttpResponse(  # type: ignore[assignment]
+        stream(), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response

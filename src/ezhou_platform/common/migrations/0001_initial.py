@@ -8,102 +8,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('source', models.CharField(help_text='例如：国办发明电〔2026〕X号', max_length=200, verbose_name='依据')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('entered_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="例如：国办发明电〔2026〕X号", max_length=200, verbose_name="依据"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("entered_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
             ],
             options={
-                'verbose_name': '节假日安排（年度）',
-                'verbose_name_plural': '节假日安排（年度）',
-                'ordering': ['-year'],
+                "verbose_name": "节假日安排（年度）",
+                "verbose_name_plural": "节假日安排（年度）",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['id'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '调休上班')], max_length=10, verbose_name='类别')),
-                ('name', models.CharField(blank=True, max_length=30, verbose_name='节日')),
-                ('calendar_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='common.calendaryear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("workday", "调休上班")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=30, verbose_name="节日")),
+                (
+                    "calendar_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="common.calendaryear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日/调休日',
-                'verbose_name_plural': '节假日/调休日',
-                'ordering': ['day'],
+                "verbose_name": "节假日/调休日",
+                "verbose_name_plural": "节假日/调休日",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('division_code', models.CharField(blank=True, max_length=6, verbose_name='行政区划代码')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='common.jurisdiction', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                ("division_code", models.CharField(blank=True, max_length=6, verbose_name="行政区划代码")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="common.jurisdiction",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '辖区',
-                'verbose_name_plural': '辖区',
-                'ordering': ['id'],
+                "verbose_name": "辖区",
+                "verbose_name_plural": "辖区",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('citizen', '群众'), ('enterprise', '企业'), ('clerk', '经办人员'), ('head', '部门负责人'), ('auditor', '审计监督人员'), ('admin', '系统管理员')], default='citizen', max_length=20, verbose_name='角色')),
-                ('enterprise_uscc', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('enterprise_name', models.CharField(blank=True, max_length=100, verbose_name='企业名称')),
-                ('display_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='common.department', verbose_name='所属部门')),
-                ('jurisdiction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='common.jurisdiction', verbose_name='所属辖区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "群众"),
+                            ("enterprise", "企业"),
+                            ("clerk", "经办人员"),
+                            ("head", "部门负责人"),
+                            ("auditor", "审计监督人员"),
+                            ("admin", "系统管理员"),
+                        ],
+                        default="citizen",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "enterprise_uscc",
+                    models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码"),
+                ),
+                ("enterprise_name", models.CharField(blank=True, max_length=100, verbose_name="企业名称")),
+                ("display_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="common.department",
+                        verbose_name="所属部门",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="common.jurisdiction",
+                        verbose_name="所属辖区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['clerk', 'head']), _negated=True), ('department__isnull', False), _connector='OR'), name='clerk_and_head_have_department'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'enterprise'), _negated=True), models.Q(('enterprise_uscc', ''), _negated=True), _connector='OR'), name='enterprise_has_uscc')],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role__in", ["clerk", "head"]), _negated=True),
+                            ("department__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="clerk_and_head_have_department",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "enterprise"), _negated=True),
+                            models.Q(("enterprise_uscc", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="enterprise_has_uscc",
+                    ),
+                ],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
     ]

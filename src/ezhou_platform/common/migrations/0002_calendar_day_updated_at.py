@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('common', '0001_initial'),
+        ("common", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calendarday',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='修改时间'),
+            model_name="calendarday",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="修改时间"),
         ),
     ]
