@@ -134,7 +134,14 @@ me.any_authenticated_user = True  # type: ignore[attr-defined]
 def _add_routers() -> None:
     from ezhou_platform.gazette.api import router as gazette_router
 
+    from ezhou_platform.medical_assistance.api import router as medical_assistance_router
+    from ezhou_platform.rental_housing.api import router as rental_housing_router
+    from ezhou_platform.water_plan.api import router as water_plan_router
+
     api.add_router("/policies", gazette_router)
+    api.add_router("/medical-assistance", medical_assistance_router)
+    api.add_router("/water-plan", water_plan_router)
+    api.add_router("/rental-housing", rental_housing_router)
 
 
 _add_routers()

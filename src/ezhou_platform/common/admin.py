@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from .models import Department, Jurisdiction, User
+from .admin_mixins import AuditedAdminMixin
+from .models import CalendarDay, CalendarYear, ConfiguredValue, Department, Jurisdiction, User
 from .roles import Role
 
 
@@ -34,7 +35,8 @@ class AdminOnlyMixin:
 
 
 @admin.register(User)
-class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, AdminOnlyMixin, DjangoUserAdmin):
+    audit_action_prefix = "platform.user"
     list_display = (
         "username",
         "display_name",
@@ -65,17 +67,14 @@ class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(AdminOnlyMixin, admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(AdminOnlyMixin, admin.ModelAdmin):
+class JurisdictionAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
     list_display = ("code", "name", "division_code", "parent")
-
-
-from .models import CalendarDay, CalendarYear  # noqa: E402
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -84,6 +83,64 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(AdminOnlyMixin, admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
     list_display = ("year", "source", "entered_at")
     inlines = [CalendarDayInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        from ezhou_platform.common.audit.services import record
+
+        instances = formset.save()
+        for day in instances:
+            record(
+                "common.calendarday.save",
+                actor=request.user,
+                obj=day,
+                after={"day": day.day.isoformat(), "kind": day.kind, "name": day.name},
+                label="录入节假日/调休日",
+                request=request,
+            )
+        for day in formset.deleted_objects:
+            record(
+                "common.calendarday.delete",
+                actor=request.user,
+                obj=day,
+                before={"day": day.day.isoformat(), "kind": day.kind},
+                label="删除节假日/调休日",
+                request=request,
+            )
+
+
+@admin.register(ConfiguredValue)
+class ConfiguredValueAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Added, never changed: a correction is a new row for the same date (the newest wins)."""
+
+    list_display = ("tree", "name", "valid_from", "value", "source", "department", "entered_by", "entered_at")
+    list_filter = ("tree", "department")
+    search_fields = ("tree", "name", "source")
+    fields = ("tree", "name", "valid_from", "value", "source", "note")
+
+    def _may_enter(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_authenticated and request.user.role in (Role.ADMIN, Role.DEPARTMENT_HEAD))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_enter(request) or bool(
+            request.user.is_authenticated and request.user.role == Role.AUDITOR
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_enter(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.entered_by = request.user
+        obj.department = request.user.department
+        super().save_model(request, obj, form, change)

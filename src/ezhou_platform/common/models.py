@@ -154,3 +154,44 @@ class CalendarDay(models.Model):
     def clean(self) -> None:
         if self.day and self.calendar_year_id and self.day.year != self.calendar_year.year:
             raise ValidationError({"day": f"日期 {self.day:%Y-%m-%d} 不属于 {self.calendar_year.year} 年。"})
+
+
+class ConfiguredValue(models.Model):
+    """A dated value of a parameter the law leaves to configuration, entered with its source.
+
+    Examples: 我市上年度居民人均可支配收入 (鄂州政办发〔2022〕34号 第四条), the surcharge bands of
+    鄂州政办发〔2022〕15号 第十四条. Rows are never edited: a correction is a new row for the same date, and
+    the newest row for a (parameter, date) wins; the older one stays as history.
+    """
+
+    tree = models.CharField("参数表", max_length=60, help_text="例如 medical_assistance")
+    name = models.CharField(
+        "参数", max_length=120, help_text="参数表中的路径，例如 income.per_capita_disposable"
+    )
+    valid_from = models.DateField("起始日期")
+    value = models.JSONField("取值", help_text='按参数单位填写：金额为分（整数），比例用字符串如 "65%"')
+    source = models.CharField(
+        "来源", max_length=300, help_text="例如：2023年鄂州市国民经济和社会发展统计公报"
+    )
+    note = models.TextField("备注", blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name="录入部门"
+    )
+    entered_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="录入人",
+        related_name="+",
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政策参数取值"
+        verbose_name_plural = "政策参数取值"
+        ordering = ["tree", "name", "valid_from", "id"]
+        indexes = [models.Index(fields=["tree", "name", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.tree}.{self.name} @ {self.valid_from:%Y-%m-%d}"

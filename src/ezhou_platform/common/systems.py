@@ -18,10 +18,14 @@ class System:
 
 
 SYSTEMS: tuple[System, ...] = (
-    System("medical_assistance", "医疗救助", "鄂州政办发〔2022〕34号", "医疗保障局"),
-    System("water_plan", "计划用水管理", "鄂州政办发〔2022〕15号", "水利和湖泊局"),
+    System(
+        "medical_assistance", "医疗救助", "鄂州政办发〔2022〕34号", "医疗保障局", "medical_assistance:index"
+    ),
+    System("water_plan", "计划用水管理", "鄂州政办发〔2022〕15号", "水利和湖泊局", "water_plan:index"),
     System("unconventional_water", "非常规水资源管理", "鄂州政办发〔2022〕14号", "水利和湖泊局"),
-    System("rental_housing", "保障性租赁住房", "鄂州政发〔2022〕19号", "住房和城乡建设局"),
+    System(
+        "rental_housing", "保障性租赁住房", "鄂州政发〔2022〕19号", "住房和城乡建设局", "rental_housing:index"
+    ),
     System("public_service_housing", "基本公共服务人员住房", "鄂州政办发〔2022〕19号", "住房和城乡建设局"),
     System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局"),
     System("economic_measures", "稳增长惠企政策", "鄂州政办发〔2022〕32号", "商务局"),

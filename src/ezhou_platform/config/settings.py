@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "ezhou_platform.common",
     "ezhou_platform.common.audit",
     "ezhou_platform.gazette",
+    "ezhou_platform.medical_assistance",
+    "ezhou_platform.water_plan",
+    "ezhou_platform.rental_housing",
 ]
 
 MIDDLEWARE = [
