@@ -133,7 +133,6 @@ me.any_authenticated_user = True  # type: ignore[attr-defined]
 
 def _add_routers() -> None:
     from ezhou_platform.gazette.api import router as gazette_router
-
     from ezhou_platform.medical_assistance.api import router as medical_assistance_router
     from ezhou_platform.rental_housing.api import router as rental_housing_router
     from ezhou_platform.water_plan.api import router as water_plan_router
