@@ -117,7 +117,7 @@ class MeOut(Schema):
 
 @api.get("/me", response=MeOut, tags=["平台"], summary="当前登录用户")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user: Any = request.user
     return {
         "username": user.username,
         "display_name": str(user),

@@ -49,7 +49,7 @@ class UserAdmin(AuditedAdminMixin, AdminOnlyMixin, DjangoUserAdmin):
     list_filter = ("role", "department", "jurisdiction", "is_active")
     search_fields = ("username", "display_name", "enterprise_name", "enterprise_uscc")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             "平台角色",
             {
@@ -141,6 +141,7 @@ class ConfiguredValueAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.entered_by = request.user
-        obj.department = request.user.department
+        user: Any = request.user
+        obj.entered_by = user
+        obj.department = user.department
         super().save_model(request, obj, form, change)

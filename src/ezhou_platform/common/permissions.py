@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .roles import Role
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., Any])
 
 READ = "read"
 WRITE = "write"

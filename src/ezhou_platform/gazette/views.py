@@ -43,7 +43,8 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     units = list(document.units.all())
     impls = cov.by_anchor(implementations())
     for u in units:
-        u.implementations = impls.get((document.number, u.anchor if u.kind != "notice" else ""), [])
+        key = (document.number, u.anchor if u.kind != "notice" else "")
+        u.implementations = impls.get(key, [])  # type: ignore[attr-defined]
     toc = [
         u
         for u in units

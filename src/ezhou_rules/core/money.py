@@ -155,6 +155,14 @@ def _round_div_array(num: np.ndarray, den: np.ndarray) -> IntArray:
         raise MoneyError("除数不能为零。", "zero_division")
     if num.size and int(num.min()) == -INT64_MAX - 1:
         raise MoneyError("金额超出可处理的范围。", "out_of_range")
+    if den.ndim == 0 and int(den) > 0 and (num.size == 0 or int(num.min()) >= 0):
+        # The common case (a payment: non-negative amounts, one positive denominator): one divmod and an
+        # in-place add, instead of sign and magnitude temporaries (a fifth of the memory over 10M rows).
+        d = int(den)
+        q, r = np.divmod(num, d)
+        r *= 2
+        q += r >= d
+        return q
     sign = np.sign(num) * np.sign(den)
     a_num, a_den = np.abs(num), np.abs(den)
     # divmod on magnitudes then "remainder at least half" — doubling the remainder (< den) cannot

@@ -43,7 +43,14 @@ def test_until_entered_the_calculation_stops(db: Any) -> None:
 
 def test_entered_value_applies_from_its_date_and_is_audited(demo_users: Any) -> None:
     head = demo_users["yibao_head"]
-    enter_value(TREE, "income.per_capita_disposable", dt.date(2024, 4, 1), 3_700_000, source="统计公报（测试）", actor=head)
+    enter_value(
+        TREE,
+        "income.per_capita_disposable",
+        dt.date(2024, 4, 1),
+        3_700_000,
+        source="统计公报（测试）",
+        actor=head,
+    )
     tree = configured(TREE)
     assert tree.get("income.per_capita_disposable", dt.date(2024, 5, 1)) == 3_700_000
     with pytest.raises(ParameterNotSet):
@@ -53,8 +60,12 @@ def test_entered_value_applies_from_its_date_and_is_audited(demo_users: Any) -> 
 
 def test_a_correction_is_a_new_row_and_the_newest_wins(demo_users: Any) -> None:
     head = demo_users["yibao_head"]
-    enter_value(TREE, "income.per_capita_disposable", dt.date(2024, 4, 1), 3_700_000, source="初值", actor=head)
-    enter_value(TREE, "income.per_capita_disposable", dt.date(2024, 4, 1), 3_710_000, source="更正", actor=head)
+    enter_value(
+        TREE, "income.per_capita_disposable", dt.date(2024, 4, 1), 3_700_000, source="初值", actor=head
+    )
+    enter_value(
+        TREE, "income.per_capita_disposable", dt.date(2024, 4, 1), 3_710_000, source="更正", actor=head
+    )
     assert ConfiguredValue.objects.count() == 2
     assert configured(TREE).get("income.per_capita_disposable", dt.date(2024, 5, 1)) == 3_710_000
 
@@ -73,8 +84,18 @@ def test_admin_change_of_a_user_is_audited(login_client: Any, demo_users: Any) -
     citizen = demo_users["citizen"]
     url = f"/admin/common/user/{citizen.pk}/change/"
     form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "user_permissions", "last_login", "date_joined")}
-    data.update(display_name="张三丰", role="citizen", is_active="on", date_joined_0="2024-01-01", date_joined_1="08:00:00")
+    data = {
+        k: v
+        for k, v in form.initial.items()
+        if v is not None and k not in ("password", "groups", "user_permissions", "last_login", "date_joined")
+    }
+    data.update(
+        display_name="张三丰",
+        role="citizen",
+        is_active="on",
+        date_joined_0="2024-01-01",
+        date_joined_1="08:00:00",
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     rec = AuditRecord.objects.filter(action="platform.user.change").latest("seq")

@@ -266,3 +266,15 @@ def test_format_capital_refuses_negative_and_huge() -> None:
     with pytest.raises(MoneyError) as info:
         format_capital(10**18)
     assert info.value.code == "out_of_range"
+
+
+def test_mul_ratio_fast_path_for_payments_agrees_with_exact_fractions() -> None:
+    # Non-negative amounts with one positive denominator take the lean path; it must round the same.
+    rng = np.random.default_rng(11)
+    fen = rng.integers(0, 10**12, size=5000)
+    for num, den in ((13, 20), (1, 2), (7, 3), (55, 100), (1, 1)):
+        out = mul_ratio_half_up(fen, num, den)
+        assert out.dtype == np.int64
+        assert out.tolist() == [round_half_up(Fraction(int(f) * num, den)) for f in fen]
+    # exactly half rounds up: 65% of 10 fen = 6.5 → 7; of 30 fen = 19.5 → 20
+    assert mul_ratio_half_up(np.array([10, 30]), 65, 100).tolist() == [7, 20]

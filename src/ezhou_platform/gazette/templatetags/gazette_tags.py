@@ -45,7 +45,8 @@ def highlight(text: str, q: str) -> SafeString:
     start = max(0, m.start() - SNIPPET) if m else 0
     end = min(len(text), (m.end() if m else 0) + SNIPPET)
     snippet = text[start:end]
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for hit in pattern.finditer(snippet):
         parts.append(escape(snippet[last : hit.start()]))
         parts.append(f"<mark>{escape(hit.group(0))}</mark>")
