@@ -50,3 +50,15 @@ def test_scope_to_department_filters_rows(demo_users: Any) -> None:
     assert set(mine.values_list("department", flat=True)) == {medical.id}
     assert scope_to_department(qs, demo_users["citizen"]).count() == 0
     assert scope_to_department(qs, demo_users["auditor"]).count() == qs.count()
+
+
+def test_sqlite_runs_in_wal_with_full_sync(db: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
