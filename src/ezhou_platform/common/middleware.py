@@ -86,3 +86,37 @@ class IdleTimeoutMiddleware:
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
             request.session[IDLE_KEY] = now
         return self.get_response(request)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # no inline scripts: page scripts live in static files
+        "style-src 'self' 'unsafe-inline'",  # Swagger UI and style attributes
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (no CDN, no third-party hosts: data stays on this server) and no caching of
+    pages shown to a logged-in user, which may carry personal data (SECURITY.md C23, C24)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response
