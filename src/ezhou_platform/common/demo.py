@@ -14,7 +14,7 @@ from django.db import transaction
 from .models import Department, Jurisdiction, User
 from .roles import Role
 
-DEMO_PASSWORD = "Ezhou-demo-2022"  # noqa: S105 - printed for the demo; never used outside demo data
+DEMO_PASSWORD = "Demo-Pass#2022"  # noqa: S105 - printed for the demo; never used outside demo data
 
 JURISDICTIONS: tuple[tuple[str, str, str, str | None], ...] = (
     # code, name, GB/T 2260 code ("" where there is none), parent code

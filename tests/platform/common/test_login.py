@@ -107,7 +107,19 @@ def test_password_validation_rejects_weak_passwords(demo_users: Any) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    for weak in ("12345678901", "password123", "short1!"):
+    citizen, clerk = demo_users["citizen"], demo_users["yibao_clerk"]
+    for weak in ("12345678901", "password123", "short1!", "x" * 65):
         with pytest.raises(ValidationError):
-            validate_password(weak, demo_users["citizen"])
-    validate_password("Ezhou-Strong-Pass-2026", demo_users["citizen"])
+            validate_password(weak, citizen)
+    # Citizens: 8–64 characters, no composition rules (ASVS 6.2).
+    validate_password("lake view garden", citizen)
+    # Staff: ≥ 12 characters, 3 of 4 classes, nothing guessable (MLPS 身份鉴别).
+    with pytest.raises(ValidationError, match="至少12个字符"):
+        validate_password("Ab1!cdefgh", clerk)  # 10 characters
+    with pytest.raises(ValidationError, match="至少三类"):
+        validate_password("lake view garden", clerk)  # one class only
+    with pytest.raises(ValidationError, match="医疗保障局"):
+        validate_password("医疗保障局Lake#2026x", clerk)  # the clerk's own department
+    with pytest.raises(ValidationError, match="ezhou"):
+        validate_password("Ezhou-Lake#2026", clerk)
+    validate_password("Lake-View#2026x", clerk)
