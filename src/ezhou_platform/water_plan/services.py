@@ -1,0 +1,1443 @@
+"""Procedures of 计划用水管理 (鄂州政办发〔2022〕15号): every write is here, atomic and audited.
+
+State machines (each transition's article and deadline in its function's docstring):
+
+    AdjustmentRequest  received ──verify──▶ verified ──approve──▶ approved     (第十条: 5 / 次月前10个工作日)
+                           └──────────────────┴──refuse (第十三条)──▶ refused
+    SupplementRequest  received ──approve──▶ approved | ──refuse──▶ refused     (第十二条: 5个工作日)
+    SurchargeNotice    issued ──pay──▶ paid | ──appeal upheld──▶ superseded (+ new version issued)
+                          └──2nd reminder unpaid──▶ credit_listed                (第十五条, 第十六条)
+    Appeal             received ──decide──▶ upheld | rejected                   (第十五条: 8个工作日)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import ExtractYear
+
+from ezhou_platform.common.audit.services import record
+from ezhou_platform.common.calendar import platform_calendar
+from ezhou_platform.common.parameters import configured
+from ezhou_rules.core.params import ParameterTree
+from ezhou_rules.core.trace import Trace
+from ezhou_rules.water_plan import deadlines, parameters
+from ezhou_rules.water_plan import plan as plan_rules
+from ezhou_rules.water_plan import settlement as settlement_rules
+from ezhou_rules.water_plan import supplements as supplement_rules
+from ezhou_rules.water_plan.errors import WaterPlanError
+from ezhou_rules.water_plan.volumes import format_volume, parse_volume
+
+from .models import (
+    AdjustmentRequest,
+    Appeal,
+    CoefficientEvent,
+    CollectionReminder,
+    ImportBatch,
+    MeterReading,
+    Method,
+    PlanChange,
+    PlanRequest,
+    QuotaEntry,
+    ShortageCut,
+    Status,
+    SupplementRequest,
+    SupplierAccount,
+    SurchargeNotice,
+    WaterUnit,
+    YearlyPlan,
+)
+
+DOC = "鄂州政办发〔2022〕15号"
+
+REFUSAL_CASES = {  # 第十三条
+    1: "水的重复利用率未达到国家有关规定",
+    2: "实际用水超过行业综合用水定额或单位用水定额",
+    3: "使用间接冷却水的单位，间接冷却水循环率低于百分之九十五",
+    4: "单位用水设备、卫生洁具设备漏失率高于百分之二",
+    5: "未按规定开展节水评估或水平衡测试工作",
+    6: "明知内部管网漏损未及时采取有效措施",
+    7: "拖欠超计划用水加价水费",
+}
+
+
+def rules_parameters() -> ParameterTree:
+    """The YAML tree with the administrator-entered values (surcharge tiers, base price) merged in."""
+    return configured(parameters())
+
+
+def _snap(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    out = {}
+    for f in fields:
+        v = getattr(obj, f)
+        out[f] = v.isoformat() if isinstance(v, dt.date) else v
+    return out
+
+
+# -- units and quota ------------------------------------------------------------------------------------
+
+
+def units_for(user: Any):  # type: ignore[no-untyped-def]
+    """Units an enterprise user acts for: those registered under its USCC."""
+    if not getattr(user, "enterprise_uscc", ""):
+        return WaterUnit.objects.none()
+    return WaterUnit.objects.filter(uscc=user.enterprise_uscc)
+
+
+def quota_entries() -> list[plan_rules.QuotaEntry]:
+    return [
+        plan_rules.QuotaEntry(q.indicator, q.unit, Fraction(q.value), q.valid_from, q.source)
+        for q in QuotaEntry.objects.all()
+    ]
+
+
+def record_coefficient_event(
+    unit: WaterUnit, kind: str, on: dt.date, evidence: str, *, actor: Any, until: dt.date | None = None
+) -> CoefficientEvent:
+    """附件1 三 (and 第八条 findings): a dated case with its evidence; it counts for the years the rule gives."""
+    plan_rules.applicable_years(plan_rules.CoefficientEvent(kind, on, until))  # validates kind and period
+    if not evidence.strip():
+        raise WaterPlanError("evidence_missing", "须写明证明材料（附件1 三）。", field="evidence")
+    case = plan_rules.COEFFICIENT_CASES[kind]
+    with transaction.atomic():
+        ev = CoefficientEvent.objects.create(
+            unit=unit, kind=kind, on=on, until=until, evidence=evidence, recorded_by=actor
+        )
+        record(
+            "water_plan.coefficient_event.record",
+            actor=actor,
+            obj=ev,
+            after=_snap(ev, ["kind", "on", "until", "evidence"]),
+            label=f"记录增减系数情形：{case.label}",
+            citation=f"{DOC} {case.place}",
+        )
+    return ev
+
+
+# -- supplier readings import (第五条) --------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    already_imported: bool
+
+
+def _rows_from_file(content: bytes, filename: str) -> list[dict[str, str]]:
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise WaterPlanError("file_format", f"无法读取Excel文件：{exc}", field="file") from None
+        rows = list(wb.active.iter_rows(values_only=True))
+        if not rows:
+            return []
+        header = [str(h or "").strip() for h in rows[0]]
+        return [
+            {
+                h: ("" if v is None else (v.isoformat()[:10] if isinstance(v, dt.date) else str(v)))
+                for h, v in zip(header, r, strict=False)
+            }
+            for r in rows[1:]
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WaterPlanError("file_encoding", "CSV文件应为UTF-8编码。", field="file") from None
+    return [
+        {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+REQUIRED_COLUMNS = ("account", "kind", "period", "volume")
+
+
+def import_readings(content: bytes, filename: str, *, actor: Any) -> ImportResult:
+    """Monthly (kind=monthly, period YYYY-MM) and daily (kind=daily, period YYYY-MM-DD) volumes per account.
+
+    Each bad row is rejected with its reason (unknown account, negative or malformed volume, falling
+    cumulative reading, duplicate); accepted rows are kept. The same file again changes nothing."""
+    digest = hashlib.sha256(content).hexdigest()
+    existing = ImportBatch.objects.filter(sha256=digest).first()
+    if existing:
+        return ImportResult(existing, True)
+    rows = _rows_from_file(content, filename)
+    if rows and not set(REQUIRED_COLUMNS) <= set(rows[0]):
+        raise WaterPlanError(
+            "file_columns",
+            f"文件缺少列：{'、'.join(c for c in REQUIRED_COLUMNS if c not in rows[0])}。",
+            field="file",
+        )
+    accounts = {
+        a.number: a for a in SupplierAccount.objects.filter(number__in={r.get("account", "") for r in rows})
+    }
+    rejects: list[dict[str, Any]] = []
+    accepted: list[MeterReading] = []
+    seen: set[tuple[int, str, dt.date]] = set()
+    last_cumulative: dict[tuple[int, str], tuple[dt.date, int]] = {}
+    for line, row in enumerate(rows, start=2):
+
+        def reject(reason: str, row: dict[str, str] = row, line: int = line) -> None:
+            rejects.append(
+                {
+                    "line": line,
+                    "account": row.get("account", ""),
+                    "period": row.get("period", ""),
+                    "reason": reason,
+                }
+            )
+
+        acct = accounts.get(row.get("account", ""))
+        if acct is None:
+            reject("户号不存在")
+            continue
+        kind = row.get("kind", "")
+        if kind not in (MeterReading.Kind.MONTHLY, MeterReading.Kind.DAILY):
+            reject("类别应为 monthly 或 daily")
+            continue
+        try:
+            raw_period = row.get("period", "")
+            period = (
+                dt.date.fromisoformat(raw_period + "-01")
+                if kind == "monthly"
+                else dt.date.fromisoformat(raw_period)
+            )
+        except ValueError:
+            reject("期间格式不正确（月：YYYY-MM；日：YYYY-MM-DD）")
+            continue
+        try:
+            volume = parse_volume(row.get("volume", ""), field="volume", allow_negative=True)
+            cumulative = (
+                parse_volume(row["cumulative"], field="cumulative") if row.get("cumulative") else None
+            )
+        except WaterPlanError as exc:
+            reject(exc.message)
+            continue
+        if volume < 0:
+            reject("水量为负数")
+            continue
+        key = (acct.pk, kind, period)
+        if key in seen:
+            reject("文件内重复")
+            continue
+        seen.add(key)
+        if cumulative is not None:
+            prev = last_cumulative.get((acct.pk, kind))
+            if prev is None:
+                db_prev = (
+                    MeterReading.objects.filter(
+                        account=acct, kind=kind, period__lt=period, cumulative_m3x100__isnull=False
+                    )
+                    .order_by("-period")
+                    .values_list("period", "cumulative_m3x100")
+                    .first()
+                )
+                prev = db_prev
+            if prev is not None and prev[0] < period and cumulative < prev[1]:
+                reject(f"表底数回落（上期 {format_volume(prev[1])}，本期 {format_volume(cumulative)}）")
+                continue
+            last_cumulative[(acct.pk, kind)] = (period, cumulative)
+        accepted.append(
+            MeterReading(
+                account=acct, kind=kind, period=period, volume_m3x100=volume, cumulative_m3x100=cumulative
+            )
+        )
+    existing_keys = set(
+        MeterReading.objects.filter(account_id__in={r.account_id for r in accepted}).values_list(
+            "account_id", "kind", "period"
+        )
+    )
+    fresh = []
+    for r in accepted:
+        if (r.account_id, r.kind, r.period) in existing_keys:
+            rejects.append(
+                {
+                    "line": None,
+                    "account": r.account.number,
+                    "period": r.period.isoformat(),
+                    "reason": "已导入过该期间的数据（重复）",
+                }
+            )
+        else:
+            fresh.append(r)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            sha256=digest,
+            filename=filename[:200],
+            accepted=len(fresh),
+            rejected=len(rejects),
+            rejects=rejects,
+            imported_by=actor,
+        )
+        for r in fresh:
+            r.batch = batch
+        MeterReading.objects.bulk_create(fresh, batch_size=2000)
+        record(
+            "water_plan.readings.import",
+            actor=actor,
+            obj=batch,
+            after={"filename": filename, "accepted": len(fresh), "rejected": len(rejects)},
+            label="导入供水企业抄表数据",
+            citation=f"{DOC} 第五条第一款",
+        )
+    return ImportResult(batch, False)
+
+
+# -- plan requests (第六条) ---------------------------------------------------------------------------------
+
+
+def file_plan_request(
+    unit: WaterUnit, plan_year: int, requested_m3x100: int, filed_on: dt.date, *, actor: Any, note: str = ""
+) -> PlanRequest:
+    """第六条: by 12-31 for next year; a new unit within the 30 days before it starts using water."""
+    if unit.normal_use_started and unit.normal_use_started.year == plan_year:
+        first, due = deadlines.new_unit_request_window(unit.normal_use_started)
+        if filed_on > due:
+            raise WaterPlanError(
+                "plan_request_late",
+                f"新增用水单位应在用水前30日内（{first:%Y年%m月%d日}至{due:%Y年%m月%d日}）"
+                "提出本年度用水计划申请（第六条）。",
+                field="filed_on",
+            )
+    else:
+        due = deadlines.plan_request_due(plan_year)
+        if filed_on > due:
+            raise WaterPlanError(
+                "plan_request_late",
+                f"{plan_year}年度用水计划申请应于{due:%Y年%m月%d日}前提出（第六条）。",
+                field="filed_on",
+            )
+    if requested_m3x100 < 0:
+        raise WaterPlanError("volume_negative", "申请水量不能为负数。", field="requested_volume")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                req = PlanRequest.objects.create(
+                    unit=unit,
+                    plan_year=plan_year,
+                    filed_on=filed_on,
+                    due_on=due,
+                    requested_m3x100=requested_m3x100,
+                    note=note,
+                )
+        except IntegrityError:
+            raise WaterPlanError(
+                "plan_request_duplicate", f"{plan_year}年度的用水计划申请已提出过。", field="plan_year"
+            ) from None
+        record(
+            "water_plan.plan_request.file",
+            actor=actor,
+            obj=req,
+            after=_snap(req, ["plan_year", "filed_on", "due_on", "requested_m3x100"]),
+            label="提出用水计划申请",
+            citation=f"{DOC} 第六条",
+        )
+    return req
+
+
+# -- computing and issuing plans (第七条, 第九条, 附件1) ---------------------------------------------------
+
+
+def _history(unit_ids: list[int], plan_year: int) -> dict[int, list[int]]:
+    """Volumes of Y-3, Y-2, Y-1 per unit: normal accounts minus construction meters (附件2 （三））."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    qs = (
+        MeterReading.objects.filter(
+            kind=MeterReading.Kind.MONTHLY,
+            account__unit_id__in=unit_ids,
+            period__year__gte=plan_year - 3,
+            period__year__lt=plan_year,
+        )
+        .annotate(y=ExtractYear("period"))
+        .values("account__unit_id", "account__construction_meter", "y")
+        .annotate(v=Sum("volume_m3x100"))
+    )
+    for row in qs:
+        sign = -1 if row["account__construction_meter"] else 1
+        out[row["account__unit_id"]][row["y"] - plan_year + 3] += sign * int(row["v"])
+    return {k: [max(x, 0) for x in v] for k, v in out.items()}
+
+
+def _events(unit_ids: list[int]) -> dict[int, list[plan_rules.CoefficientEvent]]:
+    out: dict[int, list[plan_rules.CoefficientEvent]] = defaultdict(list)
+    for e in CoefficientEvent.objects.filter(unit_id__in=unit_ids):
+        out[e.unit_id].append(plan_rules.CoefficientEvent(e.kind, e.on, e.until, e.evidence))
+    return out
+
+
+def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = None) -> int:
+    """Recompute (and explain) a plan from its stored inputs: the explanation a unit sees."""
+    trace = trace or Trace(enabled=False)
+    events = [
+        plan_rules.CoefficientEvent(
+            e["kind"],
+            dt.date.fromisoformat(e["on"]),
+            dt.date.fromisoformat(e["until"]) if e.get("until") else None,
+            e.get("evidence", ""),
+        )
+        for e in inputs.get("events", [])
+    ]
+    coef = plan_rules.coefficient(events, plan_year, trace=trace)
+    if inputs["method"] == Method.STATISTIC:
+        return int(
+            plan_rules.statistic_plan(
+                [inputs["history"]],
+                [inputs["years"]],
+                [coef],
+                [inputs.get("adjustment", 0)],
+                plan_year,
+                trace=trace,
+            )[0]
+        )
+    if inputs["method"] == Method.QUOTA:
+        return int(
+            plan_rules.quota_plan(
+                [Fraction(inputs["quantity"])],
+                [Fraction(inputs["quota"])],
+                [coef],
+                [inputs.get("adjustment", 0)],
+                trace=trace,
+                indicator=inputs["indicator"],
+                unit=inputs["quota_unit"],
+            )[0]
+        )
+    return plan_rules.clerk_set_plan(inputs["volume"], inputs["basis"], inputs["reason"], trace=trace)
+
+
+@dataclass
+class IssueReport:
+    issued: int = 0
+    already: int = 0
+    needs_clerk: list[str] | None = None
+    failed: list[tuple[str, str]] | None = None
+
+
+def issue_plans(
+    plan_year: int,
+    *,
+    actor: Any,
+    issued_on: dt.date,
+    chunk: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> IssueReport:
+    """第九条: the plans of all units for the year. Idempotent and resumable: units that already have a plan
+    are skipped, and each chunk commits on its own (one audit record per chunk lists its plans)."""
+    report = IssueReport(needs_clerk=[], failed=[])
+    all_ids = list(WaterUnit.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
+    done = set(YearlyPlan.objects.filter(year=plan_year).values_list("unit_id", flat=True))
+    todo = [u for u in all_ids if u not in done]
+    report.already = len(all_ids) - len(todo)
+    total = len(todo)
+    quotas = quota_entries()
+    first_day = dt.date(plan_year, 1, 1)
+    for start in range(0, total, chunk):
+        ids = todo[start : start + chunk]
+        units = list(WaterUnit.objects.filter(pk__in=ids).order_by("pk"))
+        history = _history(ids, plan_year)
+        events = _events(ids)
+        stat = [u for u in units if u.method == Method.STATISTIC]
+        rows: list[YearlyPlan] = []
+        # 统计法, vectorised over the chunk
+        years = np.array(
+            [
+                plan_rules.normal_use_years(u.normal_use_started, plan_year) if u.normal_use_started else 0
+                for u in stat
+            ],
+            dtype=np.int64,
+        )
+        ok = years >= 1
+        for u in (u for u, good in zip(stat, ok, strict=True) if not good):
+            report.needs_clerk.append(u.name)
+        stat_ok = [u for u, good in zip(stat, ok, strict=True) if good]
+        if stat_ok:
+            coefs = np.array([plan_rules.coefficient(events.get(u.pk, []), plan_year) for u in stat_ok])
+            hist = np.array([history.get(u.pk, [0, 0, 0]) for u in stat_ok], dtype=np.int64)
+            vols = plan_rules.statistic_plan(hist, years[ok], coefs, 0, plan_year)
+            for u, h, y, c, v in zip(stat_ok, hist, years[ok], coefs, vols, strict=True):
+                rows.append(
+                    YearlyPlan(
+                        unit=u,
+                        year=plan_year,
+                        method=Method.STATISTIC,
+                        volume_m3x100=int(v),
+                        coefficient_pct=int(c),
+                        explanation=f"统计法（正常用水{int(y)}年），增减系数{int(c) / 100:+g}",
+                        inputs={
+                            "method": "statistic",
+                            "history": [int(x) for x in h],
+                            "years": int(y),
+                            "adjustment": 0,
+                            "events": _events_json(events.get(u.pk, [])),
+                        },
+                        issued_on=issued_on,
+                        issued_by=actor,
+                    )
+                )
+        for u in (u for u in units if u.method == Method.QUOTA):
+            try:
+                entry = plan_rules.find_quota(quotas, u.quota_indicator, u.quota_unit, first_day)
+                c = plan_rules.coefficient(events.get(u.pk, []), plan_year)
+                v = plan_rules.quota_plan([Fraction(u.quota_quantity)], [entry.value], [c], [0])[0]
+            except WaterPlanError as exc:
+                report.failed.append((u.name, exc.message))
+                continue
+            rows.append(
+                YearlyPlan(
+                    unit=u,
+                    year=plan_year,
+                    method=Method.QUOTA,
+                    volume_m3x100=int(v),
+                    coefficient_pct=c,
+                    explanation=f"定额法（{u.quota_indicator} {entry.value}{u.quota_unit}，来源：{entry.source}），"
+                    f"增减系数{c / 100:+g}",
+                    inputs={
+                        "method": "quota",
+                        "quantity": str(u.quota_quantity),
+                        "quota": str(entry.value),
+                        "indicator": u.quota_indicator,
+                        "quota_unit": u.quota_unit,
+                        "adjustment": 0,
+                        "events": _events_json(events.get(u.pk, [])),
+                    },
+                    issued_on=issued_on,
+                    issued_by=actor,
+                )
+            )
+        with transaction.atomic():
+            YearlyPlan.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+            record(
+                "water_plan.plan.issue_batch",
+                actor=actor,
+                object_type="water_plan.yearlyplan",
+                object_id=f"{plan_year}:{ids[0]}-{ids[-1]}",
+                after={"year": plan_year, "units": len(rows), "first_unit": ids[0], "last_unit": ids[-1]},
+                label=f"下达{plan_year}年度用水计划指标",
+                citation=f"{DOC} 第九条第一款",
+            )
+        report.issued += len(rows)
+        if progress:
+            progress(min(start + chunk, total), total)
+    return report
+
+
+def _events_json(events: list[plan_rules.CoefficientEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": e.kind,
+            "on": e.on.isoformat(),
+            "until": e.until.isoformat() if e.until else None,
+            "evidence": e.evidence,
+        }
+        for e in events
+    ]
+
+
+def issue_clerk_set_plan(
+    unit: WaterUnit,
+    plan_year: int,
+    volume_m3x100: int,
+    basis: str,
+    reason: str,
+    *,
+    actor: Any,
+    issued_on: dt.date,
+) -> YearlyPlan:
+    """附件1 二（二）4: a new unit or one under a year of normal use; the reason is recorded."""
+    plan_rules.clerk_set_plan(volume_m3x100, basis, reason)
+    with transaction.atomic():
+        if YearlyPlan.objects.filter(unit=unit, year=plan_year).exists():
+            raise WaterPlanError(
+                "plan_exists",
+                f"{unit.name}的{plan_year}年度计划已下达；变更须走调整程序（第十条）。",
+                field="plan_year",
+            )
+        p = YearlyPlan.objects.create(
+            unit=unit,
+            year=plan_year,
+            method="clerk_set",
+            volume_m3x100=volume_m3x100,
+            explanation=f"经办人员核定（{plan_rules.CLERK_SET_BASES[basis]}）：{reason}",
+            inputs={"method": "clerk_set", "volume": volume_m3x100, "basis": basis, "reason": reason},
+            issued_on=issued_on,
+            issued_by=actor,
+        )
+        record(
+            "water_plan.plan.issue",
+            actor=actor,
+            obj=p,
+            after=_snap(p, ["year", "method", "volume_m3x100"]),
+            label="核定并下达用水计划（未满1年）",
+            citation=f"{DOC} 附件1 二（二）4",
+        )
+    return p
+
+
+def _percent_decimal(percent: Fraction) -> Decimal:
+    scaled = percent * 10_000  # hundredths of a percent
+    if scaled.denominator != 1:
+        raise WaterPlanError("cut_percent", "下调比例最多精确到0.01%（第十一条）。", field="percent")
+    return Decimal(int(scaled)) / 100
+
+
+def apply_shortage_cut(
+    year: int, percent: Fraction, start: dt.date, end: dt.date, reason: str, *, actor: Any, on: dt.date
+) -> ShortageCut:
+    """第十一条: cut every unit's plan by `percent` for the period; one PlanChange per plan, recorded."""
+    if not reason.strip():
+        raise WaterPlanError("cut_reason", "须写明水资源紧缺的情况（第十一条）。", field="reason")
+    if start.year != year:
+        raise WaterPlanError("cut_period", "下调期间应在该年度内（第十一条）。", field="start")
+    plans = list(YearlyPlan.objects.filter(year=year).order_by("pk"))
+    cuts = settlement_rules.proportional_cut([p.volume_m3x100 for p in plans] or [0], percent, start, end)
+    with transaction.atomic():
+        cut = ShortageCut.objects.create(
+            year=year,
+            percent=_percent_decimal(percent),
+            start=start,
+            end=end,
+            reason=reason,
+            created_by=actor,
+        )
+        PlanChange.objects.bulk_create(
+            [
+                PlanChange(
+                    plan=p,
+                    kind=PlanChange.Kind.CUT,
+                    delta_m3x100=-int(c),
+                    reason=f"按比例下调：{reason}",
+                    citation=f"{DOC} 第十一条",
+                    decided_on=on,
+                    decided_by=actor,
+                    source_id=cut.pk,
+                )
+                for p, c in zip(plans, cuts, strict=False)
+            ]
+        )
+        record(
+            "water_plan.shortage_cut.apply",
+            actor=actor,
+            obj=cut,
+            after={
+                "year": year,
+                "percent": str(percent * 100),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "plans": len(plans),
+            },
+            label="水资源紧缺时按比例下调用水计划",
+            citation=f"{DOC} 第十一条",
+        )
+    return cut
+
+
+# -- refusal case (七): unpaid surcharge --------------------------------------------------------------------
+
+
+def unpaid_overdue(unit: WaterUnit, on: dt.date) -> list[SurchargeNotice]:
+    """Notices in force whose payment period has passed unpaid (第十三条第（七）项, 第十六条)."""
+    return list(
+        unit.notices.filter(
+            state__in=[SurchargeNotice.State.ISSUED, SurchargeNotice.State.CREDIT_LISTED], payment_due__lt=on
+        )
+    )
+
+
+def _refuse_if_unpaid(unit: WaterUnit, on: dt.date) -> None:
+    owed = unpaid_overdue(unit, on)
+    if owed:
+        raise WaterPlanError(
+            "refused_unpaid_surcharge",
+            f"该单位拖欠超计划用水加价水费（通知单{'、'.join(n.number for n in owed)}），不得调整和增补用水计划指标"
+            "（第十三条第（七）项）。",
+            field="unit",
+        )
+
+
+# -- adjustments (第十条, 第十三条) -------------------------------------------------------------------------
+
+
+def file_adjustment(
+    plan: YearlyPlan,
+    received_on: dt.date,
+    requested_m3x100: int,
+    reason: str,
+    *,
+    actor: Any,
+    has_form: bool,
+    has_change_evidence: bool,
+    has_balance_test: bool,
+    other_materials: str = "",
+) -> AdjustmentRequest:
+    """第十条: filed by the end of the month after the plan was issued, with the materials; verified within 5
+    working days of receipt, the adjusted plan notified within the first 10 working days of the next month."""
+    due = deadlines.adjustment_filing_due(plan.issued_on)
+    if received_on > due:
+        raise WaterPlanError(
+            "adjustment_late",
+            f"调整申请应在用水计划指标下达次月月底前（{due:%Y年%m月%d日}）提出，已逾期（第十条第一款）。",
+            field="received_on",
+        )
+    missing = [
+        name
+        for ok, name in (
+            (has_form, "用水计划指标调整申请表"),
+            (has_change_evidence, "生产规模、产量、人数等变化的证明材料"),
+            (has_balance_test, "已完成水平衡测试的证明材料"),
+        )
+        if not ok
+    ]
+    if missing:
+        raise WaterPlanError(
+            "adjustment_materials",
+            f"缺少材料：{'、'.join(missing)}；未提供证明材料的，申请内容不予认可（第十条）。",
+            field="materials",
+        )
+    if requested_m3x100 <= 0:
+        raise WaterPlanError("volume_range", "申请增加的水量应大于0。", field="requested_volume")
+    if not reason.strip():
+        raise WaterPlanError("adjustment_reason", "须写明申请调整的原因（第十条）。", field="reason")
+    cal = platform_calendar()
+    with transaction.atomic():
+        req = AdjustmentRequest.objects.create(
+            plan=plan,
+            received_on=received_on,
+            requested_m3x100=requested_m3x100,
+            reason=reason,
+            has_form=has_form,
+            has_change_evidence=has_change_evidence,
+            has_balance_test=has_balance_test,
+            other_materials=other_materials,
+            verify_due=deadlines.adjustment_verify_due(received_on, cal),
+            notify_due=deadlines.adjustment_notify_due(received_on, cal),
+        )
+        record(
+            "water_plan.adjustment.file",
+            actor=actor,
+            obj=req,
+            after=_snap(req, ["received_on", "requested_m3x100", "verify_due", "notify_due"]),
+            label="提出用水计划调整申请",
+            citation=f"{DOC} 第十条第一款",
+        )
+    return req
+
+
+def _decide(obj: Any, allowed: tuple[str, ...], target: str) -> str:
+    if obj.status not in allowed:
+        raise WaterPlanError(
+            "bad_state", f"当前状态为“{obj.get_status_display()}”，不能执行此操作。", field="status"
+        )
+    return target
+
+
+def verify_adjustment(req: AdjustmentRequest, *, actor: Any, on: dt.date) -> AdjustmentRequest:
+    """received → verified (第十条: within 5 working days of receipt)."""
+    with transaction.atomic():
+        before = _snap(req, ["status"])
+        req.status = _decide(req, (Status.RECEIVED,), Status.VERIFIED)
+        req.save(update_fields=["status"])
+        record(
+            "water_plan.adjustment.verify",
+            actor=actor,
+            obj=req,
+            before=before,
+            after=_snap(req, ["status"]),
+            label="核实调整申请",
+            citation=f"{DOC} 第十条第一款",
+        )
+    return req
+
+
+def approve_adjustment(
+    req: AdjustmentRequest, approved_m3x100: int, *, actor: Any, on: dt.date
+) -> PlanChange:
+    """verified → approved: a PlanChange (the plan itself is never edited); refused if case (七) applies."""
+    _refuse_if_unpaid(req.plan.unit, on)
+    if not 0 < approved_m3x100 <= req.requested_m3x100:
+        raise WaterPlanError(
+            "volume_range", "核准水量应大于0且不超过申请水量（第十条）。", field="approved_volume"
+        )
+    with transaction.atomic():
+        before = _snap(req, ["status"])
+        req.status = _decide(req, (Status.VERIFIED,), Status.APPROVED)
+        req.approved_m3x100, req.decided_on = approved_m3x100, on
+        req.save(update_fields=["status", "approved_m3x100", "decided_on"])
+        change = PlanChange.objects.create(
+            plan=req.plan,
+            kind=PlanChange.Kind.ADJUSTMENT,
+            delta_m3x100=approved_m3x100,
+            reason=req.reason[:300],
+            citation=f"{DOC} 第十条第一款",
+            decided_on=on,
+            decided_by=actor,
+            source_id=req.pk,
+        )
+        record(
+            "water_plan.adjustment.approve",
+            actor=actor,
+            obj=req,
+            before=before,
+            after=_snap(req, ["status", "approved_m3x100", "decided_on"]),
+            label="核准调整用水计划",
+            citation=f"{DOC} 第十条第一款",
+        )
+    return change
+
+
+def refuse_adjustment(req: AdjustmentRequest, case: int, reason: str, *, actor: Any, on: dt.date) -> None:
+    """received/verified → refused for one of the seven cases of 第十三条, with the reason."""
+    _refuse(
+        req, case, reason, actor=actor, on=on, action="water_plan.adjustment.refuse", label="不予调整用水计划"
+    )
+
+
+def _refuse(obj: Any, case: int, reason: str, *, actor: Any, on: dt.date, action: str, label: str) -> None:
+    if case not in REFUSAL_CASES:
+        raise WaterPlanError("refusal_case", "不予调整或增补须选择第十三条所列七种情形之一。", field="case")
+    if not reason.strip():
+        raise WaterPlanError("refusal_reason", "须写明不予调整或增补的具体理由。", field="reason")
+    with transaction.atomic():
+        before = _snap(obj, ["status"])
+        obj.status = _decide(obj, (Status.RECEIVED, Status.VERIFIED), Status.REFUSED)
+        obj.refusal_case, obj.refusal_reason, obj.decided_on = case, reason[:300], on
+        obj.save(update_fields=["status", "refusal_case", "refusal_reason", "decided_on"])
+        record(
+            action,
+            actor=actor,
+            obj=obj,
+            before=before,
+            after=_snap(obj, ["status", "refusal_case", "refusal_reason", "decided_on"]),
+            label=label,
+            citation=f"{DOC} 第十三条第（{'一二三四五六七'[case - 1]}）项",
+        )
+
+
+# -- emergency supplements (第十二条, 附件2) --------------------------------------------------------------
+
+
+def _unit_quota(unit: WaterUnit, on: dt.date) -> Fraction | None:
+    if not (unit.quota_indicator and unit.quota_unit):
+        return None
+    try:
+        return plan_rules.find_quota(quota_entries(), unit.quota_indicator, unit.quota_unit, on).value
+    except WaterPlanError:
+        return None
+
+
+def _daily_readings(unit: WaterUnit, inputs: dict[str, Any]) -> list[dict[str, str]]:
+    """The imported daily readings around a leak (附件2 （五）), summed over the unit's non-construction accounts."""
+    try:
+        start = dt.date.fromisoformat(str(inputs.get("leak_start"))) - dt.timedelta(days=7)
+        end = dt.date.fromisoformat(str(inputs.get("leak_end"))) + dt.timedelta(days=7)
+    except ValueError:
+        return []
+    rows = (
+        MeterReading.objects.filter(
+            kind=MeterReading.Kind.DAILY,
+            account__unit=unit,
+            account__construction_meter=False,
+            period__range=(start, end),
+        )
+        .values("period")
+        .annotate(v=Sum("volume_m3x100"))
+        .order_by("period")
+    )
+    return [{"date": r["period"].isoformat(), "volume": format_volume(int(r["v"]))} for r in rows]
+
+
+def file_supplement(
+    plan: YearlyPlan,
+    type_: str,
+    event_on: dt.date,
+    received_on: dt.date,
+    inputs: dict[str, Any],
+    *,
+    actor: Any,
+) -> SupplementRequest:
+    """第十二条: within 3 working days of the event, none after 12-31; computed by 附件2; reviewed in 5."""
+    cal = platform_calendar()
+    if event_on.year != plan.year:
+        raise WaterPlanError("supplement_year", f"事发日期应在{plan.year}年度内。", field="event_on")
+    if received_on < event_on:
+        raise WaterPlanError("supplement_dates", "申请日期不能早于事发日期。", field="received_on")
+    cutoff = dt.date(plan.year, 12, 31)
+    if received_on > cutoff:
+        raise WaterPlanError(
+            "supplement_after_cutoff",
+            f"突发用水情况处理申请截止日期为{cutoff:%Y年%m月%d日}，超过截止日期的不予受理（第十二条）。",
+            field="received_on",
+        )
+    due = deadlines.supplement_filing_due(event_on, cal)
+    if received_on > due:
+        raise WaterPlanError(
+            "supplement_late",
+            f"应在事发后3个工作日内（{due:%Y年%m月%d日}前）提出申请，已逾期（第十二条）。",
+            field="received_on",
+        )
+    if type_ == "leak" and not inputs.get("daily"):
+        inputs = {**inputs, "daily": _daily_readings(plan.unit, inputs)}
+    trace = Trace()
+    volume = supplement_rules.calculate(
+        type_, inputs, event_on, quota=_unit_quota(plan.unit, event_on), trace=trace
+    )
+    with transaction.atomic():
+        req = SupplementRequest.objects.create(
+            plan=plan,
+            type=type_,
+            event_on=event_on,
+            received_on=received_on,
+            inputs=inputs,
+            computed_m3x100=volume,
+            trace=trace.to_list(),
+            review_due=deadlines.supplement_review_due(received_on, cal),
+        )
+        record(
+            "water_plan.supplement.file",
+            actor=actor,
+            obj=req,
+            after=_snap(req, ["type", "event_on", "received_on", "computed_m3x100", "review_due"]),
+            label=f"提出突发用水增补申请（{supplement_rules.SUPPLEMENT_TYPES[type_]}）",
+            citation=f"{DOC} 第十二条",
+        )
+    return req
+
+
+def approve_supplement(req: SupplementRequest, *, actor: Any, on: dt.date) -> PlanChange:
+    """received → approved: the computed volume becomes a PlanChange (construction water: a deduction from
+    actual use, recorded as its own kind)."""
+    _refuse_if_unpaid(req.plan.unit, on)
+    with transaction.atomic():
+        before = _snap(req, ["status"])
+        req.status = _decide(req, (Status.RECEIVED,), Status.APPROVED)
+        req.approved_m3x100, req.decided_on = req.computed_m3x100, on
+        req.save(update_fields=["status", "approved_m3x100", "decided_on"])
+        construction = req.type == "construction"
+        change = PlanChange.objects.create(
+            plan=req.plan,
+            kind=PlanChange.Kind.CONSTRUCTION if construction else PlanChange.Kind.SUPPLEMENT,
+            # a construction deduction lowers actual use; it is kept apart so it never raises the plan
+            delta_m3x100=0 if construction else req.computed_m3x100,
+            reason=f"{supplement_rules.SUPPLEMENT_TYPES[req.type]}（{format_volume(req.computed_m3x100)}立方米）",
+            citation=f"{DOC} 第十二条",
+            decided_on=on,
+            decided_by=actor,
+            source_id=req.pk,
+        )
+        record(
+            "water_plan.supplement.approve",
+            actor=actor,
+            obj=req,
+            before=before,
+            after=_snap(req, ["status", "approved_m3x100", "decided_on"]),
+            label="核准突发用水增补",
+            citation=f"{DOC} 第十二条",
+        )
+    return change
+
+
+def refuse_supplement(req: SupplementRequest, case: int, reason: str, *, actor: Any, on: dt.date) -> None:
+    _refuse(
+        req, case, reason, actor=actor, on=on, action="water_plan.supplement.refuse", label="不予增补用水计划"
+    )
+
+
+# -- settlement, notices, appeals, collection (第十四条—第十六条) ---------------------------------------------
+
+
+def _year_volumes(unit_ids: list[int], year: int) -> tuple[dict[int, int], dict[int, int]]:
+    supplier: dict[int, int] = defaultdict(int)
+    construction: dict[int, int] = defaultdict(int)
+    qs = (
+        MeterReading.objects.filter(
+            kind=MeterReading.Kind.MONTHLY, account__unit_id__in=unit_ids, period__year=year
+        )
+        .values("account__unit_id", "account__construction_meter")
+        .annotate(v=Sum("volume_m3x100"))
+    )
+    for row in qs:
+        target = construction if row["account__construction_meter"] else supplier
+        target[row["account__unit_id"]] += int(row["v"])
+    # approved construction-water requests: only months reported on time count (附件2 （三））
+    for req in SupplementRequest.objects.filter(
+        plan__unit_id__in=unit_ids, plan__year=year, type="construction", status=Status.APPROVED
+    ):
+        construction[req.plan.unit_id] = max(construction[req.plan.unit_id], int(req.approved_m3x100 or 0))
+    return supplier, construction
+
+
+def _next_number(prefix: str, year: int, model: Any) -> str:
+    n = model.objects.filter(number__startswith=f"{prefix}〔{year}〕").count() + 1
+    return f"{prefix}〔{year}〕{n:05d}号"
+
+
+def settle_year(
+    year: int,
+    *,
+    actor: Any,
+    issued_on: dt.date,
+    chunk: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """第十四条: assess every plan of the year; a notice for each unit above its plan. Idempotent (a unit that
+    has a notice for the year is skipped). Stops with ParameterNotSet until the tiers and price are entered."""
+    params = rules_parameters()
+    bounds, multipliers, price = settlement_rules.surcharge_tiers(params, dt.date(year, 12, 31))
+    done = set(SurchargeNotice.objects.filter(year=year).values_list("unit_id", flat=True))
+    plan_ids = list(
+        YearlyPlan.objects.filter(year=year)
+        .exclude(unit_id__in=done)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    created = 0
+    seq = SurchargeNotice.objects.filter(year=year, version=1).count()
+    for start in range(0, len(plan_ids), chunk):
+        plans = list(
+            YearlyPlan.objects.filter(pk__in=plan_ids[start : start + chunk])
+            .select_related("unit")
+            .prefetch_related("changes")
+            .order_by("pk")
+        )
+        unit_ids = [p.unit_id for p in plans]
+        supplier, construction = _year_volumes(unit_ids, year)
+        changes = {p.pk: p.changes.all() for p in plans}
+        adj = [
+            sum(c.delta_m3x100 for c in changes[p.pk] if c.kind == PlanChange.Kind.ADJUSTMENT) for p in plans
+        ]
+        sup = [
+            sum(c.delta_m3x100 for c in changes[p.pk] if c.kind == PlanChange.Kind.SUPPLEMENT) for p in plans
+        ]
+        cut = [-sum(c.delta_m3x100 for c in changes[p.pk] if c.kind == PlanChange.Kind.CUT) for p in plans]
+        sv = np.array([supplier.get(u, 0) for u in unit_ids], dtype=np.int64)
+        cv = np.minimum(np.array([construction.get(u, 0) for u in unit_ids], dtype=np.int64), sv)
+        actual, plan_v, excess = settlement_rules.assessment(
+            sv, cv, [p.volume_m3x100 for p in plans], adj, sup, cut
+        )
+        bands, total = settlement_rules.surcharge(plan_v, excess, bounds, multipliers, price)
+        rows = []
+        for i, p in enumerate(plans):
+            if excess[i] <= 0:
+                continue
+            seq += 1
+            rows.append(
+                SurchargeNotice(
+                    unit=p.unit,
+                    year=year,
+                    number=f"鄂水节计〔{year}〕{seq:05d}号",
+                    version=1,
+                    actual_m3x100=int(actual[i]),
+                    plan_m3x100=int(plan_v[i]),
+                    excess_m3x100=int(excess[i]),
+                    bands={
+                        "bounds": [str(b) for b in bounds],
+                        "multipliers": [str(m) for m in multipliers],
+                        "price": price,
+                        "amounts": [int(a) for a in bands[i]],
+                        "supplier": int(sv[i]),
+                        "construction": int(cv[i]),
+                    },
+                    amount_fen=int(total[i]),
+                    issued_on=issued_on,
+                )
+            )
+        with transaction.atomic():
+            SurchargeNotice.objects.bulk_create(rows, batch_size=2000)
+            if plans:
+                record(
+                    "water_plan.notice.issue_batch",
+                    actor=actor,
+                    object_type="water_plan.surchargenotice",
+                    object_id=f"{year}:{plans[0].pk}-{plans[-1].pk}",
+                    after={"year": year, "assessed": len(plans), "notices": len(rows)},
+                    label=f"{year}年度计划用水考核，开具超计划用水加价收费通知单",
+                    citation=f"{DOC} 第十四条",
+                )
+        created += len(rows)
+        if progress:
+            progress(min(start + chunk, len(plan_ids)), len(plan_ids))
+    return created
+
+
+def notice_trace(notice: SurchargeNotice) -> Trace:
+    """The explanation of a notice, recomputed from what it recorded."""
+    t = Trace()
+    b = notice.bands
+    settlement_rules.assessment(
+        [b.get("supplier", notice.actual_m3x100)],
+        [b.get("construction", 0)],
+        [notice.plan_m3x100],
+        [0],
+        [0],
+        [0],
+        trace=t,
+    )
+    settlement_rules.surcharge(
+        [notice.plan_m3x100],
+        [notice.excess_m3x100],
+        tuple(Fraction(x) for x in b["bounds"]),
+        tuple(Fraction(x) for x in b["multipliers"]),
+        int(b["price"]),
+        trace=t,
+    )
+    return t
+
+
+def deliver_notice(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> SurchargeNotice:
+    """The unit received the notice: the 10-working-day periods to appeal (第十五条) and pay (第十六条) start."""
+    if notice.received_on:
+        return notice
+    cal = platform_calendar()
+    with transaction.atomic():
+        notice.received_on = on
+        notice.payment_due = deadlines.payment_due(on, cal)
+        notice.appeal_due = deadlines.appeal_filing_due(on, cal)
+        notice.save(update_fields=["received_on", "payment_due", "appeal_due"])
+        record(
+            "water_plan.notice.deliver",
+            actor=actor,
+            obj=notice,
+            after=_snap(notice, ["received_on", "payment_due", "appeal_due"]),
+            label="送达加价收费通知单",
+            citation=f"{DOC} 第十六条第二款",
+        )
+    return notice
+
+
+def file_appeal(
+    notice: SurchargeNotice,
+    received_on: dt.date,
+    reason: str,
+    *,
+    actor: Any,
+    claimed_actual_m3x100: int | None = None,
+) -> Appeal:
+    """第十五条: within 10 working days of receipt of the notice; decided within 8 working days."""
+    if notice.state != SurchargeNotice.State.ISSUED:
+        raise WaterPlanError(
+            "bad_state", f"通知单状态为“{notice.get_state_display()}”，不能提出异议。", field="notice"
+        )
+    if notice.received_on is None or notice.appeal_due is None:
+        raise WaterPlanError("notice_not_received", "通知单尚未送达，不能提出异议。", field="notice")
+    if received_on > notice.appeal_due:
+        raise WaterPlanError(
+            "appeal_late",
+            f"应在收到通知单之日起10个工作日内（{notice.appeal_due:%Y年%m月%d日}前）"
+            "提出异议，已逾期（第十五条）。",
+            field="received_on",
+        )
+    if not reason.strip():
+        raise WaterPlanError("appeal_reason", "须写明对水量、金额的异议（第十五条）。", field="reason")
+    if notice.appeals.filter(state=Appeal.State.RECEIVED).exists():
+        raise WaterPlanError("appeal_pending", "该通知单已有待处理的异议。", field="notice")
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            notice=notice,
+            received_on=received_on,
+            reason=reason,
+            claimed_actual_m3x100=claimed_actual_m3x100,
+            decision_due=deadlines.appeal_decision_due(received_on, platform_calendar()),
+        )
+        record(
+            "water_plan.appeal.file",
+            actor=actor,
+            obj=appeal,
+            after=_snap(appeal, ["received_on", "decision_due", "claimed_actual_m3x100"]),
+            label="对加价收费通知单提出异议",
+            citation=f"{DOC} 第十五条",
+        )
+    return appeal
+
+
+def decide_appeal(
+    appeal: Appeal,
+    upheld: bool,
+    decision: str,
+    *,
+    actor: Any,
+    on: dt.date,
+    corrected_actual_m3x100: int | None = None,
+) -> Appeal:
+    """received → upheld (a new notice version with the corrected volume; the old one kept, superseded) or
+    rejected. 第十五条: within 8 working days of receipt."""
+    if appeal.state != Appeal.State.RECEIVED:
+        raise WaterPlanError("bad_state", "该异议已处理。", field="state")
+    if not decision.strip():
+        raise WaterPlanError("appeal_decision", "须写明处理意见。", field="decision")
+    old = appeal.notice
+    with transaction.atomic():
+        before = _snap(appeal, ["state"])
+        if upheld:
+            if corrected_actual_m3x100 is None or corrected_actual_m3x100 < 0:
+                raise WaterPlanError(
+                    "appeal_correction", "异议成立须填写核实后的实际用水量。", field="corrected_actual"
+                )
+            b = old.bands
+            excess = max(corrected_actual_m3x100 - old.plan_m3x100, 0)
+            bands, total = settlement_rules.surcharge(
+                [old.plan_m3x100],
+                [excess],
+                tuple(Fraction(x) for x in b["bounds"]),
+                tuple(Fraction(x) for x in b["multipliers"]),
+                int(b["price"]),
+            )
+            base = old.number.split("-")[0]
+            new = SurchargeNotice.objects.create(
+                unit=old.unit,
+                year=old.year,
+                number=f"{base}-{old.version + 1}",
+                version=old.version + 1,
+                supersedes=old,
+                actual_m3x100=corrected_actual_m3x100,
+                plan_m3x100=old.plan_m3x100,
+                excess_m3x100=excess,
+                bands={
+                    **b,
+                    "amounts": [int(a) for a in bands[0]],
+                    "supplier": corrected_actual_m3x100,
+                    "construction": 0,
+                },
+                amount_fen=int(total[0]),
+                issued_on=on,
+                # delivered through the platform on the day of the decision: fresh periods to pay and appeal
+                received_on=on,
+                payment_due=deadlines.payment_due(on, platform_calendar()),
+                appeal_due=deadlines.appeal_filing_due(on, platform_calendar()),
+            )
+            old.state = SurchargeNotice.State.SUPERSEDED
+            old.save(update_fields=["state"])
+            appeal.new_notice = new
+            appeal.state = Appeal.State.UPHELD
+        else:
+            appeal.state = Appeal.State.REJECTED
+        appeal.decision, appeal.decided_on = decision, on
+        appeal.save(update_fields=["state", "decision", "decided_on", "new_notice"])
+        record(
+            "water_plan.appeal.decide",
+            actor=actor,
+            obj=appeal,
+            before=before,
+            after={
+                **_snap(appeal, ["state", "decided_on"]),
+                "new_notice": appeal.new_notice.number if appeal.new_notice else None,
+            },
+            label="处理加价水费异议",
+            citation=f"{DOC} 第十五条",
+        )
+    return appeal
+
+
+def record_payment(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> SurchargeNotice:
+    if notice.state not in (SurchargeNotice.State.ISSUED, SurchargeNotice.State.CREDIT_LISTED):
+        raise WaterPlanError(
+            "bad_state", f"通知单状态为“{notice.get_state_display()}”，不能登记缴费。", field="notice"
+        )
+    with transaction.atomic():
+        before = _snap(notice, ["state", "paid_on"])
+        notice.state, notice.paid_on = SurchargeNotice.State.PAID, on
+        notice.save(update_fields=["state", "paid_on"])
+        record(
+            "water_plan.notice.pay",
+            actor=actor,
+            obj=notice,
+            before=before,
+            after=_snap(notice, ["state", "paid_on"]),
+            label="登记缴纳超计划用水加价水费",
+            citation=f"{DOC} 第十六条第一款",
+        )
+    return notice
+
+
+def issue_reminder(
+    notice: SurchargeNotice, on: dt.date, pay_by: dt.date, *, actor: Any
+) -> CollectionReminder:
+    """第十六条第二款: after the payment period, the first 《征收催告单》; after the first's date, the second."""
+    if notice.state != SurchargeNotice.State.ISSUED or notice.payment_due is None:
+        raise WaterPlanError("bad_state", "只有已送达且未缴费的通知单才能催告。", field="notice")
+    if on <= notice.payment_due:
+        raise WaterPlanError(
+            "reminder_early",
+            f"缴费期限{notice.payment_due:%Y年%m月%d日}尚未届满，不能催告（第十六条第二款）。",
+            field="on",
+        )
+    existing = list(notice.reminders.order_by("sequence"))
+    if len(existing) >= 2:
+        raise WaterPlanError(
+            "reminder_limit",
+            "已催告两次；仍未缴纳的，纳入社会信用体系平台（第十六条第二款）。",
+            field="notice",
+        )
+    if existing and on <= existing[-1].pay_by:
+        raise WaterPlanError(
+            "reminder_early", f"第一次催告的缴费期限{existing[-1].pay_by:%Y年%m月%d日}尚未届满。", field="on"
+        )
+    if pay_by <= on:
+        raise WaterPlanError("reminder_pay_by", "催告缴费期限应晚于催告日期。", field="pay_by")
+    with transaction.atomic():
+        rem = CollectionReminder.objects.create(
+            notice=notice,
+            sequence=len(existing) + 1,
+            number=_next_number("鄂水节催", on.year, CollectionReminder),
+            issued_on=on,
+            pay_by=pay_by,
+        )
+        record(
+            "water_plan.reminder.issue",
+            actor=actor,
+            obj=rem,
+            after=_snap(rem, ["sequence", "issued_on", "pay_by"]),
+            label=f"下发第{rem.sequence}次征收催告单",
+            citation=f"{DOC} 第十六条第二款",
+        )
+    return rem
+
+
+def list_for_credit(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> SurchargeNotice:
+    """Unpaid after the second reminder → listed for the social credit platform (第十六条第二款)."""
+    second = notice.reminders.filter(sequence=2).first()
+    if notice.state != SurchargeNotice.State.ISSUED or second is None or on <= second.pay_by:
+        raise WaterPlanError(
+            "credit_not_due",
+            "第二次催缴期限届满后仍未缴纳的，方可纳入社会信用体系平台（第十六条第二款）。",
+            field="notice",
+        )
+    with transaction.atomic():
+        before = _snap(notice, ["state"])
+        notice.state, notice.credit_listed_on = SurchargeNotice.State.CREDIT_LISTED, on
+        notice.save(update_fields=["state", "credit_listed_on"])
+        record(
+            "water_plan.notice.credit_list",
+            actor=actor,
+            obj=notice,
+            before=before,
+            after=_snap(notice, ["state", "credit_listed_on"]),
+            label="纳入社会信用体系平台",
+            citation=f"{DOC} 第十六条第二款",
+        )
+    return notice
+
+
+# -- the clerks' deadline board ------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardItem:
+    kind: str
+    label: str
+    unit: str
+    due: dt.date
+    workdays_left: int
+    citation: str
+    url: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.workdays_left < 0
+
+
+def deadline_board(today: dt.date) -> list[BoardItem]:
+    cal = platform_calendar()
+
+    def left(due: dt.date) -> int:
+        return cal.workdays_between(today, due) if due >= today else -max(cal.workdays_between(due, today), 1)
+
+    items: list[BoardItem] = []
+    for r in AdjustmentRequest.objects.filter(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related(
+        "plan__unit"
+    ):
+        due = r.verify_due if r.status == Status.RECEIVED else r.notify_due
+        what = "核实调整申请" if r.status == Status.RECEIVED else "核准调整并告知"
+        items.append(
+            BoardItem(
+                "adjustment",
+                f"{what}（申请#{r.pk}）",
+                r.plan.unit.name,
+                due,
+                left(due),
+                f"{DOC} 第十条第一款",
+            )
+        )
+    for s in SupplementRequest.objects.filter(status=Status.RECEIVED).select_related("plan__unit"):
+        items.append(
+            BoardItem(
+                "supplement",
+                f"审核突发用水增补（申请#{s.pk}）",
+                s.plan.unit.name,
+                s.review_due,
+                left(s.review_due),
+                f"{DOC} 第十二条",
+            )
+        )
+    for a in Appeal.objects.filter(state=Appeal.State.RECEIVED).select_related("notice__unit"):
+        items.append(
+            BoardItem(
+                "appeal",
+                f"处理异议（{a.notice.number}）",
+                a.notice.unit.name,
+                a.decision_due,
+                left(a.decision_due),
+                f"{DOC} 第十五条",
+            )
+        )
+    for n in (
+        SurchargeNotice.objects.filter(state=SurchargeNotice.State.ISSUED, payment_due__isnull=False)
+        .select_related("unit")
+        .prefetch_related("reminders")
+    ):
+        reminders = list(n.reminders.all())
+        if not reminders:
+            items.append(
+                BoardItem(
+                    "payment",
+                    f"缴费期限（{n.number}），逾期应催告",
+                    n.unit.name,
+                    n.payment_due,
+                    left(n.payment_due),
+                    f"{DOC} 第十六条第二款",
+                )
+            )
+        else:
+            last = max(reminders, key=lambda r: r.sequence)
+            what = (
+                "第一次催告期限，逾期应再次催告" if last.sequence == 1 else "第二次催告期限，逾期纳入信用平台"
+            )
+            items.append(
+                BoardItem(
+                    "reminder",
+                    f"{what}（{n.number}）",
+                    n.unit.name,
+                    last.pay_by,
+                    left(last.pay_by),
+                    f"{DOC} 第十六条第二款",
+                )
+            )
+    year = today.year
+    issue_due = deadlines.issuance_due(year)
+    if today <= issue_due:
+        missing = WaterUnit.objects.filter(active=True).exclude(plans__year=year).count()
+        if missing:
+            items.append(
+                BoardItem(
+                    "issuance",
+                    f"下达{year}年度用水计划指标（尚有{missing}个单位）",
+                    "全部用水单位",
+                    issue_due,
+                    left(issue_due),
+                    f"{DOC} 第九条第一款",
+                )
+            )
+    items.sort(key=lambda i: (not i.overdue, i.due, i.label))
+    return items

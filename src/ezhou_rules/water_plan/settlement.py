@@ -1,0 +1,212 @@
+"""Annual assessment and the progressive surcharge (第七条, 第十一条, 第十四条).
+
+actual = supplier volume − construction-meter volume (附件2 （三）)
+plan   = issued ± adjustments + supplements − cuts
+excess = max(actual − plan, 0), charged band by band: band i covers the excess between b(i−1)×plan and
+b(i)×plan (the last band unbounded) at multiplier m(i) × base price. Each band's amount is rounded half up to
+the fen and the total is the sum of the bands, so the notice adds up line by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+import numpy.typing as npt
+
+from ezhou_rules.core.citations import rule
+from ezhou_rules.core.money import format_yuan, mul_ratio_half_up
+from ezhou_rules.core.params import ParameterTree
+from ezhou_rules.core.trace import NO_TRACE, Trace
+
+from . import cite
+from .errors import WaterPlanError
+from .volumes import format_volume, fraction_text
+
+I64 = npt.NDArray[np.int64]
+
+
+@rule(
+    cites=["鄂州政办发〔2022〕15号 第十一条"],
+    summary="水资源紧缺时按比例下调计划：计划×比例×期间天数÷全年天数",
+)
+def proportional_cut(
+    plan_m3x100: npt.ArrayLike, percent: Fraction, start: dt.date, end: dt.date, trace: Trace = NO_TRACE
+) -> I64:
+    if not Fraction(0) < percent <= Fraction(1):
+        raise WaterPlanError("cut_percent", "下调比例应大于0且不超过100%（第十一条）。", field="percent")
+    if end < start or start.year != end.year:
+        raise WaterPlanError(
+            "cut_period", "下调期间应在同一年度内，且结束日不早于开始日（第十一条）。", field="end"
+        )
+    plan = np.atleast_1d(np.asarray(plan_m3x100, dtype=np.int64))
+    days = (end - start).days + 1
+    year_days = (dt.date(start.year, 12, 31) - dt.date(start.year, 1, 1)).days + 1
+    ratio = percent * Fraction(days, year_days)
+    cut = mul_ratio_half_up(plan, ratio)
+    if len(plan) == 1:
+        trace.step(
+            "proportional_cut",
+            cite("第十一条"),
+            {
+                "plan_m3": format_volume(int(plan[0])),
+                "percent": percent,
+                "days": days,
+                "year_days": year_days,
+            },
+            format_volume(int(cut[0])),
+            f"水资源紧缺时期按比例下调：{format_volume(int(plan[0]))}×{fraction_text(percent * 100)}%"
+            f"×{days}÷{year_days}天={format_volume(int(cut[0]))}立方米。",
+        )
+    return cut
+
+
+@rule(
+    cites=["鄂州政办发〔2022〕15号 第十四条", "鄂州政办发〔2022〕15号 第七条第一款"],
+    summary="年度考核：实际用水量=供水企业水量-基建水表水量；计划=下达±调整+增补-下调",
+)
+def assessment(
+    supplier_m3x100: npt.ArrayLike,
+    construction_m3x100: npt.ArrayLike,
+    issued_m3x100: npt.ArrayLike,
+    adjustments_m3x100: npt.ArrayLike,
+    supplements_m3x100: npt.ArrayLike,
+    cuts_m3x100: npt.ArrayLike,
+    trace: Trace = NO_TRACE,
+) -> tuple[I64, I64, I64]:
+    """(actual, plan, excess) per unit, hundredths of m³."""
+    sup = np.atleast_1d(np.asarray(supplier_m3x100, dtype=np.int64))
+    con = np.broadcast_to(np.asarray(construction_m3x100, dtype=np.int64), sup.shape)
+    if (con > sup).any() or (con < 0).any() or (sup < 0).any():
+        raise WaterPlanError(
+            "construction_exceeds",
+            "基建水表水量不能为负，也不能大于供水企业提供的实际用水量。",
+            field="construction",
+        )
+    actual = sup - con
+    plan = (
+        np.broadcast_to(np.asarray(issued_m3x100, dtype=np.int64), sup.shape)
+        + np.asarray(adjustments_m3x100, dtype=np.int64)
+        + np.asarray(supplements_m3x100, dtype=np.int64)
+        - np.asarray(cuts_m3x100, dtype=np.int64)
+    )
+    plan = np.maximum(plan, 0)
+    excess = np.maximum(actual - plan, 0)
+    if len(sup) == 1 and trace:
+        trace.step(
+            "actual_use",
+            cite("第十四条"),
+            {"supplier_m3": format_volume(int(sup[0])), "construction_m3": format_volume(int(con[0]))},
+            format_volume(int(actual[0])),
+            f"结算水量采用供水企业数据：{format_volume(int(sup[0]))}-基建水表{format_volume(int(con[0]))}"
+            f"={format_volume(int(actual[0]))}立方米。",
+        )
+        trace.step(
+            "assessed_plan",
+            cite("第七条第一款"),
+            {
+                "issued_m3": format_volume(int(np.asarray(issued_m3x100).ravel()[0])),
+                "adjustments_m3": format_volume(int(np.asarray(adjustments_m3x100).ravel()[0])),
+                "supplements_m3": format_volume(int(np.asarray(supplements_m3x100).ravel()[0])),
+                "cuts_m3": format_volume(int(np.asarray(cuts_m3x100).ravel()[0])),
+            },
+            format_volume(int(plan[0])),
+            f"年度考核计划=下达±调整+增补-下调={format_volume(int(plan[0]))}立方米；"
+            f"超计划水量{format_volume(int(excess[0]))}立方米。",
+        )
+    return actual, plan, excess
+
+
+def surcharge_tiers(
+    params: ParameterTree, on: dt.date
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int]:
+    """(band upper bounds, multipliers, base price fen/m³) in force on `on`; ParameterNotSet until entered."""
+    bounds = params.get("surcharge.band_upper_bounds", on)
+    multipliers = params.get("surcharge.multipliers", on)
+    price = params.get("surcharge.base_price", on)
+    check_tiers(bounds, multipliers, price)
+    return tuple(bounds), tuple(multipliers), price
+
+
+def check_tiers(bounds: tuple[Fraction, ...], multipliers: tuple[Fraction, ...], price: int) -> None:
+    if len(multipliers) != len(bounds) + 1:
+        raise WaterPlanError(
+            "tiers_shape", "加价倍数应比分档上限多一项（最后一档无上限）。", field="multipliers"
+        )
+    if any(b <= 0 for b in bounds) or any(b2 <= b1 for b1, b2 in itertools.pairwise(bounds)):
+        raise WaterPlanError("tiers_order", "分档上限应为正数并按升序排列。", field="band_upper_bounds")
+    if any(m <= 0 for m in multipliers):
+        raise WaterPlanError("tiers_multiplier", "加价倍数应为正数。", field="multipliers")
+    if price <= 0:
+        raise WaterPlanError("tiers_price", "加价基价应为正数（分/立方米）。", field="base_price")
+
+
+@rule(
+    cites=["鄂州政办发〔2022〕15号 第十四条"],
+    summary="超计划用水累进加价：超计划水量按占计划比例分档×倍数×基价",
+)
+def surcharge(
+    plan_m3x100: npt.ArrayLike,
+    excess_m3x100: npt.ArrayLike,
+    bounds: tuple[Fraction, ...],
+    multipliers: tuple[Fraction, ...],
+    price_fen_per_m3: int,
+    trace: Trace = NO_TRACE,
+) -> tuple[I64, I64]:
+    """(band amounts (n, bands) in fen, total fen per unit)."""
+    check_tiers(bounds, multipliers, price_fen_per_m3)
+    plan = np.atleast_1d(np.asarray(plan_m3x100, dtype=np.int64))
+    excess = np.broadcast_to(np.asarray(excess_m3x100, dtype=np.int64), plan.shape)
+    if (excess < 0).any() or (plan < 0).any():
+        raise WaterPlanError("volume_negative", "计划水量和超计划水量不能为负数。", field="excess")
+    den = lcm(*(b.denominator for b in bounds)) if bounds else 1
+    scaled_excess = excess * den  # hundredths of m³ × den
+    caps = [plan * int(b * den) for b in bounds]
+    lower = np.zeros_like(plan)
+    amounts = np.zeros((len(plan), len(multipliers)), dtype=np.int64)
+    band_volumes = []
+    for i, mult in enumerate(multipliers):
+        upper = caps[i] if i < len(caps) else None
+        top = scaled_excess if upper is None else np.minimum(scaled_excess, upper)
+        band = np.maximum(top - lower, 0)  # hundredths of m³ × den
+        band_volumes.append(band)
+        # fen = band/(den·100) m³ × mult × price
+        amounts[:, i] = mul_ratio_half_up(band * price_fen_per_m3, mult, den * 100)
+        if upper is not None:
+            lower = upper
+    total = amounts.sum(axis=1)
+    if len(plan) == 1 and trace:
+        prev = Fraction(0)
+        for i, mult in enumerate(multipliers):
+            b = bounds[i] if i < len(bounds) else None
+            span = (
+                f"超计划{fraction_text(prev * 100)}%至{fraction_text(b * 100)}%"
+                if b
+                else f"超计划{fraction_text(prev * 100)}%以上"
+            )
+            vol = Fraction(int(band_volumes[i][0]), den * 100)
+            trace.step(
+                "surcharge_band",
+                cite("第十四条"),
+                {
+                    "band": i + 1,
+                    "volume_m3": fraction_text(vol),
+                    "multiplier": mult,
+                    "base_price_fen_per_m3": price_fen_per_m3,
+                },
+                int(amounts[0, i]),
+                f"第{i + 1}档（{span}的部分）{fraction_text(vol)}立方米×{fraction_text(mult)}倍×"
+                f"{format_yuan(price_fen_per_m3)}/立方米={format_yuan(int(amounts[0, i]))}。",
+            )
+            prev = b or prev
+        trace.step(
+            "surcharge_total",
+            cite("第十四条"),
+            {"excess_m3": format_volume(int(excess[0]))},
+            int(total[0]),
+            f"超计划用水{format_volume(int(excess[0]))}立方米，累进加价水费合计{format_yuan(int(total[0]))}。",
+        )
+    return amounts, total

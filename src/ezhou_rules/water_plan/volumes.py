@@ -1,0 +1,73 @@
+"""Volumes (水量) as integer hundredths of a cubic metre: the law measures in m³ (吨) to two decimals."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from .errors import WaterPlanError
+
+SCALE = 100  # hundredths of a m³
+_VOLUME_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
+
+
+def parse_volume(raw: object, *, field: str = "volume", allow_negative: bool = False) -> int:
+    """'123.45' → 12345 (hundredths of m³). Floats are refused (they are not exact); at most two decimals."""
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise WaterPlanError(
+            "volume_not_exact", f'{field}：水量请写成字符串或整数（如 "123.45"），不接受浮点数。', field=field
+        )
+    if isinstance(raw, int):
+        value = raw * SCALE
+    else:
+        text = str(raw).strip().replace(",", "")
+        if not _VOLUME_RE.fullmatch(text):
+            raise WaterPlanError(
+                "volume_format", f"{field}：“{raw}”不是水量（立方米，最多两位小数）。", field=field
+            )
+        value = int(Decimal(text) * SCALE)
+    if value < 0 and not allow_negative:
+        raise WaterPlanError("volume_negative", f"{field}：水量不能为负数（收到 {raw}）。", field=field)
+    return value
+
+
+def format_volume(m3x100: int) -> str:
+    """12345 → '123.45'."""
+    sign = "-" if m3x100 < 0 else ""
+    whole, frac = divmod(abs(int(m3x100)), SCALE)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def parse_decimal(raw: object, *, field: str, max_places: int = 4, positive: bool = True) -> Fraction:
+    """An exact non-negative quantity (quota value, quantity, pressure, growth rate) as a Fraction."""
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise WaterPlanError("number_not_exact", f"{field}：请写成字符串或整数，不接受浮点数。", field=field)
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise WaterPlanError("number_format", f"{field}：“{raw}”不是数值。", field=field) from None
+    if not number.is_finite():
+        raise WaterPlanError("number_format", f"{field}：“{raw}”不是数值。", field=field)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > max_places:
+        raise WaterPlanError(
+            "number_places", f"{field}：最多 {max_places} 位小数（收到 {raw}）。", field=field
+        )
+    if number < 0 or (positive and number == 0):
+        raise WaterPlanError(
+            "number_range", f"{field}：应为{'正数' if positive else '非负数'}（收到 {raw}）。", field=field
+        )
+    return Fraction(number)
+
+
+def fraction_text(value: Fraction, places: int = 4) -> str:
+    """An exact value for a trace: '123.4567' (rounded half up for display only)."""
+    scaled = value * 10**places
+    n = (abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator)
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(n, 10**places)
+    digits = f"{frac:0{places}d}"
+    while len(digits) > 2 and digits.endswith("0"):
+        digits = digits[:-1]
+    return f"{sign}{whole}.{digits}"

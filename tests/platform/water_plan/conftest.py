@@ -1,0 +1,73 @@
+"""Fixtures of the water-plan platform tests: a unit with three years of readings, the demo clerk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ezhou_platform.common.models import ConfiguredValue, Department, Jurisdiction
+from ezhou_platform.water_plan.models import MeterReading, SupplierAccount, WaterUnit
+from ezhou_rules.core.ids import uscc_check_char
+
+ENTERPRISE_USCC = "91420700MA49XK5L2Y"  # the demo enterprise account's USCC
+
+
+def make_unit(name: str, body: str, *, started: dt.date | None = dt.date(2019, 1, 1), **kw: Any) -> WaterUnit:
+    uscc = body if len(body) == 18 else body + uscc_check_char(body)
+    return WaterUnit.objects.create(
+        name=name,
+        uscc=uscc,
+        department=Department.objects.get(code="water"),
+        jurisdiction=Jurisdiction.objects.get(code="gedian"),
+        normal_use_started=started,
+        **kw,
+    )
+
+
+def monthly(account: SupplierAccount, year: int, m3_per_month: int) -> None:
+    MeterReading.objects.bulk_create(
+        [
+            MeterReading(
+                account=account, kind="monthly", period=dt.date(year, m, 1), volume_m3x100=m3_per_month * 100
+            )
+            for m in range(1, 13)
+        ]
+    )
+
+
+@pytest.fixture
+def clerk(demo_users: dict[str, Any]) -> Any:
+    return demo_users["shuiwu_clerk"]
+
+
+@pytest.fixture
+def unit(demo_users: dict[str, Any]) -> WaterUnit:
+    """The demo enterprise's unit: 2021 100 m³/month (1200), 2022 1500 (125/month), 2023 1800 (150/month)."""
+    u = make_unit("鄂州示范制造有限公司", ENTERPRISE_USCC)
+    acct = SupplierAccount.objects.create(unit=u, number="EZ-0001")
+    monthly(acct, 2021, 100)
+    monthly(acct, 2022, 125)
+    monthly(acct, 2023, 150)
+    return u
+
+
+@pytest.fixture
+def other_unit(demo_users: dict[str, Any]) -> WaterUnit:
+    u = make_unit("另一家公司", "91420700MA4ABCDE1")
+    SupplierAccount.objects.create(unit=u, number="EZ-0002")
+    return u
+
+
+@pytest.fixture
+def tiers(demo_users: dict[str, Any]) -> None:
+    """Test tiers (Ezhou's are not known): ≤10% ×0.5, 10–30% ×1, >30% ×2, base price 3.00 yuan/m³."""
+    for name, value in (
+        ("surcharge.band_upper_bounds", ["10%", "30%"]),
+        ("surcharge.multipliers", ["0.5", "1", "2"]),
+        ("surcharge.base_price", 300),
+    ):
+        ConfiguredValue.objects.create(
+            tree="water_plan", name=name, valid_from=dt.date(2022, 7, 11), value=value, source="测试取值"
+        )
