@@ -5,4 +5,12 @@ from . import views
 app_name = "rental_housing"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("eligibility/", views.eligibility, name="eligibility"),
+    path("publicity/", views.publicity, name="publicity"),
+    path("my/", views.my_applications, name="my"),
+    path("my/<int:pk>/choose/", views.choose, name="choose"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/<int:pk>/", views.detail, name="detail"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("plan/", views.plan, name="plan"),
 ]

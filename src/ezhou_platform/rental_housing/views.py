@@ -1,11 +1,542 @@
+"""Pages of 保障性租赁住房: the public pages, the citizen portal, the operator/clerk lists and the deadline
+board. Views validate input and call `services`; every write is there."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
+from decimal import Decimal
+from typing import Any
 
-from ezhou_platform.common.permissions import public
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from ezhou_platform.common.api_errors import ApiError
+from ezhou_platform.common.permissions import public, view_requires
+from ezhou_platform.common.roles import Role
+from ezhou_rules.core.ids import mask_name, mask_resident_id
+from ezhou_rules.core.money import format_yuan
+from ezhou_rules.core.params import ParameterNotSet
+from ezhou_rules.core.trace import Trace
+from ezhou_rules.rental_housing import parameters
+from ezhou_rules.rental_housing.common import RentalHousingInputError, format_m2
+from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
+from ezhou_rules.rental_housing.housing import reappraisal_due
+
+from . import selectors, services
+from .models import (
+    MATERIALS,
+    Application,
+    ApplicationStatus,
+    Contract,
+    Finding,
+    Objection,
+    PlanBody,
+    Project,
+    TerminationReason,
+    Unit,
+    UnitStatus,
+)
+
+STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
+
+
+def _yuan(fen: int | None) -> str:
+    return format_yuan(fen) if fen is not None else ""
 
 
 @public
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "rental_housing/index.html")
+    projects = (
+        Project.objects.exclude(announced_on=None)
+        .select_related("jurisdiction", "operator")
+        .annotate(free=Count("units", filter=Q(units__status=UnitStatus.AVAILABLE, units__fitted_out=True)))
+    )
+    rows = []
+    for p in projects:
+        units = [
+            {"u": u, "rent": _yuan(u.rent_fen), "fee": _yuan(u.property_fee_fen)}
+            for u in p.units.filter(fitted_out=True).order_by("number")
+        ]
+        rows.append({"p": p, "units": units})
+    return render(request, "rental_housing/index.html", {"projects": rows})
+
+
+# -- eligibility calculator -----------------------------------------------------------------------------------
+class EligibilityForm(forms.Form):
+    application_date = forms.DateField(label="申请日期", initial=timezone.localdate)
+    birth_date = forms.DateField(label="出生日期")
+    full_civil_capacity = forms.BooleanField(label="具有完全民事行为能力", required=False, initial=True)
+    has_spouse = forms.BooleanField(label="有配偶", required=False)
+    minor_children = forms.IntegerField(label="未成年子女人数", min_value=0, max_value=20, initial=0)
+    home_areas = forms.CharField(
+        label="辖区内已交付住房建筑面积（平方米，多套用逗号分隔）",
+        required=False,
+        help_text="已签订预售合同尚未交付的商品房不填（交付前视同无房）；辖区外住房不填。",
+    )
+    other_subsidised_housing = forms.BooleanField(label="在本市已享受其他保障性住房", required=False)
+
+
+@public
+def eligibility(request: HttpRequest) -> HttpResponse:
+    form = EligibilityForm(request.POST or None)
+    result = trace = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        areas = [a.strip() for a in d["home_areas"].replace("，", ",").split(",") if a.strip()]
+        trace = Trace()
+        try:
+            result = check_applicant(
+                application_date=d["application_date"],
+                birth_date=d["birth_date"],
+                full_civil_capacity=d["full_civil_capacity"],
+                has_spouse=d["has_spouse"],
+                minor_children=d["minor_children"],
+                homes=parse_homes([{"area_m2": a} for a in areas]),
+                other_subsidised_housing=d["other_subsidised_housing"],
+                trace=trace,
+            )
+        except RentalHousingInputError as exc:
+            form.add_error("home_areas" if exc.field.startswith("homes") else None, exc.message)
+        except ParameterNotSet as exc:
+            form.add_error("application_date", str(exc))
+    return render(
+        request,
+        "rental_housing/eligibility.html",
+        {
+            "form": form,
+            "result": result,
+            "steps": trace.to_list() if trace and result else [],
+            "per_capita": format_m2(result.per_capita_centi_m2) if result else "",
+        },
+    )
+
+
+@public
+def publicity(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Application.objects.filter(status=ApplicationStatus.PUBLICITY)
+        .select_related("project")
+        .order_by("publicity_end", "id")
+    )
+    rows = [
+        {
+            "project": a.project.name,
+            "name": mask_name(a.name),
+            "id": mask_resident_id(a.id_number),
+            "start": a.publicity_start,
+            "end": a.publicity_end,
+        }
+        for a in qs
+    ]
+    return render(request, "rental_housing/publicity.html", {"rows": rows})
+
+
+# -- citizen portal -------------------------------------------------------------------------------------------
+class ApplyForm(forms.Form):
+    project = forms.ModelChoiceField(label="申请项目", queryset=Project.objects.exclude(announced_on=None))
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号码", max_length=18)
+    phone = forms.CharField(label="联系电话", max_length=20)
+    full_civil_capacity = forms.BooleanField(label="本人承诺具有完全民事行为能力", required=True)
+    has_spouse = forms.BooleanField(label="有配偶", required=False)
+    minor_children = forms.IntegerField(label="未成年子女人数", min_value=0, max_value=20, initial=0)
+    home_areas = forms.CharField(
+        label="本人、配偶、未成年子女在申请辖区已交付住房面积（平方米，逗号分隔）", required=False
+    )
+    other_subsidised_housing = forms.BooleanField(label="在本市已享受其他形式的保障性住房", required=False)
+    work_unit = forms.CharField(label="工作单位", required=False)
+    priority_public_service = forms.BooleanField(label="从事基本公共服务", required=False)
+    priority_multi_child = forms.BooleanField(label="多孩家庭", required=False)
+    priority_three_generation = forms.BooleanField(label="三世同堂", required=False)
+    materials = forms.MultipleChoiceField(
+        label="已上传的申请材料（第十三条）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(f.removeprefix("material_"), label) for f, label, _ in MATERIALS],
+    )
+
+
+@view_requires(Role.CITIZEN)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ApplyForm(request.POST or None, initial={"name": user.display_name})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        areas = [a.strip() for a in d["home_areas"].replace("，", ",").split(",") if a.strip()]
+        try:
+            services.submit_application(
+                services.ApplicationInput(
+                    project=d["project"],
+                    name=d["name"],
+                    id_number=d["id_number"],
+                    phone=d["phone"],
+                    full_civil_capacity=d["full_civil_capacity"],
+                    has_spouse=d["has_spouse"],
+                    minor_children=d["minor_children"],
+                    homes=[{"area_m2": a} for a in areas],
+                    other_subsidised_housing=d["other_subsidised_housing"],
+                    work_unit=d["work_unit"],
+                    priority_public_service=d["priority_public_service"],
+                    priority_multi_child=d["priority_multi_child"],
+                    priority_three_generation=d["priority_three_generation"],
+                    materials=tuple(d["materials"]),
+                ),
+                acting_user=request.user,
+                channel=Application.Channel.ONLINE,
+                applicant=request.user,
+            )
+        except ApiError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "申请已提交，运营单位将在5个工作日内审核。")
+            return redirect("rental_housing:my")
+    apps = []
+    for a in Application.objects.filter(applicant=user).select_related("project").order_by("-submitted_at"):
+        pos = services.queue_position(a) if a.status == ApplicationStatus.QUALIFIED else None
+        alloc = a.allocations.filter(active=True).select_related("unit").first()
+        contract = Contract.objects.filter(allocation__application=a).first()
+        free = (
+            Unit.objects.filter(project=a.project, status=UnitStatus.AVAILABLE, fitted_out=True).order_by(
+                "number"
+            )
+            if pos and pos.queue_position is None
+            else []
+        )
+        apps.append(
+            {
+                "a": a,
+                "pos": pos,
+                "alloc": alloc,
+                "contract": contract,
+                "free": free,
+                "exit_rent": _yuan(contract.exit_rent_fen) if contract else "",
+            }
+        )
+    return render(request, "rental_housing/my.html", {"form": form, "apps": apps})
+
+
+@view_requires(Role.CITIZEN)
+def choose(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(Application, pk=pk, applicant=request.user)
+    if request.method == "POST":
+        unit_id = request.POST.get("unit_id")
+        try:
+            result = services.choose_unit(
+                app, acting_user=request.user, unit_id=int(unit_id) if unit_id else None
+            )
+        except (ApiError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "房源编号无效。"))
+        else:
+            if result.allocation:
+                messages.success(
+                    request, f"已选定房源 {result.allocation.unit.number}，请与运营单位签订租赁合同。"
+                )
+            else:
+                messages.info(request, f"房源不足，您已进入轮候，当前轮候第{result.queue_position}位。")
+    return redirect("rental_housing:my")
+
+
+# -- operator / housing staff ---------------------------------------------------------------------------------
+@view_requires(*STAFF, department="housing")
+def manage(request: HttpRequest) -> HttpResponse:
+    qs = selectors.applications_for(request.user).select_related("project")
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    project = request.GET.get("project", "")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(project__name__contains=q))
+    if status in ApplicationStatus.values:
+        qs = qs.filter(status=status)
+    if project.isdigit():
+        qs = qs.filter(project_id=int(project))
+    page = Paginator(qs.order_by("submitted_at", "id"), 20).get_page(request.GET.get("page"))
+    rows = [{"a": a, "name": mask_name(a.name), "id": mask_resident_id(a.id_number)} for a in page]
+    return render(
+        request,
+        "rental_housing/manage.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "status": status,
+            "project": project,
+            "statuses": ApplicationStatus.choices,
+            "projects": selectors.projects_for(request.user),
+        },
+    )
+
+
+@view_requires(*STAFF, department="housing")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_for(request.user).select_related("project"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.review_approve(app, acting_user=request.user)
+            elif action == "reject":
+                services.review_reject(app, acting_user=request.user, reason=request.POST.get("reason", ""))
+            elif action == "objection":
+                services.raise_objection(
+                    app,
+                    acting_user=request.user,
+                    raised_by=request.POST.get("raised_by", ""),
+                    content=request.POST.get("content", ""),
+                )
+            elif action == "decide":
+                obj = get_object_or_404(Objection, pk=request.POST.get("objection"), application=app)
+                services.decide_objection(
+                    obj,
+                    acting_user=request.user,
+                    upheld=request.POST.get("upheld") == "1",
+                    decision=request.POST.get("decision", ""),
+                )
+            elif action == "qualify":
+                services.close_publicity(app, acting_user=request.user)
+            elif action == "choose":
+                r = services.choose_unit(app, acting_user=request.user)
+                if r.allocation is None:
+                    messages.info(request, f"房源不足，轮候第{r.queue_position}位。")
+            elif action in ("sign", "file", "renew", "terminate", "vacate"):
+                _contract_action(request, app, action)
+            else:
+                messages.error(request, "未知操作。")
+                return redirect("rental_housing:detail", pk=pk)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已办理。")
+        return redirect("rental_housing:detail", pk=pk)
+    pos = services.queue_position(app) if app.status == ApplicationStatus.QUALIFIED else None
+    return render(
+        request,
+        "rental_housing/detail.html",
+        {
+            "a": app,
+            "name": mask_name(app.name),
+            "id": mask_resident_id(app.id_number),
+            "materials": [(label, getattr(app, f)) for f, label, _ in MATERIALS],
+            "objections": app.objections.all(),
+            "pos": pos,
+            "alloc": app.allocations.filter(active=True).select_related("unit").first(),
+            "contract": Contract.objects.filter(allocation__application=app).order_by("-id").first(),
+            "sign_form": SignForm(),
+            "terminate_form": TerminateForm(),
+            "renew_form": RenewForm(),
+            "vacate_form": VacateForm(),
+            "can_write": getattr(request.user, "role", None) in (Role.CLERK, Role.DEPARTMENT_HEAD),
+        },
+    )
+
+
+class SignForm(forms.Form):
+    number = forms.CharField(label="合同编号", max_length=40)
+    start_date = forms.DateField(label="起租日期")
+    end_date = forms.DateField(label="到期日期")
+    payment_period_months = forms.IntegerField(label="租金收取周期（月）", min_value=1)
+    deposit_yuan = forms.DecimalField(label="押金（元）", min_value=0, decimal_places=2)
+    originals_checked = forms.BooleanField(label="申请资料已与原件核对一致（第十八条）", required=False)
+
+
+class TerminateForm(forms.Form):
+    reason = forms.ChoiceField(label="终止原因", choices=TerminationReason.choices)
+    terminated_on = forms.DateField(label="终止日期")
+    move_out_months = forms.IntegerField(label="腾退搬迁期（月，最长3个月）", min_value=0, initial=3)
+    record_text = forms.CharField(label="违规情况记录（第二十三条情形必填）", required=False)
+
+
+class RenewForm(forms.Form):
+    number = forms.CharField(label="新合同编号", max_length=40)
+    end_date = forms.DateField(label="新合同到期日期")
+    payment_period_months = forms.IntegerField(label="租金收取周期（月）", min_value=1)
+    has_spouse = forms.BooleanField(label="有配偶", required=False)
+    minor_children = forms.IntegerField(label="未成年子女人数", min_value=0, max_value=20, initial=0)
+    home_areas = forms.CharField(label="辖区内已交付住房面积（平方米，逗号分隔）", required=False)
+    other_subsidised_housing = forms.BooleanField(label="已享受其他保障性住房", required=False)
+
+
+class VacateForm(forms.Form):
+    vacated_on = forms.DateField(label="腾退日期")
+    market_rent_yuan = forms.DecimalField(label="市场月租金（元）", min_value=0, decimal_places=2)
+
+
+def _fail(form: forms.Form) -> None:
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    raise ApiError("invalid_input", f"{label}：{errors[0]}", field=field, status=422)
+
+
+def _contract_action(request: HttpRequest, app: Application, action: str) -> None:
+    alloc = app.allocations.filter(active=True).first()
+    contract = Contract.objects.filter(allocation__application=app).order_by("-id").first()
+    if action == "sign":
+        form: forms.Form = SignForm(request.POST)
+        if not form.is_valid():
+            _fail(form)
+        if alloc is None:
+            raise ApiError("invalid_state", "申请人尚未选定房源。", field="allocation", status=409)
+        d = form.cleaned_data
+        services.sign_contract(
+            alloc,
+            acting_user=request.user,
+            number=d["number"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            payment_period_months=d["payment_period_months"],
+            deposit_fen=int(d["deposit_yuan"] * 100),
+            originals_checked=d["originals_checked"],
+        )
+        return
+    if contract is None:
+        raise ApiError("invalid_state", "尚未签订合同。", field="contract", status=409)
+    if action == "file":
+        services.file_contract(contract, acting_user=request.user)
+    elif action == "renew":
+        form = RenewForm(request.POST)
+        if not form.is_valid():
+            _fail(form)
+        d = form.cleaned_data
+        areas = [a.strip() for a in d["home_areas"].replace("，", ",").split(",") if a.strip()]
+        services.renew_contract(
+            contract,
+            acting_user=request.user,
+            number=d["number"],
+            end_date=d["end_date"],
+            payment_period_months=d["payment_period_months"],
+            has_spouse=d["has_spouse"],
+            minor_children=d["minor_children"],
+            homes=[{"area_m2": a} for a in areas],
+            other_subsidised_housing=d["other_subsidised_housing"],
+        )
+    elif action == "terminate":
+        form = TerminateForm(request.POST)
+        if not form.is_valid():
+            _fail(form)
+        d = form.cleaned_data
+        services.terminate_contract(
+            contract,
+            acting_user=request.user,
+            reason=d["reason"],
+            on=d["terminated_on"],
+            record_text=d["record_text"],
+            move_out_months=d["move_out_months"],
+        )
+    else:
+        form = VacateForm(request.POST)
+        if not form.is_valid():
+            _fail(form)
+        d = form.cleaned_data
+        services.record_vacated(
+            contract,
+            acting_user=request.user,
+            vacated_on=d["vacated_on"],
+            market_rent_fen=int(d["market_rent_yuan"] * 100),
+        )
+
+
+@view_requires(*STAFF, department="housing")
+def deadlines(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    apps = selectors.applications_for(request.user).select_related("project")
+    items: list[dict[str, Any]] = []
+    for a in apps.filter(status=ApplicationStatus.SUBMITTED):
+        items.append(
+            {
+                "kind": "审核",
+                "what": a,
+                "due": a.review_deadline,
+                "cite": "第十四条第（二）项 5个工作日内审核",
+            }
+        )
+    for a in apps.filter(status=ApplicationStatus.PUBLICITY):
+        pending = a.objections.filter(upheld__isnull=True).count()
+        items.append(
+            {
+                "kind": "公示期满确认资格" + (f"（{pending}件异议待处理）" if pending else ""),
+                "what": a,
+                "due": a.publicity_end,
+                "cite": "第十四条第（二）项 公示期5个工作日",
+            }
+        )
+    for p in selectors.projects_for(request.user).exclude(rent_appraised_on=None):
+        due = reappraisal_due(p.rent_appraised_on)
+        items.append({"kind": "租金重新评估", "what": p, "due": due, "cite": "第十条 原则上3年评估一次"})
+    for f in Finding.objects.filter(
+        inspection__project__in=selectors.projects_for(request.user),
+        rectified_on=None,
+        rectify_by__isnull=False,
+    ).select_related("inspection__project"):
+        items.append(
+            {
+                "kind": f"整改：{f.get_category_display()}（{f.get_sanction_display()}）",
+                "what": f.inspection.project,
+                "due": f.rectify_by,
+                "cite": "第二十八条 责令整改",
+            }
+        )
+    for item in items:
+        item["overdue"] = item["due"] < today
+        item["today"] = item["due"] == today
+    items.sort(key=lambda i: i["due"])
+    return render(request, "rental_housing/deadlines.html", {"items": items, "today": today})
+
+
+@view_requires(*STAFF, department="housing")
+def plan(request: HttpRequest) -> HttpResponse:
+    """The 5,000-unit sourcing plan (鄂州政办发〔2022〕19号 附件, 四（二）) against recognised units."""
+    tree = parameters()
+    on = dt.date(2022, 8, 18)
+    deadlines_ = tree.get("sourcing_plan.batch_deadlines", on)
+    batches = tree.get("sourcing_plan.batch_units", on)
+    total = tree.get("sourcing_plan.total_units", on)
+    targets = {
+        PlanBody.CHENGKONG: 2000,
+        PlanBody.CHANGDA: 300,
+        PlanBody.ECHENG: 500,
+        PlanBody.HUARONG: 300,
+        PlanBody.LIANGZIHU: 300,
+        PlanBody.GEDIAN: 1000,
+        PlanBody.LINKONG: 600,
+    }
+    counts = dict(
+        Unit.objects.values_list("project__plan_body")
+        .annotate(n=Count("id"))
+        .values_list("project__plan_body", "n")
+    )
+    bodies = [
+        {
+            "label": b.label,
+            "target": t,
+            "done": counts.get(b.value, 0),
+            "pct": min(100, round(100 * counts.get(b.value, 0) / t)),
+        }
+        for b, t in targets.items()
+    ]
+    cumulative = []
+    running = 0
+    for day, n in zip(deadlines_, batches, strict=True):
+        running += n
+        done = Unit.objects.filter(project__certificate_date__lte=day).count()
+        cumulative.append(
+            {"day": day, "target": running, "done": done, "pct": min(100, round(100 * done / running))}
+        )
+    recognised = Unit.objects.count()
+    return render(
+        request,
+        "rental_housing/plan.html",
+        {
+            "bodies": bodies,
+            "cumulative": cumulative,
+            "total": total,
+            "recognised": recognised,
+            "pct": min(100, round(100 * recognised / total)),
+            "area_total": format_m2(
+                int(sum((u for u in Unit.objects.values_list("area_m2", flat=True)), Decimal(0)) * 100)
+            ),
+        },
+    )

@@ -1,0 +1,264 @@
+"""Admin for 住房和城乡建设局 clerks and operator staff: operators, projects and units are kept here (audited);
+applications, allocations and contracts are read here and changed only through the services (pages/API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from ezhou_platform.common.admin_mixins import AuditedAdminMixin
+from ezhou_platform.common.roles import Role
+from ezhou_rules.rental_housing.common import RentalHousingInputError
+from ezhou_rules.rental_housing.housing import project_type
+
+from . import selectors
+from .models import (
+    Allocation,
+    Application,
+    Complaint,
+    Contract,
+    Finding,
+    Inspection,
+    MaintenanceRequest,
+    Objection,
+    Operator,
+    OperatorStaff,
+    Project,
+    Unit,
+)
+
+HOUSING = "housing"
+
+
+def _is_housing_staff(request: HttpRequest) -> bool:
+    user: Any = request.user
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.CLERK, Role.DEPARTMENT_HEAD)
+        and user.department
+        and user.department.code == HOUSING
+    )
+
+
+class HousingAdminMixin:
+    """Visible to the housing department's clerks and heads (scoped to their operator/district) and to auditors
+    (read-only); not to the system administrator (三员分立)."""
+
+    writable = True
+
+    def _role(self, request: HttpRequest) -> Role | None:
+        user: Any = request.user
+        if not user.is_authenticated or not user.is_active:
+            return None
+        return Role(user.role)
+
+    def _staff(self, request: HttpRequest) -> bool:
+        return _is_housing_staff(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._staff(request) or self._role(request) == Role.AUDITOR
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self.writable and self._staff(request) and selectors.is_city_staff(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.writable and self._staff(request) and selectors.is_city_staff(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Operator)
+class OperatorAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "uscc", "jurisdiction", "has_rental_scope")
+    search_fields = ("name", "uscc")
+
+    @admin.display(boolean=True, description="经营范围含住房租赁")
+    def has_rental_scope(self, obj: Operator) -> bool:
+        return obj.has_rental_scope
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.operators_for(request.user, super().get_queryset(request))
+
+
+@admin.register(OperatorStaff)
+class OperatorStaffAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "operator")
+    autocomplete_fields = ()
+
+
+@admin.register(Project)
+class ProjectAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "certificate_number",
+        "jurisdiction",
+        "housing_type",
+        "operator",
+        "certificate_date",
+    )
+    list_filter = ("housing_type", "jurisdiction", "plan_body")
+    search_fields = ("name", "certificate_number", "owner_name")
+    readonly_fields = ("housing_type",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.projects_for(request.user, super().get_queryset(request))
+
+    def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
+        try:
+            obj.housing_type = str(project_type([obj.sourcing_method])[0])
+        except RentalHousingInputError as exc:
+            raise ValidationError({"sourcing_method": exc.message}) from exc
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "project",
+        "number",
+        "layout",
+        "area_m2",
+        "rent_fen",
+        "market_rent_fen",
+        "fitted_out",
+        "status",
+    )
+    list_filter = ("status", "fitted_out", "project__housing_type")
+    search_fields = ("number", "project__name")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(project__in=selectors.projects_for(request.user))
+
+
+class ReadOnlyHousingAdmin(HousingAdminMixin, admin.ModelAdmin):
+    writable = False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyHousingAdmin):
+    list_display = ("name", "project", "status", "submitted_on", "review_deadline", "publicity_end")
+    list_filter = (
+        "status",
+        "channel",
+        "priority_public_service",
+        "priority_multi_child",
+        "priority_three_generation",
+    )
+    search_fields = ("name", "project__name")
+    exclude = ("id_number", "phone")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.applications_for(request.user, super().get_queryset(request))
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyHousingAdmin):
+    list_display = ("application", "raised_on", "upheld", "decided_on")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(application__in=selectors.applications_for(request.user))
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyHousingAdmin):
+    list_display = ("unit", "application", "active", "allocated_at", "released_on")
+    exclude = ("id_number",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(application__in=selectors.applications_for(request.user))
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyHousingAdmin):
+    list_display = ("number", "start_date", "end_date", "monthly_rent_fen", "status", "filed_on")
+    list_filter = ("status", "termination_reason")
+    search_fields = ("number",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(allocation__application__in=selectors.applications_for(request.user))
+        )
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 1
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_housing_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_housing_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    """巡查检查 (第二十八条): findings by category with the sanctions of that article."""
+
+    list_display = ("project", "jurisdiction", "inspected_on", "inspectors")
+    list_filter = ("jurisdiction", "findings__category", "findings__sanction")
+    inlines = (FindingInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Findings are saved in the admin's transaction; each added or changed one is audited too."""
+        from ezhou_platform.common.admin_mixins import snapshot
+        from ezhou_platform.common.audit.services import record
+
+        saved = formset.save()
+        for obj in saved:
+            record(
+                "rental_housing.finding.save",
+                actor=request.user,
+                obj=obj,
+                after=snapshot(obj),
+                label="登记检查发现问题及处理措施",
+                citation="鄂州政发〔2022〕19号 第二十八条",
+                request=request,
+            )
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(project__in=selectors.projects_for(request.user))
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    """投诉举报 (第二十七条)."""
+
+    list_display = ("received_on", "project", "status", "answered_on")
+    list_filter = ("status",)
+    search_fields = ("content",)
+    exclude = ("submitted_by",)
+
+
+@admin.register(MaintenanceRequest)
+class MaintenanceRequestAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    """维修申请 (第二十四条): the operator records the repair."""
+
+    list_display = ("contract", "reported_on", "status", "completed_on")
+    list_filter = ("status",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._staff(request)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(contract__allocation__application__in=selectors.applications_for(request.user))
+        )

@@ -1,0 +1,144 @@
+"""A load-test scenario for the allocation (第十七条): one project, `units` free units and `applicants`
+qualified applicants who applied one second apart, each with a citizen account.
+
+Used by tests/platform/rental_housing/test_allocation_concurrency.py and bench/rental_housing.py through
+`ezhou rental-housing loadtest-seed`. It refuses to run twice on one database (its certificate number is fixed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+from django.utils import timezone
+
+from ezhou_platform.common.demo import load_reference_data
+from ezhou_platform.common.models import Department, Jurisdiction, User
+from ezhou_platform.common.roles import Role
+
+from .models import Application, ApplicationStatus, Operator, Project, Unit
+
+CERTIFICATE = "LOADTEST-0001"
+
+
+def _resident_id(seq: int) -> str:
+    base = f"420704{1980 + seq // 1000 % 20}0101{seq % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return base + "10X98765432"[sum(int(c) * w for c, w in zip(base, weights, strict=True)) % 11]
+
+
+@transaction.atomic
+def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, Any]:
+    """Create the scenario directly (bulk, not through the services: this is test data, not a procedure)."""
+    if Project.objects.filter(certificate_number=CERTIFICATE).exists():
+        raise RuntimeError(f"压力测试数据已存在（项目认定书 {CERTIFICATE}）。")
+    load_reference_data()
+    huarong = Jurisdiction.objects.get(code="huarong")
+    housing = Department.objects.get(code="housing")
+    clerk, _ = User.objects.get_or_create(
+        username="loadtest_clerk",
+        defaults={"role": Role.CLERK, "department": housing, "display_name": "压测经办"},
+    )
+    op, _ = Operator.objects.get_or_create(
+        uscc="914207000000LT001X",
+        defaults={"name": "压测住房租赁运营公司", "business_scope": "住房租赁", "jurisdiction": huarong},
+    )
+    project = Project.objects.create(
+        name="压力测试项目",
+        jurisdiction=huarong,
+        owner_name="压测",
+        operator=op,
+        sourcing_method=1,
+        housing_type="rent_then_sell",
+        certificate_number=CERTIFICATE,
+        certificate_date=dt.date(2023, 1, 1),
+        announced_on=dt.date(2023, 1, 2),
+    )
+    Unit.objects.bulk_create(
+        Unit(
+            project=project,
+            number=f"{i + 1:04d}",
+            layout="两室一厅",
+            area_m2=Decimal("80.00"),
+            rent_fen=100000,
+            market_rent_fen=150000,
+            fitted_out=True,
+        )
+        for i in range(units)
+    )
+    users = User.objects.bulk_create(
+        User(username=f"loadtest_{i:05d}", role=Role.CITIZEN, display_name=f"压测申请人{i}", password="!")  # noqa: S106 - "!" is Django's unusable password
+        for i in range(applicants)
+    )
+    users = list(User.objects.filter(username__startswith="loadtest_0").order_by("username"))
+    start = timezone.now() - dt.timedelta(days=30)
+    apps = Application.objects.bulk_create(
+        Application(
+            project=project,
+            applicant=u,
+            entered_by=clerk,
+            channel="online",
+            name=u.display_name,
+            id_number=_resident_id(i),
+            phone="13800000000",
+            birth_date=dt.date(1990, 1, 1),
+            full_civil_capacity=True,
+            status=ApplicationStatus.QUALIFIED,
+            submitted_on=start.date(),
+            submitted_at=start + dt.timedelta(seconds=i),
+            review_deadline=start.date(),
+            qualified_on=start.date(),
+        )
+        for i, u in enumerate(users)
+    )
+    apps = list(Application.objects.filter(project=project).order_by("submitted_at", "id"))
+    out: dict[str, Any] = {
+        "project": project.pk,
+        "applications": [a.pk for a in apps],
+        "units": list(Unit.objects.filter(project=project).values_list("pk", flat=True)),
+    }
+    if sessions:
+        backend = "django.contrib.auth.backends.ModelBackend"
+        keys = []
+        for u in users:
+            s = SessionStore()
+            s["_auth_user_id"] = str(u.pk)
+            s["_auth_user_backend"] = backend
+            s["_auth_user_hash"] = u.get_session_auth_hash()
+            s.create()
+            keys.append(s.session_key)
+        out["sessions"] = keys
+        out["session_cookie"] = settings.SESSION_COOKIE_NAME
+        out["csrf_token"] = secrets.token_hex(16)  # 32 characters, the form Django accepts in the cookie
+    return out
+
+
+def check(project_id: int) -> dict[str, Any]:
+    """What the tests and the bench assert: nothing let twice, allocation in application order, the queue."""
+    from .models import Allocation
+    from .services import queue_position
+
+    apps = list(Application.objects.filter(project_id=project_id).order_by("submitted_at", "id"))
+    active = list(Allocation.objects.filter(unit__project_id=project_id, active=True))
+    units_let = [a.unit_id for a in active]
+    holders = {a.application_id for a in active}
+    n_units = Unit.objects.filter(project_id=project_id).count()
+    allocated_in_order = {a.pk for a in apps[: len(holders)]} == holders
+    waiting = [a for a in apps if a.status == ApplicationStatus.QUALIFIED]
+    positions = [queue_position(a).queue_position for a in waiting]
+    return {
+        "units": n_units,
+        "units_let": len(units_let),
+        "distinct_units_let": len(set(units_let)),
+        "holders": len(holders),
+        "distinct_people": len({a.id_number for a in active}),
+        "allocated_are_the_first": allocated_in_order,
+        "queued": len(waiting),
+        "queue_positions_in_order": positions == list(range(1, len(waiting) + 1)),
+        "units_marked_let": Unit.objects.filter(project_id=project_id, status="let").count(),
+    }

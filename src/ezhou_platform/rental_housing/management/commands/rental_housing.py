@@ -1,0 +1,65 @@
+"""`ezhou rental-housing …`: batch commands of 保障性租赁住房.
+
+ezhou rental-housing import FILE.xlsx [--dry-run]     import projects and units (sheets 项目, 房源)
+ezhou rental-housing loadtest-seed --applicants 500 --units 200 [--sessions FILE.json]
+ezhou rental-housing loadtest-check PROJECT_ID
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "保障性租赁住房批处理：Excel 导入项目和房源、选房压力测试数据"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="从 Excel 导入项目（工作表“项目”）和房源（工作表“房源”）")
+        imp.add_argument("file")
+        imp.add_argument("--user", default="zhujian_clerk", help="以哪个住建局经办人员的身份导入（记入审计）")
+        imp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        seed = sub.add_parser(
+            "loadtest-seed", help="生成选房压力测试数据（一个项目、若干房源和已取得资格的申请人）"
+        )
+        seed.add_argument("--applicants", type=int, default=500)
+        seed.add_argument("--units", type=int, default=200)
+        seed.add_argument("--sessions", help="把每个申请人的登录会话写入此 JSON 文件（供压测客户端使用）")
+        chk = sub.add_parser("loadtest-check", help="核对压力测试结果")
+        chk.add_argument("project", type=int)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from ezhou_platform.rental_housing import loadtest
+
+        if opts["action"] == "loadtest-seed":
+            try:
+                out = loadtest.seed(
+                    applicants=opts["applicants"], units=opts["units"], sessions=bool(opts["sessions"])
+                )
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from exc
+            if opts["sessions"]:
+                with open(opts["sessions"], "w", encoding="utf-8") as fh:
+                    json.dump(out, fh)
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "project": out["project"],
+                        "applications": len(out["applications"]),
+                        "units": len(out["units"]),
+                    }
+                )
+            )
+        elif opts["action"] == "loadtest-check":
+            self.stdout.write(json.dumps(loadtest.check(opts["project"]), ensure_ascii=False))
+        else:
+            from ezhou_platform.rental_housing.importer import import_workbook
+
+            report = import_workbook(opts["file"], username=opts["user"], dry_run=opts["dry_run"])
+            for line in report.lines():
+                self.stdout.write(line)
+            if report.errors:
+                raise CommandError(f"导入失败：{len(report.errors)} 处错误，未写入任何数据。")

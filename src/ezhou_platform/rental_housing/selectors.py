@@ -1,0 +1,72 @@
+"""Who sees what (docs/interpretations/rental_housing.md, ADR 1).
+
+- An operator's staff: a user of role 经办人员/部门负责人 of 住房和城乡建设局 linked to an Operator by
+  OperatorStaff — sees that operator's projects and applications only.
+- The housing department's own staff (no OperatorStaff link): the city (jurisdiction 鄂州市 or none) sees
+  every project, a district's staff the projects in their district.
+- Auditors read everything; everyone else nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ezhou_platform.common.roles import Role
+
+from .models import Application, Operator, OperatorStaff, Project
+
+HOUSING = "housing"
+
+
+def _housing_staff(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role in (Role.CLERK, Role.DEPARTMENT_HEAD)
+        and user.department_id
+        and user.department.code == HOUSING
+    )
+
+
+def operator_of(user: Any) -> Operator | None:
+    if not _housing_staff(user):
+        return None
+    link = OperatorStaff.objects.filter(user=user).select_related("operator").first()
+    return link.operator if link else None
+
+
+def is_city_staff(user: Any) -> bool:
+    """Housing-department staff who are not an operator's staff (may register projects and units)."""
+    return _housing_staff(user) and operator_of(user) is None
+
+
+def projects_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    qs = Project.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.AUDITOR:
+        return qs
+    if not _housing_staff(user):
+        return qs.none()
+    op = operator_of(user)
+    if op is not None:
+        return qs.filter(operator=op)
+    if user.jurisdiction_id and user.jurisdiction.code != "ezhou":
+        return qs.filter(jurisdiction_id=user.jurisdiction_id)
+    return qs
+
+
+def operators_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    qs = Operator.objects.all() if qs is None else qs
+    op = operator_of(user)
+    if op is not None:
+        return qs.filter(pk=op.pk)
+    if user.is_authenticated and (user.role == Role.AUDITOR or _housing_staff(user)):
+        return qs
+    return qs.none()
+
+
+def applications_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    qs = Application.objects.all() if qs is None else qs
+    return qs.filter(project__in=projects_for(user))

@@ -1,0 +1,96 @@
+"""Excel import of projects and units: all rows or none, errors naming sheet, row, field and rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from ezhou_platform.rental_housing.importer import PROJECT_COLUMNS, UNIT_COLUMNS, import_workbook
+from ezhou_platform.rental_housing.models import Project, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(path: Path, projects: list[list[Any]], units: list[list[Any]]) -> str:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目"
+    ws.append(PROJECT_COLUMNS)
+    for r in projects:
+        ws.append(r)
+    ws2 = wb.create_sheet("房源")
+    ws2.append(UNIT_COLUMNS)
+    for r in units:
+        ws2.append(r)
+    wb.save(path)
+    return str(path)
+
+
+PROJECT = [
+    "梁子湖区人才公寓",
+    "IMP-001",
+    "2023-02-01",
+    "梁子湖区",
+    "梁子湖区城投",
+    "91420700MA4F000015",
+    6,
+    "梁子湖区",
+    "否",
+]
+
+
+def test_import_projects_and_units(tmp_path: Path, housing: dict[str, Any]) -> None:
+    path = workbook(
+        tmp_path / "a.xlsx",
+        [PROJECT],
+        [
+            ["IMP-001", "101", "一室一厅", "45.50", "700.00", "1000.00", "50", "是", ""],
+            ["IMP-001", "102", "一室一厅", "70.00", "700", "1000", "", "是", ""],
+        ],
+    )
+    report = import_workbook(path, username="zhujian_clerk")
+    assert report.errors == [] and (report.projects, report.units) == (1, 2)
+    p = Project.objects.get(certificate_number="IMP-001")
+    assert p.housing_type == "rent_only"  # 第六条第（六）项
+    assert Unit.objects.get(project=p, number="101").rent_fen == 70000
+
+
+def test_one_bad_row_writes_nothing(tmp_path: Path, housing: dict[str, Any]) -> None:
+    path = workbook(
+        tmp_path / "b.xlsx",
+        [PROJECT],
+        [
+            ["IMP-001", "101", "一室一厅", "45.50", "700.00", "1000.00", "50", "是", ""],
+            ["IMP-001", "102", "两室一厅", "70.01", "700", "1000", "", "是", ""],  # rent-only above 70 m²
+            [
+                "IMP-001",
+                "103",
+                "一室一厅",
+                "50",
+                "700.01",
+                "1000",
+                "",
+                "是",
+                "",
+            ],  # above 70% of the market rent
+        ],
+    )
+    report = import_workbook(path, username="zhujian_clerk")
+    assert len(report.errors) == 2
+    assert report.errors[0].startswith("工作表“房源”第3行“area_m2”") and "第八条" in report.errors[0]
+    assert "第十条" in report.errors[1]
+    assert not Project.objects.filter(certificate_number="IMP-001").exists()
+    with pytest.raises(CommandError):
+        call_command("rental_housing", "import", path)
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, housing: dict[str, Any]) -> None:
+    path = workbook(tmp_path / "c.xlsx", [PROJECT], [])
+    report = import_workbook(path, username="zhujian_clerk", dry_run=True)
+    assert report.errors == [] and report.projects == 1
+    assert not Project.objects.filter(certificate_number="IMP-001").exists()
