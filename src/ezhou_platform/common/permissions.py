@@ -8,6 +8,7 @@ nothing; the system administrator manages accounts and configuration but is not 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import typing
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -102,6 +103,14 @@ def api_requires(*roles: Role | str, department: str | None = None) -> Callable[
     """
 
     def decorate(fn: F) -> F:
+        # django-ninja reads the endpoint's signature through the wrapper but resolves string annotations
+        # (`from __future__ import annotations`) in the wrapper's module, not the endpoint's: resolve them
+        # here, in the endpoint's own namespace, so domains may use postponed annotations.
+        try:
+            fn.__annotations__.update(typing.get_type_hints(fn))
+        except (NameError, TypeError):
+            pass  # a forward reference defined later in its module: ninja resolves it as before
+
         @wraps(fn)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             write = request.method not in ("GET", "HEAD", "OPTIONS")
