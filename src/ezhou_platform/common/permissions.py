@@ -7,8 +7,8 @@ nothing; the system administrator manages accounts and configuration but is not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import typing
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 

@@ -12,7 +12,6 @@ from ninja.testing import TestClient
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 
-
 pytestmark = pytest.mark.django_db
 
 
