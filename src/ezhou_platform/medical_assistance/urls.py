@@ -5,4 +5,14 @@ from . import views
 app_name = "medical_assistance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("calculator/", views.calculator, name="calculator"),
+    path("persons/", views.persons, name="persons"),
+    path("settlements/", views.settlements, name="settlements"),
 ]
+urlpatterns += [
+    path("warnings/", views.warnings_medical, name="warnings"),
+    path("warnings/civil-affairs/", views.warnings_civil_affairs, name="warnings_civil_affairs"),
+    path("warnings/rural-revitalization/", views.warnings_rural, name="warnings_rural"),
+]
+urlpatterns += [path("fund/", views.fund, name="fund")]
+urlpatterns += [path("applications/", views.applications, name="applications")]

@@ -1,0 +1,816 @@
+"""Procedures of 医疗救助: every write is here, atomic and audited; views and the API only validate input.
+
+Concurrency: a settlement locks the person's row (SELECT … FOR UPDATE on PostgreSQL; on SQLite every
+transaction begins IMMEDIATE and holds the database's write lock), then reads the year's accumulator, so two
+claims of one person never use the same deductible or cap twice; the unique constraints on claim_id and on
+"one settlement per claim" are the database's backstop, and a repeated claim_id returns the first result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from ezhou_platform.common.api_errors import ApiError
+from ezhou_platform.common.audit.services import record
+from ezhou_platform.common.calendar import deadline_within_workdays
+from ezhou_platform.common.parameters import configured
+from ezhou_rules.core import ids
+from ezhou_rules.core.params import ParameterNotSet, ParameterTree
+from ezhou_rules.core.trace import Trace
+from ezhou_rules.medical_assistance.parameters_tree import CLASS_LABELS, DOCUMENT, parameters
+from ezhou_rules.medical_assistance.recipients import (
+    CLASS_OF_KIND,
+    IdentityKind,
+    class_4_valid_until,
+    needs_application,
+    recipient_class,
+    retroactive_window,
+)
+from ezhou_rules.medical_assistance.settlement import Claims, YearState, settle_reference
+
+from .models import Application, Claim, Identity, Person, Settlement, YearAccount
+
+CITE_SETTLE = f"{DOCUMENT} 第十一条"
+CITE_APPLICATION = f"{DOCUMENT} 第十五条第一款"
+CITE_TILTED = f"{DOCUMENT} 第十二条第一款"
+CITE_RETRO = f"{DOCUMENT} 第十五条第二款"
+
+
+def tree() -> ParameterTree:
+    """The parameters with the values administrators entered (incomes, premiums)."""
+    return configured(parameters())
+
+
+# -- persons and identities ----------------------------------------------------------------------------
+
+
+def register_person(*, resident_id: str, name: str, jurisdiction: Any, acting_user: Any) -> Person:
+    try:
+        number = ids.validate_resident_id(resident_id)
+    except ids.InvalidIdentifier as exc:
+        raise ApiError(
+            "invalid_resident_id", f"公民身份号码无效：{exc}", field="resident_id", status=422
+        ) from None
+    if not name.strip():
+        raise ApiError("invalid_name", "姓名不能为空。", field="name", status=422)
+    with transaction.atomic():
+        person, created = Person.objects.get_or_create(
+            resident_id=number, defaults={"name": name.strip(), "jurisdiction": jurisdiction}
+        )
+        if created:
+            record(
+                "medical_assistance.person.register",
+                actor=acting_user,
+                obj=person,
+                after={"resident_id": number, "name": person.name, "jurisdiction": jurisdiction.code},
+                label="登记参保人员",
+            )
+    return person
+
+
+def record_identity(
+    person: Person,
+    *,
+    kind: str,
+    source_department: Any,
+    valid_from: dt.date,
+    evidence: str,
+    acting_user: Any,
+    valid_until: dt.date | None = None,
+) -> Identity:
+    """Record an identity recognised by 民政 or 乡村振兴 (第四条第八款). A 因病致贫重病患者 identity is valid
+    12 months from recognition (第四条第七款) unless an earlier end is given."""
+    kind = IdentityKind(kind)
+    if source_department.code not in ("civil_affairs", "rural_revitalization"):
+        raise ApiError(
+            "invalid_source_department",
+            "救助身份由民政、乡村振兴部门认定（第四条第八款）。",
+            field="source_department",
+            status=422,
+        )
+    if kind == IdentityKind.ILLNESS_POVERTY:
+        limit = class_4_valid_until(tree(), valid_from)
+        valid_until = min(valid_until, limit) if valid_until else limit
+    if valid_until is not None and valid_until < valid_from:
+        raise ApiError("invalid_validity", "有效期止不能早于有效期起。", field="valid_until", status=422)
+    if not evidence.strip():
+        raise ApiError(
+            "missing_evidence", "请填写认定依据（文书编号或证明材料）。", field="evidence", status=422
+        )
+    with transaction.atomic():
+        identity = Identity.objects.create(
+            person=person,
+            kind=kind.value,
+            source_department=source_department,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            evidence=evidence.strip(),
+        )
+        record(
+            "medical_assistance.identity.record",
+            actor=acting_user,
+            obj=identity,
+            after={
+                "kind": kind.value,
+                "source_department": source_department.code,
+                "valid_from": valid_from.isoformat(),
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "evidence": identity.evidence,
+            },
+            label="登记救助身份",
+            citation=f"{DOCUMENT} 第四条",
+        )
+    return identity
+
+
+def identities_on(person: Person, day: dt.date) -> list[Identity]:
+    return list(
+        person.identities.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+    )
+
+
+def class_on(person: Person, day: dt.date, trace: Trace | None = None) -> int | None:
+    """The class in force on ``day``: the highest of the identities valid that day (第六条)."""
+    kinds = [i.kind for i in identities_on(person, day)]
+    return recipient_class(kinds, trace=trace) if trace is not None else recipient_class(kinds)
+
+
+# -- applications ----------------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    Application.State.SUBMITTED: {
+        Application.State.APPROVED,
+        Application.State.REJECTED,
+        Application.State.WITHDRAWN,
+    },
+}
+
+
+def submit_application(
+    person: Person,
+    *,
+    kind: str,
+    year: int,
+    submitted_on: dt.date,
+    acting_user: Any,
+    note: str = "",
+    recognised_on: dt.date | None = None,
+) -> Application:
+    """Receive an application (第十五条). Its review deadline is counted in working days when the review
+    period has been configured (the document sets none)."""
+    kind = Application.Kind(kind)
+    if kind == Application.Kind.RETROACTIVE and recognised_on is None:
+        raise ApiError(
+            "missing_recognised_on",
+            "身份确定前医疗费用救助须填写身份确定日期（第十五条第二款）。",
+            field="recognised_on",
+            status=422,
+        )
+    deadline = None
+    try:
+        workdays = tree().get("application_review_workdays", submitted_on)
+        deadline = deadline_within_workdays(submitted_on, workdays)
+    except ParameterNotSet:
+        deadline = None
+    with transaction.atomic():
+        app = Application.objects.create(
+            person=person,
+            kind=kind,
+            year=year,
+            submitted_on=submitted_on,
+            review_deadline=deadline,
+            note=note,
+            recognised_on=recognised_on,
+        )
+        record(
+            "medical_assistance.application.submit",
+            actor=acting_user,
+            obj=app,
+            after={
+                "kind": kind.value,
+                "year": year,
+                "submitted_on": submitted_on.isoformat(),
+                "review_deadline": deadline.isoformat() if deadline else None,
+            },
+            label="受理救助申请",
+            citation=CITE_RETRO if kind == Application.Kind.RETROACTIVE else CITE_APPLICATION,
+        )
+    return app
+
+
+def _transition(app: Application, target: str, *, acting_user: Any, day: dt.date, reason: str) -> Application:
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        if target not in TRANSITIONS.get(app.state, set()):
+            raise ApiError(
+                "invalid_transition",
+                f"申请当前状态为“{app.get_state_display()}”，不能改为“{Application.State(target).label}”。",
+                field="state",
+                status=409,
+            )
+        before = {"state": app.state}
+        app.state = target
+        app.decided_on = day
+        app.decided_by = acting_user if getattr(acting_user, "pk", None) else None
+        app.reason = reason
+        app.save(update_fields=["state", "decided_on", "decided_by", "reason"])
+        record(
+            f"medical_assistance.application.{Application.State(target).value}",
+            actor=acting_user,
+            obj=app,
+            before=before,
+            after={"state": target, "reason": reason},
+            label=f"救助申请{Application.State(target).label}",
+            citation=CITE_TILTED if app.kind == Application.Kind.TILTED else CITE_APPLICATION,
+        )
+        if target == Application.State.APPROVED and app.kind == Application.Kind.RETROACTIVE:
+            _settle_retroactive(app, acting_user=acting_user)
+        if target == Application.State.APPROVED and app.kind == Application.Kind.CLASS_AID:
+            _settle_pending_year(app, acting_user=acting_user)
+    return app
+
+
+def approve_application(app: Application, *, acting_user: Any, day: dt.date, reason: str = "") -> Application:
+    """SUBMITTED → APPROVED. For retroactive aid (第十五条第二款) the claims of the 12 months before the
+    identity was determined that were received but not settled are settled now under the new class."""
+    if app.kind == Application.Kind.RETROACTIVE:
+        cls = class_on(app.person, app.recognised_on)
+        if cls is None:
+            raise ApiError(
+                "no_identity",
+                "身份确定日期当天该人员没有有效的医疗救助身份，不能按相应类别救助。",
+                field="recognised_on",
+                status=409,
+            )
+    return _transition(app, Application.State.APPROVED, acting_user=acting_user, day=day, reason=reason)
+
+
+def reject_application(app: Application, *, acting_user: Any, day: dt.date, reason: str) -> Application:
+    if not reason.strip():
+        raise ApiError("missing_reason", "不予批准须写明理由。", field="reason", status=422)
+    return _transition(app, Application.State.REJECTED, acting_user=acting_user, day=day, reason=reason)
+
+
+def withdraw_application(app: Application, *, acting_user: Any, day: dt.date) -> Application:
+    return _transition(
+        app, Application.State.WITHDRAWN, acting_user=acting_user, day=day, reason="申请人撤回"
+    )
+
+
+def _approved(person: Person, kind: str, year: int) -> bool:
+    return Application.objects.filter(
+        person=person, kind=kind, year=year, state=Application.State.APPROVED
+    ).exists()
+
+
+# -- settlement ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimInput:
+    claim_id: str
+    resident_id: str
+    settle_date: dt.date
+    kind: str
+    hospital_name: str
+    hospital_level: int
+    in_city: bool
+    in_province: bool
+    temporary_out_of_city: bool
+    total_cost: int
+    out_of_policy_cost: int
+    policy_self_pay: int
+
+    def check(self) -> None:
+        """Field-level rules; a bad claim is refused whole, nothing written."""
+        if not self.claim_id.strip():
+            raise ApiError("invalid_claim_id", "结算单号不能为空。", field="claim_id", status=422)
+        if self.kind not in Claim.Kind.values:
+            raise ApiError(
+                "invalid_kind",
+                "类别应为 inpatient（住院）或 chronic_outpatient（门诊慢特病）。",
+                field="kind",
+                status=422,
+            )
+        if self.hospital_level not in (1, 2, 3):
+            raise ApiError(
+                "invalid_hospital_level", "医疗机构级别应为 1、2 或 3。", field="hospital_level", status=422
+            )
+        for name, label in (
+            ("total_cost", "医疗总费用"),
+            ("out_of_policy_cost", "政策范围外费用"),
+            ("policy_self_pay", "政策范围内个人自付"),
+        ):
+            if getattr(self, name) < 0:
+                raise ApiError("negative_amount", f"{label}不能为负数。", field=name, status=422)
+        if self.out_of_policy_cost > self.total_cost:
+            raise ApiError(
+                "out_of_policy_above_total",
+                "政策范围外费用不能超过医疗总费用。",
+                field="out_of_policy_cost",
+                status=422,
+            )
+        if self.policy_self_pay > self.total_cost - self.out_of_policy_cost:
+            raise ApiError(
+                "self_pay_above_policy_cost",
+                "政策范围内个人自付不能超过政策范围内费用（总费用减政策范围外费用）。",
+                field="policy_self_pay",
+                status=422,
+            )
+        if self.in_city and not self.in_province:
+            raise ApiError(
+                "invalid_location", "市域内医疗机构必然在省域内。", field="in_province", status=422
+            )
+        if self.in_city and self.temporary_out_of_city:
+            raise ApiError(
+                "invalid_location",
+                "临时外出就医指到市外定点医疗机构治疗（第十三条第二款）。",
+                field="temporary_out_of_city",
+                status=422,
+            )
+        if self.settle_date < dt.date(2022, 10, 18):
+            raise ApiError(
+                "before_document",
+                "结算日期早于本办法印发日期（2022年10月18日）。",
+                field="settle_date",
+                status=422,
+            )
+
+
+@dataclass
+class SettleResult:
+    claim: Claim
+    settlement: Settlement | None
+    created: bool  # False when the claim_id had been received before (idempotent repeat)
+
+
+def _claim_fields(data: ClaimInput) -> dict[str, Any]:
+    return {
+        "settle_date": data.settle_date,
+        "kind": data.kind,
+        "hospital_name": data.hospital_name,
+        "hospital_level": data.hospital_level,
+        "in_city": data.in_city,
+        "in_province": data.in_province,
+        "temporary_out_of_city": data.temporary_out_of_city,
+        "total_cost": data.total_cost,
+        "out_of_policy_cost": data.out_of_policy_cost,
+        "policy_self_pay": data.policy_self_pay,
+    }
+
+
+def settle_claim(data: ClaimInput, *, acting_user: Any) -> SettleResult:
+    """One-stop settlement of a hospital claim (第十八条), idempotent on claim_id."""
+    data.check()
+    try:
+        number = ids.validate_resident_id(data.resident_id)
+    except ids.InvalidIdentifier as exc:
+        raise ApiError(
+            "invalid_resident_id", f"公民身份号码无效：{exc}", field="resident_id", status=422
+        ) from None
+    person = Person.objects.filter(resident_id=number).first()
+    if person is None:
+        raise ApiError(
+            "unknown_person", "该公民身份号码尚未登记为参保人员。", field="resident_id", status=404
+        )
+    params = tree()
+    try:
+        with transaction.atomic():
+            return _settle_locked(person, data, params, acting_user)
+    except IntegrityError:
+        # A concurrent request with the same claim_id won the race: answer with its result.
+        existing = Claim.objects.filter(claim_id=data.claim_id).first()
+        if existing is None:
+            raise
+        return _repeat(existing, data)
+
+
+def _repeat(claim: Claim, data: ClaimInput) -> SettleResult:
+    mine = _claim_fields(data)
+    theirs = {k: getattr(claim, k) for k in mine}
+    if claim.person.resident_id != ids.validate_resident_id(data.resident_id) or mine != theirs:
+        raise ApiError(
+            "claim_id_conflict",
+            f"结算单号 {claim.claim_id} 已以不同内容提交过；同一结算单号只能结算一次。",
+            field="claim_id",
+            status=409,
+        )
+    return SettleResult(claim, claim.settlements.filter(kind=Settlement.Kind.SETTLE).first(), created=False)
+
+
+def _settle_locked(person: Person, data: ClaimInput, params: ParameterTree, acting_user: Any) -> SettleResult:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    existing = Claim.objects.filter(claim_id=data.claim_id).first()
+    if existing is not None:
+        return _repeat(existing, data)
+    claim = Claim.objects.create(claim_id=data.claim_id, person=person, **_claim_fields(data))
+    reason = _not_settled_reason(person, data.settle_date)
+    if reason:
+        claim.pending_reason = reason
+        claim.save(update_fields=["pending_reason"])
+        record(
+            "medical_assistance.claim.receive",
+            actor=acting_user,
+            obj=claim,
+            after={
+                "claim_id": claim.claim_id,
+                "policy_self_pay": claim.policy_self_pay,
+                "pending_reason": reason,
+            },
+            label="接收结算单（未结算）",
+            citation=CITE_APPLICATION,
+        )
+        return SettleResult(claim, None, created=True)
+    settlement = _settle(claim, params, acting_user, class_day=data.settle_date)
+    return SettleResult(claim, settlement, created=True)
+
+
+def _not_settled_reason(person: Person, day: dt.date) -> str:
+    cls = class_on(person, day)
+    if cls is None:
+        return "结算日期当天不是医疗救助对象（第四条）。"
+    if needs_application(cls) and not _approved(person, Application.Kind.CLASS_AID, day.year):
+        return f"{CLASS_LABELS[cls]}医疗救助对象依本人申请获得救助，{day.year}年尚无批准的申请（第十五条第一款）。"
+    return ""
+
+
+def _settle(claim: Claim, params: ParameterTree, acting_user: Any, *, class_day: dt.date) -> Settlement:
+    """Settle ``claim`` against its person's year accumulator; the caller holds the person's lock."""
+    person = claim.person
+    year = claim.settle_date.year
+    account, _ = YearAccount.objects.select_for_update().get_or_create(person=person, year=year)
+    trace = Trace()
+    cls = class_on(person, class_day, trace)
+    assert cls is not None
+    tilted = _approved(person, Application.Kind.TILTED, year)
+    state = YearState(
+        account.self_pay, account.basic_paid, account.tilted_base, account.tilted_counted, account.tilted_paid
+    )
+    before = YearState(**vars(state))
+    claims = Claims.from_records(
+        [
+            {
+                "person": person.pk,
+                "settle_date": claim.settle_date,
+                "person_class": cls,
+                "inpatient": claim.kind == Claim.Kind.INPATIENT,
+                "hospital_level": claim.hospital_level,
+                "in_city": claim.in_city,
+                "in_province": claim.in_province,
+                "temporary_out_of_city": claim.temporary_out_of_city,
+                "tilted_approved": tilted,
+                "total_cost": claim.total_cost,
+                "out_of_policy_cost": claim.out_of_policy_cost,
+                "policy_self_pay": claim.policy_self_pay,
+            }
+        ]
+    )
+    try:
+        row = settle_reference(
+            claims, params, trace=trace, claim_labels=[f"结算单{claim.claim_id}"], start_state=state
+        ).row(0)
+    except ParameterNotSet as exc:
+        raise ApiError("parameter_not_set", str(exc), field=None, status=409) from None
+    settlement = Settlement.objects.create(
+        claim=claim,
+        person=person,
+        jurisdiction_id=person.jurisdiction_id,
+        year=year,
+        person_class=cls,
+        tilted_approved=tilted,
+        basic_aid=row["basic_aid"],
+        tilted_aid=row["tilted_aid"],
+        hospital_borne=row["hospital_borne"],
+        remaining_deductible=row["remaining_deductible"],
+        remaining_cap=row["remaining_cap"],
+        self_pay_delta=state.self_pay - before.self_pay,
+        tilted_base_delta=state.tilted_base - before.tilted_base,
+        tilted_counted_delta=state.tilted_counted - before.tilted_counted,
+        trace=trace.to_list(),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    account.self_pay = state.self_pay
+    account.basic_paid = state.basic_paid
+    account.tilted_base = state.tilted_base
+    account.tilted_counted = state.tilted_counted
+    account.tilted_paid = state.tilted_paid
+    account.hospital_borne += row["hospital_borne"]
+    account.save()
+    record(
+        "medical_assistance.claim.settle",
+        actor=acting_user,
+        obj=settlement,
+        after={
+            "claim_id": claim.claim_id,
+            "class": cls,
+            "basic_aid": row["basic_aid"],
+            "tilted_aid": row["tilted_aid"],
+            "hospital_borne": row["hospital_borne"],
+        },
+        label="医疗救助结算",
+        citation=CITE_SETTLE,
+    )
+    return settlement
+
+
+def reverse_settlement(settlement: Settlement, *, reason: str, acting_user: Any) -> Settlement:
+    """Cancel a settlement by a new record with the amounts negated; the accumulator gives back what the
+    settlement used (deductible, cap, tilted base), so later claims are settled as if it had not happened."""
+    if not reason.strip():
+        raise ApiError("missing_reason", "冲销须写明原因。", field="reason", status=422)
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=settlement.person_id)
+        original = Settlement.objects.select_related("claim").get(pk=settlement.pk)
+        if original.kind != Settlement.Kind.SETTLE:
+            raise ApiError("not_reversible", "冲销记录本身不能再冲销。", status=409)
+        if Settlement.objects.filter(reverses=original).exists():
+            raise ApiError("already_reversed", "该结算已冲销。", status=409)
+        account = YearAccount.objects.select_for_update().get(
+            person_id=original.person_id, year=original.year
+        )
+        account.self_pay -= original.self_pay_delta
+        account.basic_paid -= original.basic_aid
+        account.tilted_base -= original.tilted_base_delta
+        account.tilted_counted -= original.tilted_counted_delta
+        account.tilted_paid -= original.tilted_aid
+        account.hospital_borne -= original.hospital_borne
+        account.save()
+        params = tree()
+        cls = original.person_class
+        day = original.claim.settle_date
+        deductible = params.get(f"basic.deductible.class_{cls}", day)
+        cap = params.get(f"basic.cap.class_{cls}", day)
+        reversal = Settlement.objects.create(
+            claim=original.claim,
+            person_id=original.person_id,
+            jurisdiction_id=original.jurisdiction_id,
+            kind=Settlement.Kind.REVERSE,
+            reverses=original,
+            year=original.year,
+            person_class=cls,
+            tilted_approved=original.tilted_approved,
+            basic_aid=-original.basic_aid,
+            tilted_aid=-original.tilted_aid,
+            hospital_borne=-original.hospital_borne,
+            remaining_deductible=max(deductible - account.self_pay, 0),
+            remaining_cap=max(cap - account.basic_paid, 0),
+            self_pay_delta=-original.self_pay_delta,
+            tilted_base_delta=-original.tilted_base_delta,
+            tilted_counted_delta=-original.tilted_counted_delta,
+            trace=[
+                {"rule": "medical_assistance.reverse", "citation": None, "explanation": f"冲销原因：{reason}"}
+            ],
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        record(
+            "medical_assistance.settlement.reverse",
+            actor=acting_user,
+            obj=reversal,
+            before={
+                "settlement": original.pk,
+                "basic_aid": original.basic_aid,
+                "tilted_aid": original.tilted_aid,
+            },
+            after={"reason": reason},
+            label="冲销医疗救助结算",
+            citation=CITE_SETTLE,
+        )
+    return reversal
+
+
+def _settle_pending_year(app: Application, *, acting_user: Any) -> list[Settlement]:
+    """第十五条第一款: once a class-3/4 person's application is approved, the claims of that year received
+    while it was pending are settled, in date order, under the class in force on each claim's date."""
+    params = tree()
+    Person.objects.select_for_update().get(pk=app.person_id)
+    pending = (
+        Claim.objects.select_related("person")
+        .filter(person_id=app.person_id, settle_date__year=app.year)
+        .exclude(settlements__kind=Settlement.Kind.SETTLE)
+        .order_by("settle_date", "claim_id")
+    )
+    done = []
+    for claim in pending:
+        if _not_settled_reason(claim.person, claim.settle_date):
+            continue
+        done.append(_settle(claim, params, acting_user, class_day=claim.settle_date))
+        claim.pending_reason = ""
+        claim.save(update_fields=["pending_reason"])
+    return done
+
+
+def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlement]:
+    """第十五条第二款: claims received in the 12 months before the identity was determined and not settled
+    are settled, in date order, under the class in force on the day the identity was determined."""
+    params = tree()
+    first, last = retroactive_window(params, app.recognised_on)
+    Person.objects.select_for_update().get(pk=app.person_id)
+    pending = (
+        Claim.objects.select_related("person")
+        .filter(person_id=app.person_id, settle_date__gte=first, settle_date__lte=last)
+        .exclude(settlements__kind=Settlement.Kind.SETTLE)
+        .order_by("settle_date", "claim_id")
+    )
+    done = []
+    for claim in pending:
+        done.append(_settle(claim, params, acting_user, class_day=app.recognised_on))
+        claim.pending_reason = ""
+        claim.save(update_fields=["pending_reason"])
+    return done
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def year_summary(person: Person, year: int) -> dict[str, Any]:
+    params = tree()
+    today = timezone.localdate()
+    day = min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    cls = class_on(person, day)
+    account = YearAccount.objects.filter(person=person, year=year).first()
+    state = account or YearAccount(person=person, year=year)
+    out: dict[str, Any] = {
+        "year": year,
+        "person_class": cls,
+        "class_label": CLASS_LABELS.get(cls or 0, "非救助对象"),
+        "identities": [
+            {
+                "kind": i.kind,
+                "label": i.get_kind_display(),
+                "valid_from": i.valid_from,
+                "valid_until": i.valid_until,
+            }
+            for i in person.identities.all()
+        ],
+        "self_pay": state.self_pay,
+        "basic_paid": state.basic_paid,
+        "tilted_paid": state.tilted_paid,
+        "tilted_base": state.tilted_base,
+        "hospital_borne": state.hospital_borne,
+        "remaining_deductible": None,
+        "remaining_cap": None,
+        "settlements": Settlement.objects.filter(person=person, year=year).count(),
+    }
+    if cls is not None:
+        out["remaining_deductible"] = max(
+            params.get(f"basic.deductible.class_{cls}", day) - state.self_pay, 0
+        )
+        out["remaining_cap"] = max(params.get(f"basic.cap.class_{cls}", day) - state.basic_paid, 0)
+    return out
+
+
+def paid_by_district_and_class(year: int) -> list[dict[str, Any]]:
+    """Fund ledger lines: aid paid (reversals netted) by district and class."""
+    rows = (
+        Settlement.objects.filter(year=year)
+        .values("jurisdiction__name", "person_class")
+        .annotate(basic=Sum("basic_aid"), tilted=Sum("tilted_aid"))
+        .order_by("jurisdiction__name", "person_class")
+    )
+    return [
+        {
+            "district": r["jurisdiction__name"],
+            "person_class": r["person_class"],
+            "class_label": CLASS_LABELS[r["person_class"]],
+            "basic": r["basic"] or 0,
+            "tilted": r["tilted"] or 0,
+        }
+        for r in rows
+    ]
+
+
+__all__ = [
+    "CLASS_OF_KIND",
+    "ClaimInput",
+    "SettleResult",
+    "approve_application",
+    "class_on",
+    "record_identity",
+    "register_person",
+    "reject_application",
+    "reverse_settlement",
+    "settle_claim",
+    "submit_application",
+    "withdraw_application",
+    "year_summary",
+]
+
+
+# -- 第十四条 双预警 ---------------------------------------------------------------------------------------
+
+CITE_WARNING = f"{DOCUMENT} 第十四条"
+
+
+def self_borne_by_person(year: int, through: dt.date) -> dict[int, int]:
+    """Each person's self-borne medical cost this year up to ``through``: what the claims left the person to
+    pay (policy-range self-pay + out-of-policy cost) less medical assistance and the hospital-borne part."""
+    from django.db.models import F
+
+    start = dt.date(year, 1, 1)
+    costs = (
+        Claim.objects.filter(settle_date__gte=start, settle_date__lte=through)
+        .values("person_id")
+        .annotate(total=Sum(F("policy_self_pay") + F("out_of_policy_cost")))
+    )
+    out = {r["person_id"]: int(r["total"] or 0) for r in costs}
+    relief = (
+        Settlement.objects.filter(claim__settle_date__gte=start, claim__settle_date__lte=through)
+        .values("person_id")
+        .annotate(total=Sum(F("basic_aid") + F("tilted_aid") + F("hospital_borne")))
+    )
+    for r in relief:
+        out[r["person_id"]] = out.get(r["person_id"], 0) - int(r["total"] or 0)
+    return out
+
+
+def run_warnings(year: int, month: int, *, acting_user: Any) -> Any:
+    """第十四条: the month's two lists — 因病返贫 (低保边缘, 农村易返贫致贫, 稳定脱贫 above 50% of last year's
+    rural per-capita disposable income) and 因病致贫 (ordinary enrollees above 100%) — each entry marked new or
+    continuing against the previous month's run of the same year."""
+    import calendar
+
+    import numpy as np
+
+    from ezhou_rules.medical_assistance.parameters_tree import statistical_year_value
+    from ezhou_rules.medical_assistance.recipients import (
+        WARN_INTO,
+        WARN_NONE,
+        WARN_RETURN,
+        warning_group,
+        warning_thresholds,
+        warnings,
+    )
+
+    from .models import WarningEntry, WarningRun
+
+    if not 1 <= month <= 12:
+        raise ApiError("invalid_month", "月份应为 1—12。", field="month", status=422)
+    params = tree()
+    through = dt.date(year, month, calendar.monthrange(year, month)[1])
+    try:
+        income = statistical_year_value(params, "income.rural_per_capita_disposable", year - 1)
+        thresholds = warning_thresholds(params, year)
+    except ParameterNotSet as exc:
+        raise ApiError("parameter_not_set", str(exc), status=409) from None
+    borne = self_borne_by_person(year, through)
+    person_ids = sorted(borne)
+    kinds: dict[int, list[str]] = {pid: [] for pid in person_ids}
+    for ident in Identity.objects.filter(person_id__in=person_ids, valid_from__lte=through).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=through)
+    ):
+        kinds[ident.person_id].append(ident.kind)
+    groups = np.array([warning_group(kinds[p]) for p in person_ids], dtype=np.int8)
+    amounts = np.array([borne[p] for p in person_ids], dtype=np.int64)
+    flags = warnings(params, year, groups, amounts) if person_ids else np.zeros(0, dtype=np.int8)
+    previous = WarningRun.objects.filter(year=year, month=month - 1).first()
+    before = set(previous.entries.values_list("person_id", "list")) if previous else set()
+    with transaction.atomic():
+        if WarningRun.objects.filter(year=year, month=month).exists():
+            raise ApiError("already_run", f"{year}年{month}月的预警名单已生成。", field="month", status=409)
+        run = WarningRun.objects.create(
+            year=year,
+            month=month,
+            through=through,
+            rural_income=income,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        entries = []
+        for pid, flag, amount in zip(person_ids, flags, amounts, strict=True):
+            if flag == WARN_NONE:
+                continue
+            lst = WarningEntry.List.RETURN if flag == WARN_RETURN else WarningEntry.List.INTO
+            entries.append(
+                WarningEntry(
+                    run=run,
+                    person_id=pid,
+                    list=lst,
+                    self_borne=int(amount),
+                    threshold=thresholds[WARN_RETURN if flag == WARN_RETURN else WARN_INTO],
+                    change=WarningEntry.Change.CONTINUING
+                    if (pid, lst.value) in before
+                    else WarningEntry.Change.NEW,
+                )
+            )
+        WarningEntry.objects.bulk_create(entries)
+        record(
+            "medical_assistance.warning.run",
+            actor=acting_user,
+            obj=run,
+            after={
+                "year": year,
+                "month": month,
+                "return": sum(e.list == "return" for e in entries),
+                "into": sum(e.list == "into" for e in entries),
+            },
+            label="生成因病致贫返贫预警名单",
+            citation=CITE_WARNING,
+        )
+    return run

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ezhou_platform.common.models import Department, Jurisdiction
+from ezhou_platform.medical_assistance import services
+from ezhou_platform.medical_assistance.demo import demo_resident_id
+
+
+@pytest.fixture
+def clerk(demo_users: dict[str, Any]) -> Any:
+    return demo_users["yibao_clerk"]
+
+
+@pytest.fixture
+def make_person(clerk: Any) -> Any:
+    """make_person("minimum_living", serial=1) → a registered person holding that identity since 2024-01-01."""
+
+    def make(kind: str | None, serial: int = 1, valid_from: dt.date = dt.date(2024, 1, 1)) -> Any:
+        person = services.register_person(
+            resident_id=demo_resident_id(f"420704198001{serial:02d}123"),
+            name="测试人员",
+            jurisdiction=Jurisdiction.objects.get(code="echeng"),
+            acting_user=clerk,
+        )
+        if kind:
+            dept = (
+                "rural_revitalization" if kind in ("unstable_lifted", "marginal_at_risk") else "civil_affairs"
+            )
+            services.record_identity(
+                person,
+                kind=kind,
+                source_department=Department.objects.get(code=dept),
+                valid_from=valid_from,
+                evidence="测试认定书",
+                acting_user=clerk,
+            )
+        return person
+
+    return make
+
+
+def claim_payload(person: Any, claim_id: str, self_pay: int, **kw: Any) -> dict[str, Any]:
+    body = {
+        "claim_id": claim_id,
+        "resident_id": person.resident_id,
+        "settle_date": "2024-03-01",
+        "kind": "inpatient",
+        "hospital_name": "鄂州市中心医院",
+        "hospital_level": 3,
+        "in_city": True,
+        "in_province": True,
+        "temporary_out_of_city": False,
+        "total_cost": self_pay * 2,
+        "out_of_policy_cost": 0,
+        "policy_self_pay": self_pay,
+    }
+    body.update(kw)
+    return body
