@@ -60,7 +60,9 @@ def _admin_roles(app: str, model: str) -> set[Role]:
     for key in (f"{app}/{model}", app):
         if key in table:
             return table[key]
-    raise AssertionError(f"admin pages of {app}/{model} have no row in ADMIN_ACCESS or the app's admin_access")
+    raise AssertionError(
+        f"admin pages of {app}/{model} have no row in ADMIN_ACCESS or the app's admin_access"
+    )
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

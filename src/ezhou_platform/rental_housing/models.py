@@ -61,7 +61,7 @@ class Operator(models.Model):
 
 class OperatorStaff(models.Model):
     """A platform user (role 经办人员 of 住房和城乡建设局) who works for an operator: sees and handles only
-    that operator's projects (docs/interpretations/rental_housing.md, ADR 1)."""
+    that operator's projects (docs/interpretations.md, rental housing, ADR 1)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,4 @@
-"""Who sees what (docs/interpretations/rental_housing.md, ADR 1).
+"""Who sees what (docs/interpretations.md, rental housing, ADR 1).
 
 - An operator's staff: a user of role 经办人员/部门负责人 of 住房和城乡建设局 linked to an Operator by
   OperatorStaff — sees that operator's projects and applications only.
