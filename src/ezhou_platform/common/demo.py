@@ -126,8 +126,9 @@ def load_demo_accounts() -> list[DemoAccount]:
 
 
 def logins_table() -> str:
+    """Every account of the demo database (the loaders of the domains add their own, e.g. an operator's)."""
     lines = [f"演示账户（密码均为 {DEMO_PASSWORD}）："]
-    for a in DEMO_ACCOUNTS:
-        dept = dict(DEPARTMENTS).get(a.department or "", "")
-        lines.append(f"  {a.username:<16} {a.role.label:<8} {dept:<12} {a.display_name}")
+    for u in User.objects.select_related("department").order_by("id"):
+        dept = u.department.name if u.department else ""
+        lines.append(f"  {u.username:<16} {Role(u.role).label:<8} {dept:<12} {u}")
     return "\n".join(lines)

@@ -60,8 +60,7 @@ class PersonAdmin(MedicalAdmin):
     list_display = ["masked_id", "masked_name", "jurisdiction", "created_at"]
     list_filter = ["jurisdiction"]
     search_fields = ["=resident_id"]  # exact number only: no browsing by partial IDs
-    fields = ["masked_id", "masked_name", "jurisdiction", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("masked_id", "masked_name", "jurisdiction", "created_at")
 
     @admin.display(description="公民身份号码")
     def masked_id(self, obj: Person) -> str:

@@ -123,7 +123,7 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> dict[str, Any]:
     """A person's year claim by claim: the claims so far, then the new one; the breakdown and the trace."""
     if payload.person_class is None:
         try:
-            kinds = [IdentityKind(k) for k in payload.identities]
+            kinds = [IdentityKind.of(k) for k in payload.identities]
         except ValueError:
             raise ApiError(
                 "invalid_identity",
@@ -285,9 +285,7 @@ def get_settlement(request: HttpRequest, settlement_id: int) -> dict[str, Any]:
     "/settlements/{settlement_id}/reverse", response={201: SettlementOut}, summary="冲销结算（新增冲销记录）"
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
-def reverse_settlement(
-    request: HttpRequest, settlement_id: int, payload: ReverseIn
-) -> tuple[int, dict[str, Any]]:
+def reverse_settlement(request: HttpRequest, settlement_id: int, payload: ReverseIn) -> Status:
     original = get_object_or_404(Settlement, pk=settlement_id)
     reversal = services.reverse_settlement(original, reason=payload.reason, acting_user=request.user)
     reversal.claim = original.claim
@@ -354,7 +352,7 @@ def premium_subsidy_estimate(request: HttpRequest, payload: PremiumIn) -> dict[s
     from ezhou_rules.medical_assistance.recipients import premium_subsidy
 
     try:
-        kinds = [IdentityKind(k) for k in payload.identities]
+        kinds = [IdentityKind.of(k) for k in payload.identities]
     except ValueError:
         raise ApiError(
             "invalid_identity",

@@ -98,7 +98,7 @@ class Identity(models.Model):
 
     @property
     def recipient_class(self) -> int | None:
-        return CLASS_OF_KIND.get(IdentityKind(self.kind))
+        return CLASS_OF_KIND.get(IdentityKind.of(self.kind))
 
     def clean(self) -> None:
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:

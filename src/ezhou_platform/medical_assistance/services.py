@@ -86,7 +86,7 @@ def record_identity(
 ) -> Identity:
     """Record an identity recognised by 民政 or 乡村振兴 (第四条第八款). A 因病致贫重病患者 identity is valid
     12 months from recognition (第四条第七款) unless an earlier end is given."""
-    kind = IdentityKind(kind)
+    kind = IdentityKind.of(kind)
     if source_department.code not in ("civil_affairs", "rural_revitalization"):
         raise ApiError(
             "invalid_source_department",
@@ -145,7 +145,7 @@ def class_on(person: Person, day: dt.date, trace: Trace | None = None) -> int | 
 
 # -- applications ----------------------------------------------------------------------------------------
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Application.State.SUBMITTED: {
         Application.State.APPROVED,
         Application.State.REJECTED,
@@ -238,11 +238,24 @@ def _transition(app: Application, target: str, *, acting_user: Any, day: dt.date
     return app
 
 
+def _recognised_on(app: Application) -> dt.date:
+    """The day the identity of a retroactive application was determined; required at submission, so a
+    missing one (the column is nullable for the other kinds) is refused rather than settled against None."""
+    if app.recognised_on is None:
+        raise ApiError(
+            "missing_recognised_on",
+            "身份确定前医疗费用救助须填写身份确定日期（第十五条第二款）。",
+            field="recognised_on",
+            status=422,
+        )
+    return app.recognised_on
+
+
 def approve_application(app: Application, *, acting_user: Any, day: dt.date, reason: str = "") -> Application:
     """SUBMITTED → APPROVED. For retroactive aid (第十五条第二款) the claims of the 12 months before the
     identity was determined that were received but not settled are settled now under the new class."""
     if app.kind == Application.Kind.RETROACTIVE:
-        cls = class_on(app.person, app.recognised_on)
+        cls = class_on(app.person, _recognised_on(app))
         if cls is None:
             raise ApiError(
                 "no_identity",
@@ -611,7 +624,8 @@ def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlemen
     """第十五条第二款: claims received in the 12 months before the identity was determined and not settled
     are settled, in date order, under the class in force on the day the identity was determined."""
     params = tree()
-    first, last = retroactive_window(params, app.recognised_on)
+    recognised_on = _recognised_on(app)
+    first, last = retroactive_window(params, recognised_on)
     Person.objects.select_for_update().get(pk=app.person_id)
     pending = (
         Claim.objects.select_related("person")
@@ -621,7 +635,7 @@ def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlemen
     )
     done = []
     for claim in pending:
-        done.append(_settle(claim, params, acting_user, class_day=app.recognised_on))
+        done.append(_settle(claim, params, acting_user, class_day=recognised_on))
         claim.pending_reason = ""
         claim.save(update_fields=["pending_reason"])
     return done

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from ezhou_platform.common.models import Jurisdiction
+from ezhou_platform.common.models import Jurisdiction, User
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core import ids
@@ -290,7 +290,8 @@ def warnings_medical(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已生成{run}，并推送民政、乡村振兴部门。")
             return redirect(f"{request.path}?run={run.pk}")
     context = _warning_context(request)
-    context["can_run"] = request.user.role != Role.AUDITOR
+    # view_requires sends anonymous users to log in, so the user here is a logged-in User
+    context["can_run"] = cast(User, request.user).role != Role.AUDITOR
     context["audience"] = "医疗保障局"
     return render(request, "medical_assistance/warnings.html", context)
 
@@ -323,7 +324,7 @@ def fund(request: HttpRequest) -> HttpResponse:
         for b in FundBudget.objects.filter(year=year).select_related("jurisdiction")
     }
     keys = sorted(set(paid) | set(budgets), key=lambda k: (k[0], k[1]))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for district, cls in keys:
         p = paid.get((district, cls))
         spent = (p["basic"] + p["tilted"]) if p else 0
@@ -395,6 +396,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     if state in Application.State.values:
         qs = qs.filter(state=state)
     page = _page(request, qs)
+    # view_requires sends anonymous users to log in, so the user here is a logged-in User
     return render(
         request,
         "medical_assistance/applications.html",
@@ -402,6 +404,6 @@ def applications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": Application.State.choices,
-            "can_decide": request.user.role != Role.AUDITOR,
+            "can_decide": cast(User, request.user).role != Role.AUDITOR,
         },
     )

@@ -18,10 +18,10 @@ import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -247,7 +247,8 @@ def import_readings(content: bytes, filename: str, *, actor: Any) -> ImportResul
                     .values_list("period", "cumulative_m3x100")
                     .first()
                 )
-                prev = db_prev
+                # cumulative_m3x100__isnull=False above: the reading's cumulative is an int
+                prev = cast("tuple[dt.date, int] | None", db_prev)
             if prev is not None and prev[0] < period and cumulative < prev[1]:
                 reject(f"表底数回落（上期 {format_volume(prev[1])}，本期 {format_volume(cumulative)}）")
                 continue
@@ -423,8 +424,8 @@ def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = N
 class IssueReport:
     issued: int = 0
     already: int = 0
-    needs_clerk: list[str] | None = None
-    failed: list[tuple[str, str]] | None = None
+    needs_clerk: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def issue_plans(
@@ -491,6 +492,12 @@ def issue_plans(
         for u in (u for u in units if u.method == Method.QUOTA):
             try:
                 entry = plan_rules.find_quota(quotas, u.quota_indicator, u.quota_unit, first_day)
+                if u.quota_quantity is None:
+                    raise WaterPlanError(
+                        "quota_quantity_missing",
+                        "定额法须填写考核指标数量（附件1 一），该单位未填写，定额法无法计算。",
+                        field="quota_quantity",
+                    )
                 c = plan_rules.coefficient(events.get(u.pk, []), plan_year)
                 v = plan_rules.quota_plan([Fraction(u.quota_quantity)], [entry.value], [c], [0])[0]
             except WaterPlanError as exc:
@@ -1399,13 +1406,14 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
     ):
         reminders = list(n.reminders.all())
         if not reminders:
+            payment_due = cast(dt.date, n.payment_due)  # payment_due__isnull=False above
             items.append(
                 BoardItem(
                     "payment",
                     f"缴费期限（{n.number}），逾期应催告",
                     n.unit.name,
-                    n.payment_due,
-                    left(n.payment_due),
+                    payment_due,
+                    left(payment_due),
                     f"{DOC} 第十六条第二款",
                 )
             )

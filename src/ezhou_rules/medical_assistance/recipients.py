@@ -7,8 +7,9 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import EnumType, StrEnum
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +43,14 @@ class IdentityKind(StrEnum):
         obj.label = label  # type: ignore[attr-defined]
         return obj
 
+    @classmethod
+    def of(cls, value: IdentityKind | str) -> IdentityKind:
+        """The member whose value is ``value`` (ValueError if none), i.e. the enum lookup ``IdentityKind(value)``.
+
+        Spelled out because type checkers read ``IdentityKind(value)`` against the two-argument ``__new__``
+        that builds the members, not against the one-argument lookup the enum class performs."""
+        return cast(IdentityKind, EnumType.__call__(cls, value))
+
 
 CLASS_OF_KIND: dict[IdentityKind, int] = {
     IdentityKind.EXTREME_POVERTY: 1,
@@ -68,7 +77,7 @@ def recipient_class(kinds: Iterable[IdentityKind | str], *, trace: Trace = NO_TR
 
     第六条: several identities → the highest class only (就高不重复).
     """
-    found = [(CLASS_OF_KIND[k], k) for k in map(IdentityKind, kinds) if k in CLASS_OF_KIND]
+    found = [(CLASS_OF_KIND[k], k) for k in map(IdentityKind.of, kinds) if k in CLASS_OF_KIND]
     if not found:
         trace.step(
             "medical_assistance.class",
@@ -106,8 +115,10 @@ def pay_after_treatment(
 ) -> bool:
     """第二十条: classes 1 and 2 and monitored rural persons referred from primary care, admitted to an in-city
     designated hospital with a valid document, pay only the basic-insurance inpatient deductible at admission."""
-    kinds = [IdentityKind(k) for k in kinds]
-    eligible = any(CLASS_OF_KIND.get(k) in (1, 2) for k in kinds) or any(k in MONITORED_RURAL for k in kinds)
+    identities = [IdentityKind.of(k) for k in kinds]
+    eligible = any(CLASS_OF_KIND.get(k) in (1, 2) for k in identities) or any(
+        k in MONITORED_RURAL for k in identities
+    )
     return eligible and referred_from_primary_care and in_city_inpatient
 
 
@@ -131,14 +142,14 @@ def premium_subsidy(
     """The subsidy of the individual premium for ``coverage_year`` (医保年度); the highest applicable one
     (第六条). The premium is dated configuration; missing, the calculation stops with ParameterNotSet."""
     day = dt.date(coverage_year, 1, 1)
-    kinds = [IdentityKind(k) for k in kinds]
+    identities = [IdentityKind.of(k) for k in kinds]
     options: list[tuple[Fraction, str]] = [(Fraction(0), "无资助身份")]
-    cls = min((CLASS_OF_KIND[k] for k in kinds if k in CLASS_OF_KIND), default=None)
+    cls = min((CLASS_OF_KIND[k] for k in identities if k in CLASS_OF_KIND), default=None)
     if cls == 1:
         options.append((tree.get("premium_subsidy.ratio.class_1", day), "一类医疗救助对象"))
     if cls == 2:
         options.append((tree.get("premium_subsidy.ratio.class_2", day), "二类医疗救助对象"))
-    monitored = [k for k in kinds if k in MONITORED_RURAL]
+    monitored = [k for k in identities if k in MONITORED_RURAL]
     if monitored and cls == 3:
         end = tree.get("premium_subsidy.transition_period_end", day)
         if day <= end:
@@ -153,7 +164,7 @@ def premium_subsidy(
         trace.step(
             "medical_assistance.premium_subsidy",
             f"{DOCUMENT} 第七条",
-            {"identities": kinds},
+            {"identities": identities},
             0,
             "不属于第七条规定的参保资助对象（或已过过渡期），不予资助。",
         )
@@ -258,7 +269,7 @@ def warning_group(kinds: Iterable[IdentityKind | str]) -> int:
     """Which 第十四条 list a person is watched for: return-to-poverty (低保边缘, 农村易返贫致贫, 稳定脱贫),
     into-poverty (ordinary resident enrollees: none of the identities of 第四条), or neither (classes 1, 2, 4
     are recipients already)."""
-    kinds = {IdentityKind(k) for k in kinds}
+    kinds = {IdentityKind.of(k) for k in kinds}
     if kinds & RETURN_WATCHED:
         return WARN_RETURN
     if not any(k in CLASS_OF_KIND for k in kinds):

@@ -80,7 +80,7 @@ class Claims:
     def __len__(self) -> int:
         return len(self.policy_self_pay)
 
-    def take(self, index: npt.ArrayLike) -> Claims:
+    def take(self, index: npt.NDArray[np.integer[Any]] | BOOL) -> Claims:
         return Claims(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
 
     @classmethod

@@ -152,7 +152,7 @@ class Command(BaseCommand):
                 bar.update(task, advance=1, description=msg)
 
         client = None
-        kernel = batch.settle
+        kernel: batch.Kernel = batch.settle
         if opts["engine"] == "dask":
             if not opts["scheduler"]:
                 raise CommandError("--engine dask 须同时给出 --scheduler 调度器地址。")
