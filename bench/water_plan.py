@@ -1,7 +1,8 @@
 """Benchmark of 计划用水管理 (鄂州政办发〔2022〕15号): issuing the year's plans and the annual settlement.
 
 N water-using units (default 100,000), each with one supplier account, three years of monthly readings
-(2021–2023) and, for one unit in three, coefficient events (附件1 三); then, end to end with database writes:
+(2021–2023), for one unit in three coefficient events (附件1 三) and for one unit in ten a recorded 第八条第（一）项
+reduction of 100 m³ (PlanFinding, applied as the formula's 增减量); then, end to end with database writes:
 
   1. `issue 2024`: statistic-method plans with coefficients for every unit (第九条, 附件1), audited per chunk;
   2. `settle 2024`: actual use from the 2024 readings, the progressive surcharge and a numbered notice for each
@@ -125,6 +126,16 @@ def main() -> None:
             "recorded_by_id, recorded_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
             events,
         )
+        findings = [
+            (u, 2024, "art8-item1", -10000, "用水水平未达到用水定额标准", "监督检查记录", clerk.pk, now)
+            for u in ids
+            if u % 10 == 0
+        ]
+        cur.executemany(
+            "INSERT INTO water_plan_planfinding (unit_id, year, basis, delta_m3x100, reason, evidence, "
+            "recorded_by_id, recorded_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
+            findings,
+        )
         for name, value in (
             ("surcharge.band_upper_bounds", ["10%", "30%"]),
             ("surcharge.multipliers", ["0.5", "1", "2"]),
@@ -138,12 +149,15 @@ def main() -> None:
                 source="基准测试取值",
             )
     setup = time.perf_counter() - t0
-    print(f"set-up: {n} units, {n * 48} monthly readings, {len(events)} coefficient events in {setup:.1f} s")
+    print(
+        f"set-up: {n} units, {n * 48} monthly readings, {len(events)} coefficient events, "
+        f"{len(findings)} findings in {setup:.1f} s"
+    )
 
     t0 = time.perf_counter()
     report = services.issue_plans(2024, actor=clerk, issued_on=dt.date(2024, 1, 20))
     issue = time.perf_counter() - t0
-    assert report.issued == n == YearlyPlan.objects.filter(year=2024).count()
+    assert report.issued == n == YearlyPlan.objects.filter(year=2024).count() and not report.failed
     print(f"issue 2024: {report.issued} plans in {issue:.1f} s ({report.issued / issue:,.0f} units/s)")
 
     t0 = time.perf_counter()

@@ -85,6 +85,44 @@ class IdentityAdmin(MedicalAdmin):
         "evidence",
         "recorded_at",
     ]
+    autocomplete_fields = ["person"]
+
+    # Clerks and heads of 医疗保障局 may add an identity (recognised by 民政 or 乡村振兴, 第四条第八款); the add goes
+    # through services.record_identity (validation, 12-month end for 因病致贫重病患者, audit). Never changed or
+    # deleted here: a corrected identity is a new record.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may(request, WRITE)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
+        return super().get_fields(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "source_department":
+            from ezhou_platform.common.models import Department
+
+            kwargs["queryset"] = Department.objects.filter(code__in=("civil_affairs", "rural_revitalization"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Identity, form: Any, change: bool) -> None:
+        if change:  # not reachable: has_change_permission is False
+            raise PermissionError("救助身份不能修改，更正请登记新记录。")
+        created = services.record_identity(
+            obj.person,
+            kind=obj.kind,
+            source_department=obj.source_department,
+            valid_from=obj.valid_from,
+            valid_until=obj.valid_until,
+            evidence=obj.evidence,
+            acting_user=request.user,
+        )
+        obj.pk = created.pk
+        obj.valid_until = created.valid_until
+        obj.recorded_at = created.recorded_at
 
 
 @admin.register(Application)

@@ -206,6 +206,9 @@ class ClaimIn(Schema):
     total_cost: int = Money
     out_of_policy_cost: int = Money
     policy_self_pay: int = Money
+    referred_from_primary_care: bool = Field(
+        False, description="经基层首诊转诊（第二十条先诊疗后付费的条件）"
+    )
 
 
 class SettlementOut(Schema):
@@ -221,6 +224,9 @@ class SettlementOut(Schema):
     hospital_borne: int
     remaining_deductible: int
     remaining_cap: int
+    pay_after_treatment: bool = Field(
+        ..., description="第二十条：本笔住院适用“先诊疗后付费”（入院只缴基本医保住院起付标准费用）"
+    )
     created_at: dt.datetime
     trace: list[dict[str, Any]]
 
@@ -251,6 +257,7 @@ def _settlement_out(s: Settlement) -> dict[str, Any]:
         "hospital_borne": s.hospital_borne,
         "remaining_deductible": s.remaining_deductible,
         "remaining_cap": s.remaining_cap,
+        "pay_after_treatment": services.claim_pay_after_treatment(s.claim),
         "created_at": s.created_at,
         "trace": s.trace,
     }
@@ -314,6 +321,9 @@ class YearSummaryOut(Schema):
     remaining_deductible: int | None
     remaining_cap: int | None
     settlements: int
+    pay_after_treatment_eligible: bool = Field(
+        ..., description="第二十条：属于“先诊疗后付费”对象（经基层首诊转诊到市域内定点医疗机构住院时适用）"
+    )
 
 
 @router.get("/persons/{person_id}/years/{year}", response=YearSummaryOut, summary="人员年度救助汇总")
@@ -414,3 +424,149 @@ def class_4_assessment(request: HttpRequest, payload: Class4In) -> dict[str, Any
         "valid_until": class_4_valid_until(params, payload.application_date) if result.eligible else None,
         "trace": trace.to_list(),
     }
+
+
+# -- 第四条 因病致贫重病患者认定（民政局） ------------------------------------------------------------------------
+
+CIVIL_AFFAIRS = "civil_affairs"
+
+
+class Class4RecognitionIn(Schema):
+    resident_id: str = Field(..., description="申请人公民身份号码")
+    name: str = Field(..., min_length=1, max_length=50, description="申请人姓名（首次登记时使用）")
+    district: str = Field(..., description="所属区代码：echeng、huarong、liangzihu、gedian、linkong")
+    submitted_on: dt.date = Field(..., description="申请日期")
+    self_pay_12m: int = Field(..., ge=0, description="申请前12个月累计自负医疗费用（分）")
+    self_pay_evidence: str = Field(
+        ..., min_length=1, max_length=200, description="自负费用依据（结算单据等）"
+    )
+
+
+class PropertyCheckIn(Schema):
+    passed: bool = Field(..., description="家庭财产是否符合我市规定")
+    reason: str = Field(..., min_length=1, max_length=500, description="审核意见")
+
+
+class Class4DecisionIn(Schema):
+    decision: Literal["approve", "reject"]
+    reason: str = Field("", max_length=500, description="认定意见（不予认定须填写）")
+    recognised_on: dt.date | None = Field(None, description="认定日期，默认当天")
+
+
+class Class4RecognitionOut(Schema):
+    id: int
+    masked_resident_id: str
+    submitted_on: dt.date
+    self_pay_12m: int
+    income_year: int
+    threshold: int
+    self_pay_test_passed: bool
+    review_deadline: dt.date | None
+    property_check_passed: bool | None
+    property_check_reason: str
+    state: str
+    state_label: str
+    decided_on: dt.date | None
+    reason: str
+    valid_until: dt.date | None
+
+
+def _recognition_out(rec: Any) -> dict[str, Any]:
+    return {
+        "id": rec.pk,
+        "masked_resident_id": rec.person.masked_id,
+        "submitted_on": rec.submitted_on,
+        "self_pay_12m": rec.self_pay_12m,
+        "income_year": rec.income_year,
+        "threshold": rec.threshold,
+        "self_pay_test_passed": rec.self_pay_test_passed,
+        "review_deadline": rec.review_deadline,
+        "property_check_passed": rec.property_check_passed,
+        "property_check_reason": rec.property_check_reason,
+        "state": rec.state,
+        "state_label": rec.get_state_display(),
+        "decided_on": rec.decided_on,
+        "reason": rec.reason,
+        "valid_until": rec.valid_until,
+    }
+
+
+@router.post(
+    "/class-4-recognitions",
+    response={201: Class4RecognitionOut},
+    summary="受理因病致贫重病患者认定申请（第四条，民政局）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
+def submit_class_4(request: HttpRequest, payload: Class4RecognitionIn) -> Status:
+    from ezhou_platform.common.models import Jurisdiction
+
+    jurisdiction = Jurisdiction.objects.filter(code=payload.district).exclude(code="ezhou").first()
+    if jurisdiction is None:
+        raise ApiError("invalid_district", "所属区代码无效。", field="district", status=422)
+    from django.db import transaction
+
+    with transaction.atomic():  # a refused application leaves no newly registered person behind
+        person = services.register_person(
+            resident_id=payload.resident_id,
+            name=payload.name,
+            jurisdiction=jurisdiction,
+            acting_user=request.user,
+        )
+        rec = services.submit_class_4_recognition(
+            person,
+            submitted_on=payload.submitted_on,
+            self_pay_12m=payload.self_pay_12m,
+            self_pay_evidence=payload.self_pay_evidence,
+            acting_user=request.user,
+        )
+    return Status(201, _recognition_out(rec))
+
+
+def _recognition(recognition_id: int) -> Any:
+    from .models import Class4Recognition
+
+    return get_object_or_404(Class4Recognition.objects.select_related("person"), pk=recognition_id)
+
+
+@router.get(
+    "/class-4-recognitions/{recognition_id}",
+    response=Class4RecognitionOut,
+    summary="因病致贫重病患者认定申请",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, department=CIVIL_AFFAIRS)
+def get_class_4(request: HttpRequest, recognition_id: int) -> dict[str, Any]:
+    return _recognition_out(_recognition(recognition_id))
+
+
+@router.post(
+    "/class-4-recognitions/{recognition_id}/property-check",
+    response=Class4RecognitionOut,
+    summary="记录家庭财产审核结论（第四条第六款）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
+def property_check(request: HttpRequest, recognition_id: int, payload: PropertyCheckIn) -> dict[str, Any]:
+    rec = services.record_property_check(
+        _recognition(recognition_id), passed=payload.passed, reason=payload.reason, acting_user=request.user
+    )
+    return _recognition_out(rec)
+
+
+@router.post(
+    "/class-4-recognitions/{recognition_id}/decision",
+    response=Class4RecognitionOut,
+    summary="认定或不予认定因病致贫重病患者（第四条第七款）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
+def decide_class_4(request: HttpRequest, recognition_id: int, payload: Class4DecisionIn) -> dict[str, Any]:
+    from django.utils import timezone
+
+    rec = _recognition(recognition_id)
+    today = timezone.localdate()
+    day = payload.recognised_on or today
+    if day > today:
+        raise ApiError("invalid_date", "认定日期不能晚于今天。", field="recognised_on", status=422)
+    if payload.decision == "approve":
+        rec = services.approve_class_4(rec, acting_user=request.user, day=day, reason=payload.reason)
+    else:
+        rec = services.reject_class_4(rec, acting_user=request.user, day=day, reason=payload.reason)
+    return _recognition_out(rec)

@@ -29,6 +29,10 @@ class MedicalAssistanceConfig(AppConfig):
             ("medical_assistance.claim.receive", "接收结算单"),
             ("medical_assistance.claim.settle", "医疗救助结算"),
             ("medical_assistance.settlement.reverse", "冲销医疗救助结算"),
+            ("medical_assistance.class_4.submit", "受理因病致贫重病患者认定申请"),
+            ("medical_assistance.class_4.property_check", "记录家庭财产审核结论"),
+            ("medical_assistance.class_4.approved", "认定因病致贫重病患者"),
+            ("medical_assistance.class_4.rejected", "不予认定因病致贫重病患者"),
             ("medical_assistance.warning.run", "生成因病致贫返贫预警名单"),
             ("medical_assistance.warning.export", "导出因病致贫返贫预警名单"),
         ):

@@ -176,6 +176,9 @@ class Claim(models.Model):
     total_cost = models.BigIntegerField("医疗总费用（分）")
     out_of_policy_cost = models.BigIntegerField("政策范围外费用（分）")
     policy_self_pay = models.BigIntegerField("政策范围内个人自付（分）")
+    referred_from_primary_care = models.BooleanField(
+        "经基层首诊转诊", default=False, help_text="第二十条“先诊疗后付费”的条件之一"
+    )
     pending_reason = models.CharField(
         "未结算原因", max_length=200, blank=True, help_text="接收时不符合救助条件的原因；依申请救助批准后结算"
     )
@@ -365,3 +368,66 @@ class FundBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.jurisdiction} {self.get_person_class_display()}"
+
+
+class Class4Recognition(models.Model):
+    """An application for recognition as 因病致贫重病患者 (第四条第六款、第七款), decided by 民政局
+    (第四条第八款, 第二十二条第三款). Approval records the class-4 identity, valid 12 months from recognition."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已受理"
+        APPROVED = "approved", "已认定"
+        REJECTED = "rejected", "不予认定"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="class_4_recognitions", verbose_name="申请人"
+    )
+    submitted_on = models.DateField("申请日期")
+    self_pay_12m = models.BigIntegerField("申请前12个月累计自负医疗费用（分）")
+    self_pay_evidence = models.CharField("自负费用依据", max_length=200, help_text="结算单据等材料")
+    income_year = models.PositiveIntegerField("收入统计年度")
+    threshold = models.BigIntegerField("认定门槛（分）", help_text="上年度居民人均可支配收入 × 100%")
+    self_pay_test_passed = models.BooleanField("自负费用超过门槛")
+    review_deadline = models.DateField("审核期限", null=True, blank=True)
+    property_check_passed = models.BooleanField("家庭财产符合规定", null=True, blank=True)
+    property_check_reason = models.TextField("家庭财产审核意见", blank=True)
+    property_checked_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="财产审核人",
+    )
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
+    decided_on = models.DateField("认定日期", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="认定人",
+    )
+    reason = models.TextField("认定意见", blank=True)
+    valid_until = models.DateField("身份有效期止", null=True, blank=True)
+    identity = models.OneToOneField(
+        Identity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognition",
+        verbose_name="登记的救助身份",
+    )
+    created_at = models.DateTimeField("受理时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "因病致贫重病患者认定"
+        verbose_name_plural = "因病致贫重病患者认定"
+        ordering = ["-submitted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(self_pay_12m__gte=0), name="ma_class4_self_pay_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"因病致贫重病患者认定 {self.person}（{self.get_state_display()}）"

@@ -301,6 +301,7 @@ class ClaimInput:
     total_cost: int
     out_of_policy_cost: int
     policy_self_pay: int
+    referred_from_primary_care: bool = False
 
     def check(self) -> None:
         """Field-level rules; a bad claim is refused whole, nothing written."""
@@ -377,6 +378,7 @@ def _claim_fields(data: ClaimInput) -> dict[str, Any]:
         "total_cost": data.total_cost,
         "out_of_policy_cost": data.out_of_policy_cost,
         "policy_self_pay": data.policy_self_pay,
+        "referred_from_primary_care": data.referred_from_primary_care,
     }
 
 
@@ -672,6 +674,7 @@ def year_summary(person: Person, year: int) -> dict[str, Any]:
         "remaining_deductible": None,
         "remaining_cap": None,
         "settlements": Settlement.objects.filter(person=person, year=year).count(),
+        "pay_after_treatment_eligible": pay_after_treatment_eligible(person, day),
     }
     if cls is not None:
         out["remaining_deductible"] = max(
@@ -828,3 +831,255 @@ def run_warnings(year: int, month: int, *, acting_user: Any) -> Any:
             citation=CITE_WARNING,
         )
     return run
+
+
+# -- 第二十条 先诊疗后付费 -------------------------------------------------------------------------------------
+
+
+def pay_after_treatment_eligible(person: Person, day: dt.date) -> bool:
+    """第二十条: whether the person's identities valid on ``day`` allow 先诊疗后付费 (classes 1, 2 and monitored
+    rural persons; the admission must still be a referral from primary care to an in-city hospital)."""
+    from ezhou_rules.medical_assistance.recipients import pay_after_treatment_person
+
+    return pay_after_treatment_person([i.kind for i in identities_on(person, day)])
+
+
+def claim_pay_after_treatment(claim: Claim) -> bool:
+    """第二十条 for one claim: an eligible person (identities on the settlement date), referred from primary care,
+    inpatient at an in-city designated hospital."""
+    from ezhou_rules.medical_assistance.recipients import pay_after_treatment
+
+    return pay_after_treatment(
+        [i.kind for i in identities_on(claim.person, claim.settle_date)],
+        referred_from_primary_care=claim.referred_from_primary_care,
+        in_city_inpatient=claim.in_city and claim.kind == Claim.Kind.INPATIENT,
+    )
+
+
+# -- 第四条 因病致贫重病患者认定 -------------------------------------------------------------------------------
+
+CITE_CLASS_4 = f"{DOCUMENT} 第四条第六款"
+CITE_CLASS_4_VALIDITY = f"{DOCUMENT} 第四条第七款"
+
+
+def _class_4_test(person: Person, submitted_on: dt.date, self_pay_12m: int, existing: int | None) -> Any:
+    from ezhou_rules.medical_assistance.recipients import assess_class_4
+
+    try:
+        return assess_class_4(
+            tree(),
+            application_date=submitted_on,
+            self_pay_12m=self_pay_12m,
+            property_check_passed=True,
+            existing_class=existing,
+        )
+    except ParameterNotSet as exc:
+        raise ApiError("parameter_not_set", str(exc), status=409) from None
+
+
+def submit_class_4_recognition(
+    person: Person,
+    *,
+    submitted_on: dt.date,
+    self_pay_12m: int,
+    self_pay_evidence: str,
+    acting_user: Any,
+) -> Any:
+    """Receive an application for recognition as 因病致贫重病患者 (第四条第六款). The self-pay test is worked out
+    now against the previous year's per-capita disposable income (configuration; missing → 409 naming it)."""
+    from .models import Class4Recognition
+
+    if self_pay_12m < 0:
+        raise ApiError(
+            "negative_amount", "申请前12个月累计自负医疗费用不能为负数。", field="self_pay_12m", status=422
+        )
+    if not self_pay_evidence.strip():
+        raise ApiError(
+            "missing_evidence",
+            "请填写自负医疗费用的依据（结算单据等材料）。",
+            field="self_pay_evidence",
+            status=422,
+        )
+    if submitted_on < dt.date(2022, 10, 18):
+        raise ApiError(
+            "before_document",
+            "申请日期早于本办法印发日期（2022年10月18日）。",
+            field="submitted_on",
+            status=422,
+        )
+    existing = class_on(person, submitted_on)
+    if existing is not None and existing <= 3:
+        raise ApiError(
+            "already_recipient",
+            f"申请人已是{CLASS_LABELS[existing]}医疗救助对象，因病致贫重病患者不含前三类对象（第四条第六款）。",
+            field="resident_id",
+            status=409,
+        )
+    result = _class_4_test(person, submitted_on, self_pay_12m, existing)
+    deadline = None
+    try:
+        deadline = deadline_within_workdays(
+            submitted_on, tree().get("application_review_workdays", submitted_on)
+        )
+    except ParameterNotSet:
+        deadline = None
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        if Class4Recognition.objects.filter(person=person, state=Class4Recognition.State.SUBMITTED).exists():
+            raise ApiError(
+                "pending_recognition", "该人员已有一件正在审核的认定申请。", field="resident_id", status=409
+            )
+        rec = Class4Recognition.objects.create(
+            person=person,
+            submitted_on=submitted_on,
+            self_pay_12m=self_pay_12m,
+            self_pay_evidence=self_pay_evidence.strip(),
+            income_year=submitted_on.year - 1,
+            threshold=result.threshold,
+            self_pay_test_passed=result.eligible,
+            review_deadline=deadline,
+        )
+        record(
+            "medical_assistance.class_4.submit",
+            actor=acting_user,
+            obj=rec,
+            after={
+                "submitted_on": submitted_on.isoformat(),
+                "self_pay_12m": self_pay_12m,
+                "threshold": result.threshold,
+                "self_pay_test_passed": result.eligible,
+            },
+            label="受理因病致贫重病患者认定申请",
+            citation=CITE_CLASS_4,
+        )
+    return rec
+
+
+def _locked_submitted(rec: Any) -> Any:
+    from .models import Class4Recognition
+
+    rec = Class4Recognition.objects.select_for_update().select_related("person").get(pk=rec.pk)
+    if rec.state != Class4Recognition.State.SUBMITTED:
+        raise ApiError(
+            "invalid_transition",
+            f"认定申请当前状态为“{rec.get_state_display()}”，不能再审核。",
+            field="state",
+            status=409,
+        )
+    return rec
+
+
+def record_property_check(rec: Any, *, passed: bool, reason: str, acting_user: Any) -> Any:
+    """The family-property check (第四条第六款、第七款: the standard of 低保边缘家庭) as a decision of the clerk,
+    with its reason. It may be recorded again while the application is under review; each is audited."""
+    if not reason.strip():
+        raise ApiError("missing_reason", "请写明家庭财产审核意见。", field="reason", status=422)
+    with transaction.atomic():
+        rec = _locked_submitted(rec)
+        before = {"property_check_passed": rec.property_check_passed, "reason": rec.property_check_reason}
+        rec.property_check_passed = passed
+        rec.property_check_reason = reason.strip()
+        rec.property_checked_by = acting_user if getattr(acting_user, "pk", None) else None
+        rec.save(update_fields=["property_check_passed", "property_check_reason", "property_checked_by"])
+        record(
+            "medical_assistance.class_4.property_check",
+            actor=acting_user,
+            obj=rec,
+            before=before,
+            after={"property_check_passed": passed, "reason": rec.property_check_reason},
+            label="记录家庭财产审核结论",
+            citation=CITE_CLASS_4,
+        )
+    return rec
+
+
+def approve_class_4(rec: Any, *, acting_user: Any, day: dt.date, reason: str = "") -> Any:
+    """Recognise the applicant as 因病致贫重病患者 on ``day``: the self-pay test passed, the property check recorded
+    as passed, not in classes 1–3 that day. Records the class-4 identity (source 民政局), valid 12 months from
+    ``day`` (第四条第七款)."""
+    from ezhou_platform.common.models import Department
+
+    with transaction.atomic():
+        rec = _locked_submitted(rec)
+        if day < rec.submitted_on:
+            raise ApiError("invalid_date", "认定日期不能早于申请日期。", field="recognised_on", status=422)
+        if rec.property_check_passed is None:
+            raise ApiError(
+                "property_check_missing",
+                "尚未记录家庭财产审核结论，不能认定（第四条第六款）。",
+                field="property_check_passed",
+                status=409,
+            )
+        if not rec.property_check_passed:
+            raise ApiError(
+                "property_check_failed",
+                "家庭财产不符合我市规定，不能认定为因病致贫重病患者，请作不予认定处理。",
+                field="property_check_passed",
+                status=409,
+            )
+        result = _class_4_test(rec.person, rec.submitted_on, rec.self_pay_12m, class_on(rec.person, day))
+        if not result.eligible:
+            raise ApiError("not_eligible", "".join(result.reasons), field="self_pay_12m", status=409)
+        identity = record_identity(
+            rec.person,
+            kind=IdentityKind.ILLNESS_POVERTY,
+            source_department=Department.objects.get(code="civil_affairs"),
+            valid_from=day,
+            evidence=f"因病致贫重病患者认定第{rec.pk}号",
+            acting_user=acting_user,
+        )
+        rec.state = rec.State.APPROVED
+        rec.decided_on = day
+        rec.decided_by = acting_user if getattr(acting_user, "pk", None) else None
+        rec.reason = reason.strip()
+        rec.valid_until = identity.valid_until
+        rec.identity = identity
+        rec.save(update_fields=["state", "decided_on", "decided_by", "reason", "valid_until", "identity"])
+        record(
+            "medical_assistance.class_4.approved",
+            actor=acting_user,
+            obj=rec,
+            before={"state": "submitted"},
+            after={
+                "state": "approved",
+                "recognised_on": day.isoformat(),
+                "valid_until": identity.valid_until.isoformat() if identity.valid_until else None,
+            },
+            label="认定因病致贫重病患者",
+            citation=CITE_CLASS_4_VALIDITY,
+        )
+    return rec
+
+
+def reject_class_4(rec: Any, *, acting_user: Any, day: dt.date, reason: str) -> Any:
+    if not reason.strip():
+        raise ApiError("missing_reason", "不予认定须写明理由。", field="reason", status=422)
+    with transaction.atomic():
+        rec = _locked_submitted(rec)
+        rec.state = rec.State.REJECTED
+        rec.decided_on = day
+        rec.decided_by = acting_user if getattr(acting_user, "pk", None) else None
+        rec.reason = reason.strip()
+        rec.save(update_fields=["state", "decided_on", "decided_by", "reason"])
+        record(
+            "medical_assistance.class_4.rejected",
+            actor=acting_user,
+            obj=rec,
+            before={"state": "submitted"},
+            after={"state": "rejected", "reason": rec.reason},
+            label="不予认定因病致贫重病患者",
+            citation=CITE_CLASS_4,
+        )
+    return rec
+
+
+# -- 第七条 参保资助 ---------------------------------------------------------------------------------------
+
+
+def premium_subsidy_for(person: Person, coverage_year: int, trace: Trace | None = None) -> Any:
+    """第七条 for a registered person: the identities valid on 1 January of the coverage year decide."""
+    from ezhou_rules.core.trace import NO_TRACE
+    from ezhou_rules.medical_assistance.recipients import premium_subsidy
+
+    kinds = [i.kind for i in identities_on(person, dt.date(coverage_year, 1, 1))]
+    return premium_subsidy(tree(), kinds, coverage_year, trace=trace if trace is not None else NO_TRACE)

@@ -16,3 +16,9 @@ urlpatterns += [
 ]
 urlpatterns += [path("fund/", views.fund, name="fund")]
 urlpatterns += [path("applications/", views.applications, name="applications")]
+urlpatterns += [
+    path("identities/", views.identities, name="identities"),
+    path("premium-subsidy/", views.premium_subsidy, name="premium_subsidy"),
+    path("premium-subsidy/persons/", views.premium_subsidy_persons, name="premium_subsidy_persons"),
+    path("class-4/", views.class_4_recognitions, name="class_4"),
+]

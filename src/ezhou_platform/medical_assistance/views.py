@@ -176,6 +176,7 @@ def persons(request: HttpRequest) -> HttpResponse:
             "p": p,
             "class": CLASS_LABELS.get(services.class_on(p, today) or 0, "—"),
             "identities": "、".join(i.get_kind_display() for i in p.identities.all()),
+            "pay_later": services.pay_after_treatment_eligible(p, today),
         }
         for p in page
     ]
@@ -406,4 +407,368 @@ def applications(request: HttpRequest) -> HttpResponse:
             "states": Application.State.choices,
             "can_decide": cast(User, request.user).role != Role.AUDITOR,
         },
+    )
+
+
+# -- 救助身份（第四条第八款） --------------------------------------------------------------------------------
+
+
+def _identity_status(request: HttpRequest) -> str:
+    status = request.GET.get("status") or ""
+    return status if status in ("valid", "expired", "future") else ""
+
+
+@view_requires(*STAFF, department=DEPARTMENT)
+def identities(request: HttpRequest) -> HttpResponse:
+    """Identities recognised by 民政 and 乡村振兴 (第四条第八款), with source, validity and evidence; clerks and
+    heads add one through the service (validated, audited)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from ezhou_platform.common.models import Department
+    from ezhou_rules.medical_assistance.recipients import IdentityKind
+
+    from .models import Identity
+
+    can_add = cast(User, request.user).role != Role.AUDITOR
+    if request.method == "POST":
+        if not can_add:
+            return HttpResponse("审计员只读。", status=403)
+        post = request.POST
+        errors: list[str] = []
+        try:
+            number = ids.validate_resident_id(post.get("resident_id") or "")
+        except ids.InvalidIdentifier as exc:
+            errors.append(f"“公民身份号码”无效：{exc}")
+            number = ""
+        dates: dict[str, dt.date | None] = {}
+        for key, label, required in (("valid_from", "有效期起", True), ("valid_until", "有效期止", False)):
+            raw = (post.get(key) or "").strip()
+            if not raw and not required:
+                dates[key] = None
+                continue
+            try:
+                dates[key] = dt.date.fromisoformat(raw)
+            except ValueError:
+                errors.append(f"“{label}”应为日期（如 2024-03-15）。")
+        kind = post.get("kind") or ""
+        if kind not in {k.value for k in IdentityKind}:
+            errors.append("请选择“身份”（第四条）。")
+        department = Department.objects.filter(
+            code=post.get("source_department") or "", code__in=("civil_affairs", "rural_revitalization")
+        ).first()
+        if department is None:
+            errors.append("“认定部门”应为民政局或乡村振兴局（第四条第八款）。")
+        if not errors:
+            person = Person.objects.filter(resident_id=number).first()
+            try:
+                if person is None:
+                    jurisdiction = (
+                        Jurisdiction.objects.filter(code=post.get("district") or "")
+                        .exclude(code="ezhou")
+                        .first()
+                    )
+                    if jurisdiction is None:
+                        raise services.ApiError(
+                            "invalid_district", "该人员尚未登记，请填写姓名并选择所属区。", field="district"
+                        )
+                    person = services.register_person(
+                        resident_id=number,
+                        name=post.get("name") or "",
+                        jurisdiction=jurisdiction,
+                        acting_user=request.user,
+                    )
+                valid_from = dates["valid_from"]
+                assert valid_from is not None
+                identity = services.record_identity(
+                    person,
+                    kind=kind,
+                    source_department=department,
+                    valid_from=valid_from,
+                    valid_until=dates["valid_until"],
+                    evidence=post.get("evidence") or "",
+                    acting_user=request.user,
+                )
+            except services.ApiError as exc:
+                errors.append(exc.message)
+            else:
+                messages.success(request, f"已登记：{person} {identity.get_kind_display()}。")
+                return redirect(request.get_full_path())
+        for e in errors:
+            messages.error(request, e)
+    qs = Identity.objects.select_related("person", "person__jurisdiction", "source_department").order_by(
+        "-recorded_at", "-id"
+    )
+    f = {k: (request.GET.get(k) or "").strip() for k in ("q", "kind", "source")}
+    if f["q"]:
+        try:
+            qs = qs.filter(person__resident_id=ids.validate_resident_id(f["q"]))  # exact ID only
+        except ids.InvalidIdentifier:
+            qs = qs.filter(Q(person__name=f["q"]) | Q(evidence=f["q"]))  # exact name or document number
+    if f["kind"]:
+        qs = qs.filter(kind=f["kind"])
+    if f["source"] in ("civil_affairs", "rural_revitalization"):
+        qs = qs.filter(source_department__code=f["source"])
+    status = _identity_status(request)
+    today = timezone.localdate()
+    if status == "valid":
+        qs = qs.filter(valid_from__lte=today).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    elif status == "expired":
+        qs = qs.filter(valid_until__lt=today)
+    elif status == "future":
+        qs = qs.filter(valid_from__gt=today)
+    f["status"] = status
+    page = _page(request, qs)
+    rows = []
+    for i in page:
+        state = (
+            "尚未生效"
+            if i.valid_from > today
+            else ("已失效" if i.valid_until and i.valid_until < today else "有效")
+        )
+        rows.append({"i": i, "state": state, "class": CLASS_LABELS.get(i.recipient_class or 0, "—")})
+    return render(
+        request,
+        "medical_assistance/identities.html",
+        {
+            "page": page,
+            "rows": rows,
+            "f": f,
+            "query": urlencode({k: v for k, v in f.items() if v}),
+            "kinds": [(k.value, k.label) for k in IdentityKind],  # type: ignore[attr-defined]
+            "sources": [("civil_affairs", "民政局"), ("rural_revitalization", "乡村振兴局")],
+            "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
+            "can_add": can_add,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+# -- 第七条 参保资助 ---------------------------------------------------------------------------------------
+
+
+def _coverage_year(raw: str | None, default: int) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    return int(raw) if raw.isdigit() and 2023 <= int(raw) <= 2100 else None
+
+
+@public
+def premium_subsidy(request: HttpRequest) -> HttpResponse:
+    """Public estimate of the 第七条 premium subsidy for a set of identities and a coverage year."""
+    from ezhou_rules.medical_assistance.recipients import IdentityKind, premium_subsidy
+
+    kinds_all = [(k.value, k.label) for k in IdentityKind]  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"kinds": kinds_all, "chosen": [], "year": timezone.localdate().year}
+    if request.GET.get("year") is not None:
+        errors = []
+        chosen = [k for k in request.GET.getlist("identity") if k in {v for v, _ in kinds_all}]
+        year = _coverage_year(request.GET.get("year"), timezone.localdate().year)
+        if year is None:
+            errors.append("“医保年度”应为2023—2100之间的年份（第七条）。")
+        context.update(chosen=chosen, year=request.GET.get("year"))
+        if not errors and year is not None:
+            trace = Trace()
+            try:
+                result = premium_subsidy(services.tree(), chosen, year, trace=trace)
+            except ParameterNotSet as exc:
+                errors.append(f"暂时无法测算：{exc}")
+            else:
+                context["result"] = {
+                    "premium": format_yuan(result.premium) if result.subsidy else "—",
+                    "ratio": f"{result.ratio * 100}%",
+                    "subsidy": format_yuan(result.subsidy),
+                    "basis": result.basis,
+                    "steps": trace.to_list(),
+                }
+        context["errors"] = errors
+    return render(request, "medical_assistance/premium_subsidy.html", context)
+
+
+@view_requires(*STAFF, department=DEPARTMENT)
+def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
+    """The 第七条 subsidy of each registered person for a coverage year (identities valid on 1 January)."""
+    today = timezone.localdate()
+    year = _coverage_year(request.GET.get("year"), today.year)
+    errors: list[str] = []
+    if year is None:
+        errors.append("“医保年度”应为2023—2100之间的年份（第七条）。")
+        year = today.year
+    qs = Person.objects.select_related("jurisdiction").order_by("id")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        try:
+            qs = qs.filter(resident_id=ids.validate_resident_id(q))
+        except ids.InvalidIdentifier:
+            qs = qs.filter(name=q)
+    district = request.GET.get("district") or ""
+    if district:
+        qs = qs.filter(jurisdiction__code=district)
+    page = _page(request, qs)
+    rows = []
+    for p in page:
+        try:
+            r = services.premium_subsidy_for(p, year)
+        except ParameterNotSet as exc:
+            if not errors:
+                errors.append(f"暂时无法测算：{exc}")
+            rows.append({"p": p, "basis": "—", "ratio": "—", "premium": "—", "subsidy": "—"})
+            continue
+        rows.append(
+            {
+                "p": p,
+                "basis": r.basis,
+                "ratio": f"{r.ratio * 100}%",
+                "premium": format_yuan(r.premium) if r.subsidy else "—",
+                "subsidy": format_yuan(r.subsidy),
+            }
+        )
+    return render(
+        request,
+        "medical_assistance/premium_subsidy_persons.html",
+        {
+            "page": page,
+            "rows": rows,
+            "year": year,
+            "q": q,
+            "district": district,
+            "errors": errors,
+            "query": urlencode(
+                {k: v for k, v in {"year": str(year), "q": q, "district": district}.items() if v}
+            ),
+            "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
+        },
+    )
+
+
+# -- 第四条 因病致贫重病患者认定（民政局） ------------------------------------------------------------------------
+
+CIVIL_AFFAIRS = "civil_affairs"
+
+
+@view_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, department=CIVIL_AFFAIRS)
+def class_4_recognitions(request: HttpRequest) -> HttpResponse:
+    """民政局: receive applications for recognition as 因病致贫重病患者, record the property check, decide."""
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from .models import Class4Recognition
+
+    can_decide = cast(User, request.user).role != Role.AUDITOR
+    if request.method == "POST":
+        if not can_decide:
+            return HttpResponse("审计员只读。", status=403)
+        post = request.POST
+        action = post.get("action") or ""
+        try:
+            if action == "submit":
+                _submit_class_4(request)
+            else:
+                rec = get_object_or_404(Class4Recognition, pk=post.get("recognition") or 0)
+                reason = (post.get("reason") or "").strip()
+                if action == "property":
+                    if post.get("passed") not in ("yes", "no"):
+                        raise services.ApiError("missing_decision", "请选择家庭财产是否符合规定。")
+                    services.record_property_check(
+                        rec, passed=post.get("passed") == "yes", reason=reason, acting_user=request.user
+                    )
+                    messages.success(request, f"已记录家庭财产审核结论：{rec.person}。")
+                elif action == "approve":
+                    rec = services.approve_class_4(
+                        rec, acting_user=request.user, day=timezone.localdate(), reason=reason
+                    )
+                    messages.success(
+                        request,
+                        f"已认定{rec.person}为因病致贫重病患者，身份有效期至"
+                        f"{rec.valid_until.year}年{rec.valid_until.month}月{rec.valid_until.day}日。",
+                    )
+                elif action == "reject":
+                    services.reject_class_4(
+                        rec, acting_user=request.user, day=timezone.localdate(), reason=reason
+                    )
+                    messages.success(request, f"已不予认定：{rec.person}。")
+                else:
+                    messages.error(request, "请选择办理事项。")
+        except services.ApiError as exc:
+            messages.error(request, exc.message)
+        return redirect(request.get_full_path())
+    state = request.GET.get("state") or ""
+    qs = Class4Recognition.objects.select_related("person", "person__jurisdiction").order_by(
+        "-submitted_on", "-id"
+    )
+    if state in Class4Recognition.State.values:
+        qs = qs.filter(state=state)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        try:
+            qs = qs.filter(person__resident_id=ids.validate_resident_id(q))
+        except ids.InvalidIdentifier:
+            qs = qs.filter(person__name=q)
+    page = _page(request, qs)
+    rows = [
+        {
+            "r": r,
+            "self_pay": format_yuan(r.self_pay_12m),
+            "threshold": format_yuan(r.threshold),
+        }
+        for r in page
+    ]
+    return render(
+        request,
+        "medical_assistance/class_4.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "q": q,
+            "states": Class4Recognition.State.choices,
+            "can_decide": can_decide,
+            "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
+            "today": timezone.localdate(),
+            "query": urlencode({k: v for k, v in {"state": state, "q": q}.items() if v}),
+        },
+    )
+
+
+def _submit_class_4(request: HttpRequest) -> None:
+    from django.contrib import messages
+
+    post = request.POST
+    jurisdiction = Jurisdiction.objects.filter(code=post.get("district") or "").exclude(code="ezhou").first()
+    if jurisdiction is None:
+        raise services.ApiError("invalid_district", "请选择申请人所属区。", field="district")
+    try:
+        submitted_on = dt.date.fromisoformat(post.get("submitted_on") or "")
+    except ValueError:
+        raise services.ApiError(
+            "invalid_date", "“申请日期”应为日期（如 2024-03-15）。", field="submitted_on"
+        ) from None
+    try:
+        self_pay = parse_yuan((post.get("self_pay_12m") or "").strip())
+    except MoneyError as exc:
+        raise services.ApiError(
+            "invalid_amount", f"“申请前12个月累计自负医疗费用”：{exc}", field="self_pay_12m"
+        ) from None
+    from django.db import transaction
+
+    with transaction.atomic():  # a refused application leaves no newly registered person behind
+        person = services.register_person(
+            resident_id=post.get("resident_id") or "",
+            name=post.get("name") or "",
+            jurisdiction=jurisdiction,
+            acting_user=request.user,
+        )
+        rec = services.submit_class_4_recognition(
+            person,
+            submitted_on=submitted_on,
+            self_pay_12m=self_pay,
+            self_pay_evidence=post.get("self_pay_evidence") or "",
+            acting_user=request.user,
+        )
+    verdict = "超过" if rec.self_pay_test_passed else "未超过"
+    messages.success(
+        request,
+        f"已受理：申请前12个月累计自负{format_yuan(rec.self_pay_12m)}，{verdict}{rec.income_year}年居民人均可支配收入"
+        f"（{format_yuan(rec.threshold)}）。请记录家庭财产审核结论。",
     )

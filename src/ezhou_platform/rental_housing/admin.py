@@ -28,6 +28,7 @@ from .models import (
     OperatorStaff,
     Project,
     Unit,
+    UnitOffer,
 )
 
 HOUSING = "housing"
@@ -103,6 +104,7 @@ class ProjectAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
         "housing_type",
         "operator",
         "certificate_date",
+        "construction_started_on",
     )
     list_filter = ("housing_type", "jurisdiction", "plan_body")
     search_fields = ("name", "certificate_number", "owner_name")
@@ -244,6 +246,29 @@ class ComplaintAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("content",)
     exclude = ("submitted_by",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.complaints_for(request.user, super().get_queryset(request))
+
+
+@admin.register(UnitOffer)
+class UnitOfferAdmin(HousingAdminMixin, admin.ModelAdmin):
+    """轮候配租通知 (第十七条): read-only here; offers are made, accepted and declined by the services."""
+
+    list_display = ("unit", "application", "status", "offered_at", "answered_at")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(application__in=selectors.applications_for(request.user))
 
 
 @admin.register(MaintenanceRequest)

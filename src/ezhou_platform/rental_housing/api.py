@@ -26,7 +26,7 @@ from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
 from ezhou_rules.rental_housing.tenancy import exit_rent_statement, rent_to_own
 
 from . import selectors, services
-from .models import Application, ApplicationStatus, Project, UnitStatus
+from .models import Application, ApplicationStatus, Project, TerminationReason, UnitStatus
 
 router = Router(tags=["保障性租赁住房"])
 
@@ -318,6 +318,8 @@ class ApplicationOut(Schema):
     queue_position: int | None
     unit: str | None
     missing_materials: list[str]
+    offer_id: int | None = Field(None, description="待答复的轮候配租通知（第十七条）")
+    offer_unit: str | None = None
 
 
 def _application(app: Application) -> dict[str, Any]:
@@ -325,6 +327,7 @@ def _application(app: Application) -> dict[str, Any]:
     if app.status == ApplicationStatus.QUALIFIED:
         position = services.queue_position(app).queue_position
     alloc = app.allocations.filter(active=True).select_related("unit").first()
+    offer = services.open_offer(app)
     return {
         "id": app.pk,
         "project_id": app.project_id,
@@ -337,6 +340,8 @@ def _application(app: Application) -> dict[str, Any]:
         "queue_position": position,
         "unit": alloc.unit.number if alloc else None,
         "missing_materials": app.missing_materials(),
+        "offer_id": offer.pk if offer else None,
+        "offer_unit": offer.unit.number if offer else None,
     }
 
 
@@ -510,3 +515,281 @@ def complaint(request: HttpRequest, payload: ComplaintIn) -> Status:
         phone=payload.phone,
     )
     return Status(201, {"id": c.pk, "received_on": c.received_on})
+
+
+# -- contracts and tenancy (第十八条–第二十三条) ------------------------------------------------------------------
+class ContractOut(Schema):
+    id: int
+    number: str
+    application_id: int
+    project: str
+    unit: str
+    status: str
+    status_label: str
+    start_date: dt.date
+    end_date: dt.date
+    monthly_rent_fen: int
+    deposit_fen: int
+    payment_period_months: int
+    rent_per_payment_fen: int
+    signed_on: dt.date
+    filed_on: dt.date | None
+    terminated_on: dt.date | None
+    termination_reason: str
+    move_out_months: int | None
+    vacated_on: dt.date | None
+    exit_rent_fen: int | None
+
+
+def _contract(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "application_id": c.allocation.application_id,
+        "project": c.allocation.unit.project.name,
+        "unit": c.allocation.unit.number,
+        "status": c.status,
+        "status_label": c.get_status_display(),
+        "start_date": c.start_date,
+        "end_date": c.end_date,
+        "monthly_rent_fen": c.monthly_rent_fen,
+        "deposit_fen": c.deposit_fen,
+        "payment_period_months": c.payment_period_months,
+        "rent_per_payment_fen": c.monthly_rent_fen * c.payment_period_months,
+        "signed_on": c.signed_on,
+        "filed_on": c.filed_on,
+        "terminated_on": c.terminated_on,
+        "termination_reason": c.termination_reason,
+        "move_out_months": c.move_out_months,
+        "vacated_on": c.vacated_on,
+        "exit_rent_fen": c.exit_rent_fen,
+    }
+
+
+def _staff_contract(request: HttpRequest, contract_id: int) -> Any:
+    from .models import Contract
+
+    qs = Contract.objects.filter(
+        allocation__application__in=selectors.applications_for(request.user)
+    ).select_related("allocation__unit__project")
+    return get_object_or_404(qs, pk=contract_id)
+
+
+class SignIn(Schema):
+    number: str = Field(..., min_length=1, max_length=40, description="合同编号")
+    start_date: dt.date
+    end_date: dt.date = Field(..., description="到期日（租期1至3年，第二十条第一款）")
+    payment_period_months: int = Field(..., description="租金收取周期（月，1–3）")
+    deposit_fen: int = Field(0, description="押金（分）")
+    originals_checked: bool = Field(..., description="运营单位确认申请资料已与原件核对一致（第十八条）")
+
+
+@router.post(
+    "/applications/{app_id}/contract",
+    response={201: ContractOut},
+    summary="签订租赁合同（第十八条：须核对原件一致）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
+def sign(request: HttpRequest, app_id: int, payload: SignIn) -> Status:
+    app = get_object_or_404(selectors.applications_for(request.user), pk=app_id)
+    alloc = app.allocations.filter(active=True).first()
+    if alloc is None:
+        raise ApiError(
+            "invalid_state", "申请人尚未选定房源，不能签订合同（第十七条）。", field="allocation", status=409
+        )
+    c = services.sign_contract(alloc, acting_user=request.user, **payload.dict())
+    return Status(201, _contract(_staff_contract(request, c.pk)))
+
+
+@router.post("/contracts/{contract_id}/file", response=ContractOut, summary="合同备案（第十九条）")
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
+def file(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    c = services.file_contract(_staff_contract(request, contract_id), acting_user=request.user)
+    return _contract(_staff_contract(request, c.pk))
+
+
+class RenewIn(Schema):
+    number: str = Field(..., min_length=1, max_length=40, description="新合同编号")
+    end_date: dt.date
+    payment_period_months: int
+    has_spouse: bool = False
+    minor_children: int = Field(0, ge=0, le=20)
+    homes: list[HomeIn] = Field(default_factory=list, description="续签时申请人、配偶、未成年子女名下住房")
+    other_subsidised_housing: bool = False
+    full_civil_capacity: bool = True
+
+
+@router.post(
+    "/contracts/{contract_id}/renew",
+    response={201: ContractOut},
+    summary="期满续签：复核承租条件（第二十条第一款）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
+def renew(request: HttpRequest, contract_id: int, payload: RenewIn) -> Status:
+    c = services.renew_contract(
+        _staff_contract(request, contract_id),
+        acting_user=request.user,
+        **payload.dict(exclude={"homes"}),
+        homes=[{k: str(v) if k == "area_m2" else v for k, v in h.dict().items()} for h in payload.homes],
+    )
+    return Status(201, _contract(_staff_contract(request, c.pk)))
+
+
+class TerminateIn(Schema):
+    reason: str = Field(
+        ...,
+        description="终止原因："
+        + "；".join(f"{value} {label}" for value, label in TerminationReason.choices),
+    )
+    terminated_on: dt.date
+    record_text: str = Field("", description="违规情况记录（第二十三条情形必填）")
+    move_out_months: int = Field(0, description="腾退搬迁期（月，0–3，第二十条第二款）")
+
+
+@router.post(
+    "/contracts/{contract_id}/terminate",
+    response=ContractOut,
+    summary="终止合同（第十九条、第二十条、第二十三条）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
+def terminate(request: HttpRequest, contract_id: int, payload: TerminateIn) -> dict[str, Any]:
+    c = services.terminate_contract(
+        _staff_contract(request, contract_id),
+        acting_user=request.user,
+        reason=payload.reason,
+        on=payload.terminated_on,
+        record_text=payload.record_text,
+        move_out_months=payload.move_out_months,
+    )
+    return _contract(_staff_contract(request, c.pk))
+
+
+class VacateIn(Schema):
+    vacated_on: dt.date
+    market_rent_fen: int = Field(..., ge=0, description="同地段市场月租金（分）")
+
+
+class RentStatementOut(Schema):
+    contract: ContractOut
+    move_out_end: dt.date | None
+    lines: list[RentLineOut]
+    total_fen: int | None
+    total: str
+    trace: list[TraceStepOut]
+
+
+def _statement(c: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "contract": _contract(c),
+        "move_out_end": None,
+        "lines": [],
+        "total_fen": c.exit_rent_fen,
+        "total": format_yuan(c.exit_rent_fen) if c.exit_rent_fen is not None else "",
+        "trace": c.exit_statement,
+    }
+    if c.vacated_on and c.terminated_on and c.market_rent_fen is not None:
+        s = exit_rent_statement(
+            exit_date=c.terminated_on,
+            move_out_months=c.move_out_months or 0,
+            vacated_date=c.vacated_on,
+            contract_rent_fen=c.monthly_rent_fen,
+            market_rent_fen=c.market_rent_fen,
+        )
+        out["move_out_end"] = s.move_out_end
+        out["lines"] = [line.to_dict() for line in s.lines]
+    return out
+
+
+@router.post(
+    "/contracts/{contract_id}/vacate",
+    response=RentStatementOut,
+    summary="腾退并结算退出租金（第二十条第二款）",
+)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
+def vacate(request: HttpRequest, contract_id: int, payload: VacateIn) -> dict[str, Any]:
+    c = services.record_vacated(
+        _staff_contract(request, contract_id),
+        acting_user=request.user,
+        vacated_on=payload.vacated_on,
+        market_rent_fen=payload.market_rent_fen,
+    )
+    return _statement(_staff_contract(request, c.pk))
+
+
+def _own_contracts(request: HttpRequest) -> Any:
+    from .models import Contract
+
+    return Contract.objects.filter(allocation__application__applicant_id=request.user.pk).select_related(
+        "allocation__unit__project"
+    )
+
+
+@router.get("/contracts/mine", response=list[ContractOut], summary="我的租赁合同")
+@api_requires(Role.CITIZEN)
+def my_contracts(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_contract(c) for c in _own_contracts(request).order_by("-start_date", "-id")]
+
+
+@router.get(
+    "/contracts/{contract_id}/rent-statement",
+    response=RentStatementOut,
+    summary="我的租金清单（含退出租金，第二十条第二款）",
+)
+@api_requires(Role.CITIZEN)
+def rent_statement(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    return _statement(get_object_or_404(_own_contracts(request), pk=contract_id))
+
+
+# -- 轮候配租通知 (第十七条) ----------------------------------------------------------------------------------
+class OfferOut(Schema):
+    id: int
+    application_id: int
+    project: str
+    unit_id: int
+    unit: str
+    layout: str
+    area_m2: str
+    rent_fen: int
+    status: str
+    status_label: str
+    offered_at: dt.datetime
+
+
+def _offer(o: Any) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "application_id": o.application_id,
+        "project": o.unit.project.name,
+        "unit_id": o.unit_id,
+        "unit": o.unit.number,
+        "layout": o.unit.layout,
+        "area_m2": str(o.unit.area_m2),
+        "rent_fen": o.unit.rent_fen,
+        "status": o.status,
+        "status_label": o.get_status_display(),
+        "offered_at": o.offered_at,
+    }
+
+
+@router.get("/offers/mine", response=list[OfferOut], summary="我的轮候配租通知（第十七条）")
+@api_requires(Role.CITIZEN)
+def my_offers(request: HttpRequest) -> list[dict[str, Any]]:
+    from .models import UnitOffer
+
+    qs = UnitOffer.objects.filter(application__applicant_id=request.user.pk).select_related("unit__project")
+    return [_offer(o) for o in qs.order_by("-offered_at", "-id")]
+
+
+class AnswerIn(Schema):
+    accept: bool = Field(..., description="true 接受；false 放弃（房源按申请顺序通知下一位轮候人）")
+
+
+@router.post("/offers/{offer_id}/answer", response=OfferOut, summary="答复轮候配租通知：接受或放弃")
+@api_requires(Role.CITIZEN)
+def answer(request: HttpRequest, offer_id: int, payload: AnswerIn) -> dict[str, Any]:
+    from .models import UnitOffer
+
+    offer = get_object_or_404(
+        UnitOffer.objects.select_related("unit__project"), pk=offer_id, application__applicant=request.user
+    )
+    return _offer(services.answer_offer(offer, acting_user=request.user, accept=payload.accept))

@@ -22,6 +22,7 @@ from .models import (
     Contract,
     Finding,
     Inspection,
+    MaintenanceRequest,
     Operator,
     OperatorStaff,
     PlanBody,
@@ -182,6 +183,27 @@ def load_demo() -> None:
             originals_checked=True,
         )
         services.file_contract(contract, acting_user=staff)
+    live = Contract.objects.filter(status__in=["signed", "filed"]).first()
+    if live is not None and not MaintenanceRequest.objects.exists():
+        services.report_maintenance(live, acting_user=staff, description="卫生间水龙头漏水，请安排维修。")
+    # 12月市城控集团负责开工建设住房1000套 (鄂州政办发〔2022〕19号 四（二）): a new-build project with its start
+    gs = Project.objects.filter(certificate_number="鄂州保租认〔2022〕003号").first()
+    if gs is None:
+        gs = services.register_project(
+            acting_user=system,
+            operator=op,
+            name="鄂城区凤凰大道保障性租赁住房（新建）",
+            jurisdiction=echeng,
+            owner_name="市城控集团",
+            sourcing_method=3,
+            plan_body=PlanBody.CHENGKONG,
+            certificate_number="鄂州保租认〔2022〕003号",
+            certificate_date=dt.date(2022, 12, 8),
+        )
+    if gs.construction_started_on is None:
+        services.record_construction_start(
+            gs, acting_user=system, started_on=dt.date(2022, 12, 20), units=600
+        )
     if not Complaint.objects.exists():
         services.submit_complaint(
             acting_user=citizen,

@@ -142,3 +142,31 @@ def check(project_id: int) -> dict[str, Any]:
         "queue_positions_in_order": positions == list(range(1, len(waiting) + 1)),
         "units_marked_let": Unit.objects.filter(project_id=project_id, status="let").count(),
     }
+
+
+def offer_check(project_id: int) -> dict[str, Any]:
+    """After releases and answers under load (轮候配租, 第十七条): who holds an offer, who holds a unit, in
+    which order (positions in application order, 0-based), and whether any unit is reserved or let twice."""
+    from .models import Allocation, OfferStatus, UnitOffer
+
+    order = {
+        pk: i
+        for i, pk in enumerate(
+            Application.objects.filter(project_id=project_id)
+            .order_by("submitted_at", "id")
+            .values_list("pk", flat=True)
+        )
+    }
+    offers = list(UnitOffer.objects.filter(unit__project_id=project_id))
+    open_ = [o for o in offers if o.status == OfferStatus.OPEN]
+    active = list(Allocation.objects.filter(unit__project_id=project_id, active=True))
+    return {
+        "open_offers_to": sorted(order[o.application_id] for o in open_),
+        "open_offer_units_distinct": len({o.unit_id for o in open_}) == len(open_),
+        "declined_by": sorted(order[o.application_id] for o in offers if o.status == OfferStatus.DECLINED),
+        "holders": sorted(order[a.application_id] for a in active),
+        "units_let_distinct": len({a.unit_id for a in active}) == len(active),
+        "units_offered": Unit.objects.filter(project_id=project_id, status="offered").count(),
+        "units_let": Unit.objects.filter(project_id=project_id, status="let").count(),
+        "units_free": Unit.objects.filter(project_id=project_id, status="available").count(),
+    }

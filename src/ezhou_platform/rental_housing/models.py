@@ -110,6 +110,13 @@ class Project(models.Model):
     rent_filed_on = models.DateField("租金备案日期", null=True, blank=True)
     announcement = models.TextField("招租公告", blank=True)
     announced_on = models.DateField("招租公告发布日期", null=True, blank=True)
+    construction_started_on = models.DateField(
+        "开工日期",
+        null=True,
+        blank=True,
+        help_text="新建项目的实际开工日期（鄂州政办发〔2022〕19号 四（二））",
+    )
+    construction_units = models.PositiveIntegerField("开工建设套数", default=0)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -140,6 +147,7 @@ class Project(models.Model):
 class UnitStatus(models.TextChoices):
     AVAILABLE = "available", "可选"
     LET = "let", "已配租"
+    OFFERED = "offered", "已向轮候人发出配租通知"
     WITHDRAWN = "withdrawn", "暂停出租"
 
 
@@ -366,6 +374,44 @@ class Allocation(models.Model):
         return f"{self.unit} ← {self.application.name}"
 
 
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "待答复"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "已放弃"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class UnitOffer(models.Model):
+    """轮候配租通知 (第十七条): a freed unit offered to the first waiting applicant in application order.
+
+    At most one open offer per unit and per application (conditional unique constraints); the project row is
+    locked while offers are made, accepted or declined, as for the allocation."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="offers", verbose_name="申请"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="offers", verbose_name="房源")
+    status = models.CharField("状态", max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    offered_at = models.DateTimeField("通知时间")
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "轮候配租通知"
+        verbose_name_plural = "轮候配租通知"
+        ordering = ["offered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(status="open"), name="rh_offer_one_open_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(status="open"), name="rh_offer_one_open_per_application"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.application.name}（{self.get_status_display()}）"
+
+
 class TerminationReason(models.TextChoices):
     EXPIRED = "expired", "期满不再符合承租条件（第二十条）"
     EXPIRED_NOT_RENEWED = "not_renewed", "期满不续签"
@@ -451,6 +497,7 @@ class MaintenanceRequest(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", "待处理"
+        IN_PROGRESS = "in_progress", "维修中"
         DONE = "done", "已修复"
 
     contract = models.ForeignKey(
@@ -458,7 +505,7 @@ class MaintenanceRequest(models.Model):
     )
     reported_on = models.DateField("报修日期")
     description = models.TextField("报修内容")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.OPEN)
     completed_on = models.DateField("修复日期", null=True, blank=True)
     note = models.TextField("处理情况", blank=True)
 
@@ -476,6 +523,7 @@ class Complaint(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", "待处理"
+        IN_PROGRESS = "in_progress", "处理中"
         ANSWERED = "answered", "已答复"
 
     received_on = models.DateField("受理日期")
@@ -490,7 +538,7 @@ class Complaint(models.Model):
         verbose_name="涉及项目",
     )
     content = models.TextField("投诉举报内容")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.OPEN)
     reply = models.TextField("答复", blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
     submitted_by = models.ForeignKey(

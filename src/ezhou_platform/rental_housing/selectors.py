@@ -70,3 +70,35 @@ def operators_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
 def applications_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
     qs = Application.objects.all() if qs is None else qs
     return qs.filter(project__in=projects_for(user))
+
+
+def contracts_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    from .models import Contract
+
+    qs = Contract.objects.all() if qs is None else qs
+    return qs.filter(allocation__application__in=applications_for(user))
+
+
+def maintenance_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    from .models import MaintenanceRequest
+
+    qs = MaintenanceRequest.objects.all() if qs is None else qs
+    return qs.filter(contract__in=contracts_for(user))
+
+
+def complaints_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Complaints about a project go to whoever sees the project; those naming no project only to the city's
+    housing staff (not an operator's, not a district's) and auditors."""
+    from django.db.models import Q
+
+    from .models import Complaint
+
+    qs = Complaint.objects.all() if qs is None else qs
+    city = user.is_authenticated and (
+        user.role == Role.AUDITOR
+        or (is_city_staff(user) and not (user.jurisdiction_id and user.jurisdiction.code != "ezhou"))
+    )
+    cond = Q(project__in=projects_for(user))
+    if city:
+        cond |= Q(project__isnull=True)
+    return qs.filter(cond)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ezhou_platform.common.api_errors import ApiError
@@ -52,10 +52,12 @@ from .models import (
     ContractStatus,
     MaintenanceRequest,
     Objection,
+    OfferStatus,
     Operator,
     Project,
     TerminationReason,
     Unit,
+    UnitOffer,
     UnitStatus,
 )
 
@@ -470,6 +472,11 @@ def withdraw(app: Application, *, acting_user: Any) -> Application:
         before = _snap(app, ["status"])
         app.status = ApplicationStatus.WITHDRAWN
         app.save()
+        pending = (
+            UnitOffer.objects.select_for_update().filter(application=app, status=OfferStatus.OPEN).first()
+        )
+        if pending is not None:
+            _decline(pending, acting_user, status=OfferStatus.CANCELLED, label="申请人放弃申请，配租通知撤销")
         record(
             "rental_housing.application.withdraw",
             actor=acting_user,
@@ -485,9 +492,17 @@ def withdraw(app: Application, *, acting_user: Any) -> Application:
 def _earlier_waiting(app: Application) -> int:
     """Qualified applicants of the same project, not yet holding a unit, who applied before `app`."""
     return (
-        Application.objects.filter(project_id=app.project_id, status=ApplicationStatus.QUALIFIED)
+        _waiting(app.project_id)
         .filter(Q(submitted_at__lt=app.submitted_at) | Q(submitted_at=app.submitted_at, id__lt=app.id))
         .count()
+    )
+
+
+def _waiting(project_id: int) -> Any:
+    """Qualified applicants of a project without a unit and without an open offer (their unit is reserved)."""
+    open_offer = UnitOffer.objects.filter(application=OuterRef("pk"), status=OfferStatus.OPEN)
+    return Application.objects.filter(project_id=project_id, status=ApplicationStatus.QUALIFIED).exclude(
+        Exists(open_offer)
     )
 
 
@@ -528,6 +543,17 @@ def choose_unit(app: Application, *, acting_user: Any, unit_id: int | None = Non
                 "already_allocated", "该申请人已选定房源，不能重复选房。", field="application", status=409
             )
         _transition(app, (ApplicationStatus.QUALIFIED,), "选房（须先取得承租资格）")
+        offer = UnitOffer.objects.filter(application=app, status=OfferStatus.OPEN).first()
+        if offer is not None:
+            if unit_id is not None and unit_id != offer.unit_id:
+                raise ApiError(
+                    "offer_open",
+                    "您有待答复的轮候配租通知，请先接受或放弃所通知的房源（第十七条）。",
+                    field="unit_id",
+                    status=409,
+                )
+            allocation = _accept(offer, app, acting_user)
+            return ChoiceResult(allocation, None, 0, 0)
         free_qs = Unit.objects.filter(project_id=app.project_id, status=UnitStatus.AVAILABLE, fitted_out=True)
         free = free_qs.count()
         earlier = _earlier_waiting(app)
@@ -578,7 +604,8 @@ def choose_unit(app: Application, *, acting_user: Any, unit_id: int | None = Non
 def release_unit(
     allocation: Allocation, *, acting_user: Any, reason: str, on: dt.date | None = None
 ) -> Application | None:
-    """The unit is free again; returns the head of the queue, who may now choose (轮候配租)."""
+    """The unit is free again; it is offered to the first waiting applicant in application order (轮候配租,
+    第十七条), who is returned; without one the unit becomes free to choose."""
     with transaction.atomic():
         Project.objects.select_for_update().get(pk=allocation.unit.project_id)
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -589,13 +616,8 @@ def release_unit(
         allocation.release_reason = reason
         allocation.save()
         Unit.objects.filter(pk=allocation.unit_id).update(status=UnitStatus.AVAILABLE)
-        head = (
-            Application.objects.filter(
-                project_id=allocation.unit.project_id, status=ApplicationStatus.QUALIFIED
-            )
-            .order_by("submitted_at", "id")
-            .first()
-        )
+        offer = _offer_to_next(allocation.unit, acting_user=acting_user)
+        head = offer.application if offer else None
         record(
             "rental_housing.allocation.release",
             actor=acting_user,
@@ -606,6 +628,115 @@ def release_unit(
             citation=f"{DOC} 第十七条",
         )
     return head
+
+
+# -- 轮候配租通知 (第十七条) ------------------------------------------------------------------------------------
+def _offer_to_next(unit: Unit, *, acting_user: Any) -> UnitOffer | None:
+    """Inside a transaction holding the project lock: offer `unit` to the first waiting applicant who has not
+    declined it, in application order; none → the unit stays free."""
+    declined = UnitOffer.objects.filter(application=OuterRef("pk"), unit=unit, status=OfferStatus.DECLINED)
+    head = (
+        _waiting(unit.project_id)
+        .exclude(Exists(declined))
+        .exclude(allocations__active=True)
+        .order_by("submitted_at", "id")
+        .first()
+    )
+    if head is None:
+        Unit.objects.filter(pk=unit.pk).update(status=UnitStatus.AVAILABLE)
+        return None
+    offer = UnitOffer.objects.create(application=head, unit=unit, offered_at=timezone.now())
+    updated = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(status=UnitStatus.OFFERED)
+    if updated != 1:
+        raise ApiError("unit_unavailable", "该房源已不在空闲状态。", field="unit", status=409)
+    record(
+        "rental_housing.offer.make",
+        actor=acting_user,
+        obj=offer,
+        after={"application": head.pk, "unit": unit.number, "status": offer.status},
+        label="向轮候申请人发出配租通知",
+        citation=f"{DOC} 第十七条",
+    )
+    return offer
+
+
+def _accept(offer: UnitOffer, app: Application, acting_user: Any) -> Allocation:
+    """Inside a transaction holding the project and application locks."""
+    try:
+        with transaction.atomic():
+            allocation = Allocation.objects.create(
+                application=app, unit_id=offer.unit_id, id_number=app.id_number, allocated_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise ApiError(
+            "already_allocated", "该申请人已配租其他房源，不能同时承租两套。", field="id_number", status=409
+        ) from exc
+    if Unit.objects.filter(pk=offer.unit_id, status=UnitStatus.OFFERED).update(status=UnitStatus.LET) != 1:
+        raise ApiError("unit_unavailable", "所通知的房源已不可选。", field="unit", status=409)
+    offer.status = OfferStatus.ACCEPTED
+    offer.answered_at = timezone.now()
+    offer.save(update_fields=["status", "answered_at"])
+    app.status = ApplicationStatus.ALLOCATED
+    app.save(update_fields=["status"])
+    record(
+        "rental_housing.offer.accept",
+        actor=acting_user,
+        obj=offer,
+        before={"status": OfferStatus.OPEN},
+        after={"status": offer.status, "unit": offer.unit.number, "application_status": app.status},
+        label="接受轮候配租通知，选定房源",
+        citation=f"{DOC} 第十七条",
+    )
+    return allocation
+
+
+def _locked_offer(offer: UnitOffer) -> tuple[UnitOffer, Application]:
+    Project.objects.select_for_update().get(pk=offer.unit.project_id)
+    offer = UnitOffer.objects.select_for_update().select_related("unit").get(pk=offer.pk)
+    app = _lock(offer.application)
+    if offer.status != OfferStatus.OPEN:
+        raise ApiError(
+            "invalid_state", f"该配租通知已{offer.get_status_display()}。", field="offer", status=409
+        )
+    return offer, app
+
+
+def answer_offer(offer: UnitOffer, *, acting_user: Any, accept: bool) -> UnitOffer:
+    """The applicant accepts (the unit is let to them) or declines (the unit is offered to the next waiting
+    applicant in application order; the decliner keeps their place for the next unit that frees up)."""
+    with transaction.atomic():
+        offer, app = _locked_offer(offer)
+        if accept:
+            _accept(offer, app, acting_user)
+        else:
+            _decline(offer, acting_user, status=OfferStatus.DECLINED, label="放弃轮候配租通知")
+    offer.refresh_from_db()
+    return offer
+
+
+def _decline(offer: UnitOffer, acting_user: Any, *, status: str, label: str) -> None:
+    offer.status = status
+    offer.answered_at = timezone.now()
+    offer.save(update_fields=["status", "answered_at"])
+    Unit.objects.filter(pk=offer.unit_id).update(status=UnitStatus.AVAILABLE)
+    nxt = _offer_to_next(offer.unit, acting_user=acting_user)
+    record(
+        "rental_housing.offer.decline",
+        actor=acting_user,
+        obj=offer,
+        before={"status": OfferStatus.OPEN},
+        after={"status": status, "next_application": nxt.application_id if nxt else None},
+        label=label,
+        citation=f"{DOC} 第十七条",
+    )
+
+
+def open_offer(app: Application) -> UnitOffer | None:
+    return (
+        UnitOffer.objects.filter(application=app, status=OfferStatus.OPEN)
+        .select_related("unit", "unit__project")
+        .first()
+    )
 
 
 # -- contracts (第十八条–第二十三条) ---------------------------------------------------------------------------
@@ -905,3 +1036,88 @@ def submit_complaint(
             citation=f"{DOC} 第二十七条",
         )
     return c
+
+
+def handle_maintenance(
+    req: MaintenanceRequest, *, acting_user: Any, status: str, note: str, on: dt.date | None = None
+) -> MaintenanceRequest:
+    """The operator's handling of a maintenance request (第二十四条): 维修中 or 已修复, with what was done."""
+    if status not in (MaintenanceRequest.Status.IN_PROGRESS, MaintenanceRequest.Status.DONE):
+        raise ApiError("invalid_input", "处理状态只能是“维修中”或“已修复”。", field="status", status=422)
+    if not note.strip():
+        raise ApiError("invalid_input", "请填写处理情况（第二十四条）。", field="note", status=422)
+    with transaction.atomic():
+        req = MaintenanceRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status == MaintenanceRequest.Status.DONE:
+            raise ApiError("invalid_state", "该报修已修复办结。", field="status", status=409)
+        before = _snap(req, ["status"])
+        req.status = status
+        req.note = note.strip()
+        req.completed_on = (on or today()) if status == MaintenanceRequest.Status.DONE else None
+        req.save()
+        record(
+            "rental_housing.maintenance.handle",
+            actor=acting_user,
+            obj=req,
+            before=before,
+            after=_snap(req, ["status", "completed_on"]),
+            label="处理维修申请",
+            citation=f"{DOC} 第二十四条",
+        )
+    return req
+
+
+def handle_complaint(
+    complaint: Complaint, *, acting_user: Any, status: str, reply: str, on: dt.date | None = None
+) -> Complaint:
+    """The housing department's (or operator's) handling of a complaint (第二十七条): 处理中 or 已答复."""
+    if status not in (Complaint.Status.IN_PROGRESS, Complaint.Status.ANSWERED):
+        raise ApiError("invalid_input", "处理状态只能是“处理中”或“已答复”。", field="status", status=422)
+    if not reply.strip():
+        raise ApiError("invalid_input", "请填写处理意见或答复（第二十七条）。", field="reply", status=422)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status == Complaint.Status.ANSWERED:
+            raise ApiError("invalid_state", "该投诉举报已答复办结。", field="status", status=409)
+        before = _snap(complaint, ["status"])
+        complaint.status = status
+        complaint.reply = reply.strip()
+        complaint.answered_on = (on or today()) if status == Complaint.Status.ANSWERED else None
+        complaint.save()
+        record(
+            "rental_housing.complaint.handle",
+            actor=acting_user,
+            obj=complaint,
+            before=before,
+            after=_snap(complaint, ["status", "answered_on"]),
+            label="处理投诉举报",
+            citation=f"{DOC} 第二十七条",
+        )
+    return complaint
+
+
+def record_construction_start(
+    project: Project, *, acting_user: Any, started_on: dt.date, units: int
+) -> Project:
+    """A new-build project's actual start of construction and the number of homes started (鄂州政办发〔2022〕19号
+    四（二）: 12月市城控集团负责开工建设住房1000套)."""
+    if units <= 0:
+        raise ApiError("invalid_input", "开工建设套数应为正整数。", field="units", status=422)
+    if started_on > today():
+        raise ApiError("invalid_input", "开工日期不能晚于今天。", field="started_on", status=422)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        before = _snap(project, ["construction_started_on", "construction_units"])
+        project.construction_started_on = started_on
+        project.construction_units = units
+        project.save(update_fields=["construction_started_on", "construction_units"])
+        record(
+            "rental_housing.project.construction_start",
+            actor=acting_user,
+            obj=project,
+            before=before,
+            after=_snap(project, ["construction_started_on", "construction_units"]),
+            label="登记项目开工",
+            citation="鄂州政办发〔2022〕19号 四（二）",
+        )
+    return project

@@ -32,13 +32,16 @@ from .models import (
     MATERIALS,
     Application,
     ApplicationStatus,
+    Complaint,
     Contract,
     Finding,
+    MaintenanceRequest,
     Objection,
     PlanBody,
     Project,
     TerminationReason,
     Unit,
+    UnitOffer,
     UnitStatus,
 )
 
@@ -199,7 +202,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     for a in Application.objects.filter(applicant=user).select_related("project").order_by("-submitted_at"):
         pos = services.queue_position(a) if a.status == ApplicationStatus.QUALIFIED else None
         alloc = a.allocations.filter(active=True).select_related("unit").first()
-        contract = Contract.objects.filter(allocation__application=a).first()
+        contract = Contract.objects.filter(allocation__application=a).order_by("-id").first()
         free = (
             Unit.objects.filter(project=a.project, status=UnitStatus.AVAILABLE, fitted_out=True).order_by(
                 "number"
@@ -210,6 +213,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         apps.append(
             {
                 "a": a,
+                "offer": (offer := services.open_offer(a)),
+                "offer_rent": _yuan(offer.unit.rent_fen) if offer else "",
+                "rent": _yuan(contract.monthly_rent_fen) if contract else "",
+                "per_payment": _yuan(contract.monthly_rent_fen * contract.payment_period_months)
+                if contract
+                else "",
                 "pos": pos,
                 "alloc": alloc,
                 "contract": contract,
@@ -302,6 +311,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 r = services.choose_unit(app, acting_user=request.user)
                 if r.allocation is None:
                     messages.info(request, f"房源不足，轮候第{r.queue_position}位。")
+            elif action == "decline_offer":
+                offer = services.open_offer(app)
+                if offer is None:
+                    raise ApiError("invalid_state", "没有待答复的轮候配租通知。", field="offer", status=409)
+                services.answer_offer(offer, acting_user=request.user, accept=False)
             elif action in ("sign", "file", "renew", "terminate", "vacate"):
                 _contract_action(request, app, action)
             else:
@@ -323,6 +337,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": [(label, getattr(app, f)) for f, label, _ in MATERIALS],
             "objections": app.objections.all(),
             "pos": pos,
+            "offer": services.open_offer(app),
             "alloc": app.allocations.filter(active=True).select_related("unit").first(),
             "contract": Contract.objects.filter(allocation__application=app).order_by("-id").first(),
             "sign_form": SignForm(),
@@ -526,10 +541,29 @@ def plan(request: HttpRequest) -> HttpResponse:
             {"day": day, "target": running, "done": done, "pct": min(100, round(100 * done / running))}
         )
     recognised = Unit.objects.count()
+    # 12月市城控集团负责开工建设住房1000套 (四（二）): projects with a recorded start date, by month of start
+    starts_target = tree.get("sourcing_plan.construction_start_units", on)
+    december = (dt.date(2022, 12, 1), dt.date(2022, 12, 31))
+    started = list(
+        Project.objects.filter(plan_body=PlanBody.CHENGKONG, construction_started_on__isnull=False)
+        .select_related("jurisdiction")
+        .order_by("construction_started_on", "id")
+    )
+    started_in_december = sum(
+        p.construction_units
+        for p in started
+        if p.construction_started_on and december[0] <= p.construction_started_on <= december[1]
+    )
+    started_total = sum(p.construction_units for p in started)
     return render(
         request,
         "rental_housing/plan.html",
         {
+            "starts_target": starts_target,
+            "started": started,
+            "started_in_december": started_in_december,
+            "started_total": started_total,
+            "starts_pct": min(100, round(100 * started_in_december / starts_target)),
             "bodies": bodies,
             "cumulative": cumulative,
             "total": total,
@@ -540,3 +574,169 @@ def plan(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+# -- 轮候配租通知 (第十七条) ----------------------------------------------------------------------------------
+@view_requires(Role.CITIZEN)
+def answer_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("rental_housing:my")
+    offer = get_object_or_404(UnitOffer, pk=pk, application__applicant=request.user)
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.answer_offer(offer, acting_user=request.user, accept=accept)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"已接受房源 {offer.unit.number}，请与运营单位签订租赁合同。"
+            if accept
+            else "已放弃该房源，您仍在轮候中，房源将按申请顺序通知下一位申请人。",
+        )
+    return redirect("rental_housing:my")
+
+
+# -- maintenance (第二十四条) and complaints (第二十七条) -----------------------------------------------------
+class MaintenanceForm(forms.Form):
+    contract = forms.ModelChoiceField(label="租赁合同", queryset=Contract.objects.none())
+    description = forms.CharField(label="报修内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label="涉及项目（可不选）", queryset=Project.objects.exclude(announced_on=None), required=False
+    )
+    content = forms.CharField(label="投诉举报内容", widget=forms.Textarea(attrs={"rows": 3}))
+    complainant = forms.CharField(label="投诉人（可匿名）", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+
+@view_requires(Role.CITIZEN)
+def my_service(request: HttpRequest) -> HttpResponse:
+    """The tenant reports repairs and files complaints, and follows both."""
+    user: Any = request.user
+    live = Contract.objects.filter(allocation__application__applicant=user, status__in=["signed", "filed"])
+    mform = MaintenanceForm(request.POST if request.POST.get("kind") == "maintenance" else None)
+    mform.fields["contract"].queryset = live  # type: ignore[attr-defined]
+    cform = ComplaintForm(request.POST if request.POST.get("kind") == "complaint" else None)
+    if request.method == "POST":
+        form: forms.Form = mform if request.POST.get("kind") == "maintenance" else cform
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if form is mform:
+                    services.report_maintenance(
+                        d["contract"], acting_user=request.user, description=d["description"]
+                    )
+                else:
+                    services.submit_complaint(
+                        acting_user=request.user,
+                        content=d["content"],
+                        project=d["project"],
+                        complainant=d["complainant"],
+                        phone=d["phone"],
+                    )
+            except ApiError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "已提交，可在本页查看处理进度。")
+                return redirect("rental_housing:my_service")
+    return render(
+        request,
+        "rental_housing/my_service.html",
+        {
+            "mform": mform,
+            "cform": cform,
+            "has_contract": live.exists(),
+            "repairs": MaintenanceRequest.objects.filter(
+                contract__allocation__application__applicant=user
+            ).select_related("contract__allocation__unit"),
+            "complaints": Complaint.objects.filter(submitted_by=user).select_related("project"),
+        },
+    )
+
+
+def _list_page(request: HttpRequest, qs: Any, statuses: Any, search: tuple[str, ...]) -> dict[str, Any]:
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    project = request.GET.get("project", "")
+    if q:
+        cond = Q()
+        for f in search:
+            cond |= Q(**{f"{f}__contains": q})
+        qs = qs.filter(cond)
+    if status in statuses.values:
+        qs = qs.filter(status=status)
+    return {
+        "page": Paginator(qs, 20).get_page(request.GET.get("page")),
+        "q": q,
+        "status": status,
+        "project": project,
+        "statuses": statuses.choices,
+        "projects": selectors.projects_for(request.user),
+        "can_write": getattr(request.user, "role", None) in (Role.CLERK, Role.DEPARTMENT_HEAD),
+    }
+
+
+@view_requires(*STAFF, department="housing")
+def maintenance_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.maintenance_for(request.user).select_related("contract__allocation__unit__project")
+    project = request.GET.get("project", "")
+    if project.isdigit():
+        qs = qs.filter(contract__allocation__unit__project_id=int(project))
+    ctx = _list_page(
+        request,
+        qs.order_by("-reported_on", "-id"),
+        MaintenanceRequest.Status,
+        ("description", "contract__number", "contract__allocation__unit__number"),
+    )
+    return render(request, "rental_housing/maintenance.html", ctx)
+
+
+@view_requires(*STAFF, department="housing")
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.complaints_for(request.user).select_related("project")
+    project = request.GET.get("project", "")
+    if project.isdigit():
+        qs = qs.filter(project_id=int(project))
+    ctx = _list_page(request, qs.order_by("-received_on", "-id"), Complaint.Status, ("content", "reply"))
+    for c in ctx["page"]:
+        c.masked_name = mask_name(c.complainant) if c.complainant else "匿名"
+    return render(request, "rental_housing/complaints.html", ctx)
+
+
+@view_requires(*STAFF, department="housing")
+def maintenance_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(selectors.maintenance_for(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.handle_maintenance(
+                req,
+                acting_user=request.user,
+                status=request.POST.get("status", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已办理。")
+    return redirect("rental_housing:maintenance")
+
+
+@view_requires(*STAFF, department="housing")
+def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    c = get_object_or_404(selectors.complaints_for(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.handle_complaint(
+                c,
+                acting_user=request.user,
+                status=request.POST.get("status", ""),
+                reply=request.POST.get("reply", ""),
+            )
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已办理。")
+    return redirect("rental_housing:complaints")

@@ -19,8 +19,10 @@ from .models import (
     Appeal,
     CoefficientEvent,
     CollectionReminder,
+    EvidenceFile,
     ImportBatch,
     PlanChange,
+    PlanFinding,
     QuotaEntry,
     SupplementRequest,
     SupplierAccount,
@@ -123,6 +125,26 @@ class ImportBatchAdmin(WaterAdminMixin, admin.ModelAdmin):
 class CoefficientEventAdmin(WaterAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "kind", "on", "until", "evidence")
     list_filter = ("kind",)
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(WaterAdminMixin, admin.ModelAdmin):
+    """Metadata only: the file itself is downloaded through GET /api/v1/water-plan/evidence/{id} (checked and
+    audited), never through a storage URL."""
+
+    list_display = ("pk", "unit", "kind", "original_name", "content_type", "size", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("unit__name", "original_name", "sha256")
+    exclude = ("file",)
+
+
+@admin.register(PlanFinding)
+class PlanFindingAdmin(WaterAdminMixin, admin.ModelAdmin):
+    """Read here; recorded through the API (services.record_plan_finding checks sign, year and duplicates)."""
+
+    list_display = ("unit", "year", "basis", "delta_m3x100", "reason", "evidence", "recorded_at")
+    list_filter = ("year", "basis")
+    search_fields = ("unit__name", "unit__uscc")
 
 
 @admin.register(YearlyPlan)

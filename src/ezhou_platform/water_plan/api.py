@@ -11,10 +11,10 @@ resolves string annotations in the wrapper's module, where the schemas are unkno
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ezhou_platform.common.api_errors import ApiError
@@ -29,7 +29,19 @@ from ezhou_rules.water_plan.errors import WaterPlanError
 from ezhou_rules.water_plan.volumes import format_volume, parse_decimal, parse_volume
 
 from . import services
-from .models import AdjustmentRequest, Appeal, SupplementRequest, SurchargeNotice, WaterUnit, YearlyPlan
+from .models import (
+    EVIDENCE_EXTENSIONS as EVIDENCE_EXT,
+)
+from .models import (
+    AdjustmentRequest,
+    Appeal,
+    EvidenceFile,
+    PlanFinding,
+    SupplementRequest,
+    SurchargeNotice,
+    WaterUnit,
+    YearlyPlan,
+)
 
 router = Router(tags=["计划用水管理"])
 
@@ -383,6 +395,88 @@ def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     return _plan_out(_plan(request, plan_id), True)
 
 
+# -- 证明材料 uploads and downloads ------------------------------------------------------------------------
+
+
+def _evidence(request: HttpRequest, ids: list[int]) -> list[EvidenceFile]:
+    found = {
+        ev.pk: ev
+        for ev in EvidenceFile.objects.filter(pk__in=ids, unit__in=_units(request)).select_related("unit")
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise WaterPlanError(
+            "evidence_unknown",
+            f"证明材料编号{'、'.join(map(str, missing))}不存在或不属于本单位。",
+            field="evidence_ids",
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+
+
+@router.post(
+    "/units/{unit_id}/evidence",
+    response={201: EvidenceOut},
+    summary="上传证明材料（PDF、JPEG、PNG，10MB以内；第十条、第十二条、第十五条）",
+)
+@api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
+def upload_evidence(
+    request: HttpRequest,
+    unit_id: int,
+    kind: str = Form(..., description="form、change、balance_test、other、supplement 或 appeal"),
+    file: UploadedFile = File(...),  # noqa: B008
+) -> Status:
+    unit = get_object_or_404(_units(request), pk=unit_id)
+    if file.size and file.size > services.EVIDENCE_MAX_BYTES:
+        raise _err(
+            WaterPlanError(
+                "evidence_too_large",
+                f"文件超过{services.EVIDENCE_MAX_BYTES // 1048576}MB的上限。",
+                field="file",
+            )
+        )
+    try:
+        ev = services.store_evidence(unit, kind, file.name or "", file.read(), actor=request.user)
+    except WaterPlanError as exc:
+        raise _err(exc) from None
+    return Status(
+        201,
+        {
+            "id": ev.pk,
+            "kind": ev.kind,
+            "name": ev.original_name,
+            "content_type": ev.content_type,
+            "size": ev.size,
+        },
+    )
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    summary="下载证明材料（本单位企业用户、水利和湖泊局经办人员和审计人员）",
+    response={200: None},
+)
+@api_requires(*UNIT_SIDE, department="water")
+def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+    ev = get_object_or_404(EvidenceFile.objects.select_related("unit"), pk=evidence_id)
+    if not services.can_download_evidence(ev, request.user):
+        raise Http404
+    services.record_evidence_download(ev, actor=request.user)
+    return FileResponse(
+        ev.file.open("rb"),
+        as_attachment=True,
+        filename=f"evidence-{ev.pk}{EVIDENCE_EXT.get(ev.content_type, '')}",
+        content_type=ev.content_type,
+    )
+
+
 class AdjustmentIn(Schema):
     requested_volume: str
     reason: str
@@ -390,6 +484,9 @@ class AdjustmentIn(Schema):
     has_change_evidence: bool = False
     has_balance_test: bool = False
     other_materials: str = ""
+    evidence_ids: list[int] = Field(
+        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
+    )
 
 
 class RequestOut(Schema):
@@ -415,6 +512,7 @@ def file_adjustment(request: HttpRequest, plan_id: int, payload: AdjustmentIn) -
             has_change_evidence=payload.has_change_evidence,
             has_balance_test=payload.has_balance_test,
             other_materials=payload.other_materials,
+            evidence=_evidence(request, payload.evidence_ids),
         )
     except WaterPlanError as exc:
         raise _err(exc) from None
@@ -434,6 +532,9 @@ class SupplementIn(Schema):
     type: str
     event_on: dt.date
     inputs: dict[str, Any] = Field(default_factory=dict)
+    evidence_ids: list[int] = Field(
+        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
+    )
 
 
 @router.post(
@@ -444,7 +545,13 @@ def file_supplement(request: HttpRequest, plan_id: int, payload: SupplementIn) -
     plan = _plan(request, plan_id)
     try:
         req = services.file_supplement(
-            plan, payload.type, payload.event_on, _today(), payload.inputs, actor=request.user
+            plan,
+            payload.type,
+            payload.event_on,
+            _today(),
+            payload.inputs,
+            actor=request.user,
+            evidence=_evidence(request, payload.evidence_ids),
         )
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None
@@ -523,6 +630,9 @@ def acknowledge(request: HttpRequest, notice_id: int) -> dict[str, Any]:
 class AppealIn(Schema):
     reason: str
     claimed_actual_volume: str | None = None
+    evidence_ids: list[int] = Field(
+        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
+    )
 
 
 class AppealOut(Schema):
@@ -547,7 +657,12 @@ def file_appeal(request: HttpRequest, notice_id: int, payload: AppealIn) -> Stat
             else None
         )
         a = services.file_appeal(
-            n, _today(), payload.reason, actor=request.user, claimed_actual_m3x100=claimed
+            n,
+            _today(),
+            payload.reason,
+            actor=request.user,
+            claimed_actual_m3x100=claimed,
+            evidence=_evidence(request, payload.evidence_ids),
         )
     except WaterPlanError as exc:
         raise _err(exc) from None
@@ -788,6 +903,57 @@ def coefficient_event(request: HttpRequest, unit_id: int, payload: EventIn) -> S
         raise _err(exc) from None
     return Status(
         201, {"id": ev.pk, "kind": ev.kind, "on": ev.on, "counts_for": list(range(first, last + 1))}
+    )
+
+
+class FindingIn(Schema):
+    year: int = Field(..., ge=2022, le=2100, description="计划年度")
+    basis: str = Field(
+        ...,
+        description="art8-item1（第八条第（一）项）、art8-item2（第八条第（二）项）或 annex1（附件1 增减量）",
+    )
+    delta: str = Field(..., description='增减量（立方米，最多两位小数；核减为负数，如 "-120.50"）')
+    reason: str
+    evidence: str
+
+
+class FindingOut(Schema):
+    id: int
+    year: int
+    basis: str
+    delta: str
+    citation: str
+
+
+@router.post(
+    "/units/{unit_id}/findings",
+    response={201: FindingOut},
+    summary="认定下一年度计划的增减量（第八条第（一）（二）项核减、附件1 ±增减量）",
+)
+@api_requires(*CLERK_SIDE, department="water")
+def plan_finding(request: HttpRequest, unit_id: int, payload: FindingIn) -> Status:
+    unit = get_object_or_404(WaterUnit, pk=unit_id)
+    try:
+        f = services.record_plan_finding(
+            unit,
+            payload.year,
+            payload.basis,
+            parse_volume(payload.delta.lstrip("+"), field="delta", allow_negative=True),
+            payload.reason,
+            payload.evidence,
+            actor=request.user,
+        )
+    except WaterPlanError as exc:
+        raise _err(exc) from None
+    return Status(
+        201,
+        {
+            "id": f.pk,
+            "year": f.year,
+            "basis": f.basis,
+            "delta": format_volume(f.delta_m3x100),
+            "citation": services.FINDING_CITATIONS[PlanFinding.Basis(f.basis)],
+        },
     )
 
 

@@ -17,13 +17,14 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
 import numpy as np
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
@@ -45,10 +46,12 @@ from .models import (
     Appeal,
     CoefficientEvent,
     CollectionReminder,
+    EvidenceFile,
     ImportBatch,
     MeterReading,
     Method,
     PlanChange,
+    PlanFinding,
     PlanRequest,
     QuotaEntry,
     ShortageCut,
@@ -124,6 +127,103 @@ def record_coefficient_event(
             citation=f"{DOC} {case.place}",
         )
     return ev
+
+
+FINDING_CITATIONS = {
+    PlanFinding.Basis.ART8_ITEM1: f"{DOC} 第八条第（一）项",
+    PlanFinding.Basis.ART8_ITEM2: f"{DOC} 第八条第（二）项",
+    PlanFinding.Basis.ANNEX1: f"{DOC} 附件1 二",
+}
+
+
+def record_plan_finding(
+    unit: WaterUnit,
+    year: int,
+    basis: str,
+    delta_m3x100: int,
+    reason: str,
+    evidence: str,
+    *,
+    actor: Any,
+) -> PlanFinding:
+    """The ± 增减量 of one unit's plan for a year, applied by issue_plans: 第八条第（一）（二）项 reduce only
+    (negative), 附件1 either way. Refused once the year's plan is issued (a later change is 第十条/第十一条)."""
+    if basis not in PlanFinding.Basis.values:
+        raise WaterPlanError(
+            "finding_basis", "依据应为第八条第（一）项、第八条第（二）项或附件1 增减量。", field="basis"
+        )
+    if delta_m3x100 == 0:
+        raise WaterPlanError("finding_zero", "增减量不能为0（附件1）。", field="delta")
+    if basis != PlanFinding.Basis.ANNEX1 and delta_m3x100 > 0:
+        raise WaterPlanError(
+            "finding_sign",
+            f"{PlanFinding.Basis(basis).label}：第八条规定的是核减，增减量应为负数。",
+            field="delta",
+        )
+    if not reason.strip():
+        raise WaterPlanError("finding_reason", "须写明认定理由（第八条、附件1）。", field="reason")
+    if not evidence.strip():
+        raise WaterPlanError("evidence_missing", "须写明证明材料（第八条、附件1）。", field="evidence")
+    if YearlyPlan.objects.filter(unit=unit, year=year).exists():
+        raise WaterPlanError(
+            "finding_after_issue",
+            f"{year}年度用水计划已下达，增减量须在下达前认定；下达后的变化按第十条调整或第十一条下调办理。",
+            field="year",
+        )
+    if PlanFinding.objects.filter(unit=unit, year=year, basis=basis).exists():
+        raise WaterPlanError(
+            "finding_duplicate", f"该单位{year}年度已有同一依据的增减量认定。", field="basis"
+        )
+    with transaction.atomic():
+        f = PlanFinding.objects.create(
+            unit=unit,
+            year=year,
+            basis=basis,
+            delta_m3x100=delta_m3x100,
+            reason=reason[:300],
+            evidence=evidence[:200],
+            recorded_by=actor,
+        )
+        record(
+            "water_plan.finding.record",
+            actor=actor,
+            obj=f,
+            after=_snap(f, ["year", "basis", "delta_m3x100", "reason", "evidence"]),
+            label=f"认定{year}年度用水计划增减量",
+            citation=FINDING_CITATIONS[PlanFinding.Basis(basis)],
+        )
+    return f
+
+
+def _findings(unit_ids: list[int], year: int) -> dict[int, list[PlanFinding]]:
+    out: dict[int, list[PlanFinding]] = defaultdict(list)
+    for f in PlanFinding.objects.filter(unit_id__in=unit_ids, year=year).order_by("basis"):
+        out[f.unit_id].append(f)
+    return out
+
+
+def _findings_text(findings: list[PlanFinding]) -> str:
+    """The explanation's part naming each 增减量 and its citation."""
+    if not findings:
+        return ""
+    parts = [
+        f"{format_volume(f.delta_m3x100) if f.delta_m3x100 < 0 else '+' + format_volume(f.delta_m3x100)}立方米"
+        f"（{FINDING_CITATIONS[PlanFinding.Basis(f.basis)]}：{f.reason}）"
+        for f in findings
+    ]
+    return "；增减量" + "、".join(parts)
+
+
+def _findings_json(findings: list[PlanFinding]) -> list[dict[str, Any]]:
+    return [
+        {
+            "basis": f.basis,
+            "delta_m3x100": f.delta_m3x100,
+            "reason": f.reason,
+            "citation": FINDING_CITATIONS[PlanFinding.Basis(f.basis)],
+        }
+        for f in findings
+    ]
 
 
 # -- supplier readings import (第五条) --------------------------------------------------------------------
@@ -394,6 +494,15 @@ def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = N
         for e in inputs.get("events", [])
     ]
     coef = plan_rules.coefficient(events, plan_year, trace=trace)
+    for f in inputs.get("findings", []):
+        delta = int(f["delta_m3x100"])
+        trace.step(
+            "plan_finding",
+            f["citation"],
+            {"basis": f["basis"], "reason": f["reason"]},
+            format_volume(delta),
+            f"认定的增减量{'+' if delta > 0 else ''}{format_volume(delta)}立方米（{f['citation']}）：{f['reason']}。",
+        )
     if inputs["method"] == Method.STATISTIC:
         return int(
             plan_rules.statistic_plan(
@@ -451,6 +560,8 @@ def issue_plans(
         units = list(WaterUnit.objects.filter(pk__in=ids).order_by("pk"))
         history = _history(ids, plan_year)
         events = _events(ids)
+        findings = _findings(ids, plan_year)
+        adjust = {k: sum(f.delta_m3x100 for f in v) for k, v in findings.items()}
         stat = [u for u in units if u.method == Method.STATISTIC]
         rows: list[YearlyPlan] = []
         # 统计法, vectorised over the chunk
@@ -468,8 +579,27 @@ def issue_plans(
         if stat_ok:
             coefs = np.array([plan_rules.coefficient(events.get(u.pk, []), plan_year) for u in stat_ok])
             hist = np.array([history.get(u.pk, [0, 0, 0]) for u in stat_ok], dtype=np.int64)
-            vols = plan_rules.statistic_plan(hist, years[ok], coefs, 0, plan_year)
-            for u, h, y, c, v in zip(stat_ok, hist, years[ok], coefs, vols, strict=True):
+            adjs = np.array([adjust.get(u.pk, 0) for u in stat_ok], dtype=np.int64)
+            try:
+                vols = plan_rules.statistic_plan(hist, years[ok], coefs, adjs, plan_year)
+            except WaterPlanError:
+                # a 增减量 larger than a unit's plan: find the units, report them, issue the rest
+                keep = []
+                for i, u in enumerate(stat_ok):
+                    try:
+                        plan_rules.statistic_plan(
+                            hist[i : i + 1], years[ok][i : i + 1], coefs[i], adjs[i], plan_year
+                        )
+                        keep.append(i)
+                    except WaterPlanError as exc:
+                        report.failed.append((u.name, exc.message))
+                stat_ok = [stat_ok[i] for i in keep]
+                hist, coefs, adjs = hist[keep], coefs[keep], adjs[keep]
+                ok_years = years[ok][keep]
+                vols = plan_rules.statistic_plan(hist, ok_years, coefs, adjs, plan_year)
+            else:
+                ok_years = years[ok]
+            for u, h, y, c, a, v in zip(stat_ok, hist, ok_years, coefs, adjs, vols, strict=True):
                 rows.append(
                     YearlyPlan(
                         unit=u,
@@ -477,13 +607,15 @@ def issue_plans(
                         method=Method.STATISTIC,
                         volume_m3x100=int(v),
                         coefficient_pct=int(c),
-                        explanation=f"统计法（正常用水{int(y)}年），增减系数{int(c) / 100:+g}",
+                        explanation=f"统计法（正常用水{int(y)}年），增减系数{int(c) / 100:+g}"
+                        + _findings_text(findings.get(u.pk, [])),
                         inputs={
                             "method": "statistic",
                             "history": [int(x) for x in h],
                             "years": int(y),
-                            "adjustment": 0,
+                            "adjustment": int(a),
                             "events": _events_json(events.get(u.pk, [])),
+                            "findings": _findings_json(findings.get(u.pk, [])),
                         },
                         issued_on=issued_on,
                         issued_by=actor,
@@ -499,7 +631,9 @@ def issue_plans(
                         field="quota_quantity",
                     )
                 c = plan_rules.coefficient(events.get(u.pk, []), plan_year)
-                v = plan_rules.quota_plan([Fraction(u.quota_quantity)], [entry.value], [c], [0])[0]
+                v = plan_rules.quota_plan(
+                    [Fraction(u.quota_quantity)], [entry.value], [c], [adjust.get(u.pk, 0)]
+                )[0]
             except WaterPlanError as exc:
                 report.failed.append((u.name, exc.message))
                 continue
@@ -511,15 +645,16 @@ def issue_plans(
                     volume_m3x100=int(v),
                     coefficient_pct=c,
                     explanation=f"定额法（{u.quota_indicator} {entry.value}{u.quota_unit}，来源：{entry.source}），"
-                    f"增减系数{c / 100:+g}",
+                    f"增减系数{c / 100:+g}" + _findings_text(findings.get(u.pk, [])),
                     inputs={
                         "method": "quota",
                         "quantity": str(u.quota_quantity),
                         "quota": str(entry.value),
                         "indicator": u.quota_indicator,
                         "quota_unit": u.quota_unit,
-                        "adjustment": 0,
+                        "adjustment": adjust.get(u.pk, 0),
                         "events": _events_json(events.get(u.pk, [])),
+                        "findings": _findings_json(findings.get(u.pk, [])),
                     },
                     issued_on=issued_on,
                     issued_by=actor,
@@ -652,6 +787,111 @@ def apply_shortage_cut(
     return cut
 
 
+# -- 证明材料 (第十条, 第十二条/附件2, 第十五条) ------------------------------------------------------------------
+
+# Size cap of one uploaded file, set 2026-11-28 by the platform (the document sets none): 10 MB covers a
+# scanned multi-page PDF of the 调整申请表 or a water-balance report; larger files are refused, not truncated.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+ADJUSTMENT_KINDS = {
+    EvidenceFile.Kind.FORM,
+    EvidenceFile.Kind.CHANGE,
+    EvidenceFile.Kind.BALANCE_TEST,
+    EvidenceFile.Kind.OTHER,
+}
+
+
+def sniff_type(data: bytes) -> str | None:
+    """The file's type by its first bytes (PDF, JPEG, PNG); the name and the browser's claim are not trusted."""
+    return next((t for magic, t in _MAGIC if data.startswith(magic)), None)
+
+
+def store_evidence(unit: WaterUnit, kind: str, filename: str, data: bytes, *, actor: Any) -> EvidenceFile:
+    """Keep an uploaded 证明材料 under a random name outside the web root; audited."""
+    if kind not in EvidenceFile.Kind.values:
+        raise WaterPlanError("evidence_kind", "材料类别不正确（第十条、第十二条、第十五条）。", field="kind")
+    if not data:
+        raise WaterPlanError("evidence_empty", "上传的文件为空。", field="file")
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise WaterPlanError(
+            "evidence_too_large",
+            f"文件大小{len(data) / 1048576:.1f}MB，超过{EVIDENCE_MAX_BYTES // 1048576}MB的上限。",
+            field="file",
+        )
+    content_type = sniff_type(data)
+    if content_type is None:
+        raise WaterPlanError(
+            "evidence_type", "证明材料只接受PDF、JPEG或PNG文件（按文件内容识别）。", field="file"
+        )
+    with transaction.atomic():
+        ev = EvidenceFile(
+            unit=unit,
+            kind=kind,
+            original_name=(filename or "未命名")[-200:],
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor,
+        )
+        ev.file.save("upload", ContentFile(data), save=False)
+        ev.save()
+        record(
+            "water_plan.evidence.upload",
+            actor=actor,
+            obj=ev,
+            after=_snap(ev, ["kind", "original_name", "content_type", "size", "sha256"]),
+            label=f"上传证明材料（{ev.get_kind_display()}）",
+            citation=f"{DOC} 第十条",
+        )
+    return ev
+
+
+def can_download_evidence(ev: EvidenceFile, user: Any) -> bool:
+    """The owning unit's enterprise users; the water department's clerks and heads; auditors."""
+    role = getattr(user, "role", "")
+    if role == "enterprise":
+        return bool(user.enterprise_uscc) and ev.unit.uscc == user.enterprise_uscc
+    if role == "auditor":
+        return True
+    dept = getattr(user, "department", None)
+    return role in ("clerk", "head") and dept is not None and dept.code == "water"
+
+
+def record_evidence_download(ev: EvidenceFile, *, actor: Any) -> None:
+    with transaction.atomic():
+        record(
+            "water_plan.evidence.download",
+            actor=actor,
+            obj=ev,
+            after={"kind": ev.kind, "sha256": ev.sha256},
+            label="下载证明材料",
+            citation=f"{DOC} 第十条",
+        )
+
+
+def _check_evidence(evidence: list[EvidenceFile], unit: WaterUnit, kinds: Collection[str]) -> None:
+    for ev in evidence:
+        if ev.unit_id != unit.pk:
+            raise WaterPlanError("evidence_unit", f"证明材料#{ev.pk}不属于该单位。", field="evidence_ids")
+        if ev.adjustment_id or ev.supplement_id or ev.appeal_id:
+            raise WaterPlanError("evidence_used", f"证明材料#{ev.pk}已附于其他申请。", field="evidence_ids")
+        if ev.kind not in kinds:
+            raise WaterPlanError(
+                "evidence_kind",
+                f"证明材料#{ev.pk}（{ev.get_kind_display()}）不适用于此申请。",
+                field="evidence_ids",
+            )
+
+
+def _attach(evidence: list[EvidenceFile], **link: Any) -> None:
+    for ev in evidence:
+        for k, v in link.items():
+            setattr(ev, k, v)
+        ev.save(update_fields=list(link))
+
+
 # -- refusal case (七): unpaid surcharge --------------------------------------------------------------------
 
 
@@ -689,9 +929,20 @@ def file_adjustment(
     has_change_evidence: bool,
     has_balance_test: bool,
     other_materials: str = "",
+    evidence: list[EvidenceFile] | None = None,
 ) -> AdjustmentRequest:
     """第十条: filed by the end of the month after the plan was issued, with the materials; verified within 5
-    working days of receipt, the adjusted plan notified within the first 10 working days of the next month."""
+    working days of receipt, the adjusted plan notified within the first 10 working days of the next month.
+    Where files are uploaded, the material flags come from the uploaded kinds (the booleans are then ignored)."""
+    evidence = evidence or []
+    if evidence:
+        _check_evidence(evidence, plan.unit, ADJUSTMENT_KINDS)
+        kinds = {ev.kind for ev in evidence}
+        has_form = EvidenceFile.Kind.FORM in kinds
+        has_change_evidence = EvidenceFile.Kind.CHANGE in kinds
+        has_balance_test = EvidenceFile.Kind.BALANCE_TEST in kinds
+        others = "、".join(ev.original_name for ev in evidence if ev.kind == EvidenceFile.Kind.OTHER)
+        other_materials = "；".join(x for x in (other_materials, others) if x)[:200]
     due = deadlines.adjustment_filing_due(plan.issued_on)
     if received_on > due:
         raise WaterPlanError(
@@ -732,11 +983,15 @@ def file_adjustment(
             verify_due=deadlines.adjustment_verify_due(received_on, cal),
             notify_due=deadlines.adjustment_notify_due(received_on, cal),
         )
+        _attach(evidence, adjustment=req)
         record(
             "water_plan.adjustment.file",
             actor=actor,
             obj=req,
-            after=_snap(req, ["received_on", "requested_m3x100", "verify_due", "notify_due"]),
+            after={
+                **_snap(req, ["received_on", "requested_m3x100", "verify_due", "notify_due"]),
+                "evidence": [ev.pk for ev in evidence],
+            },
             label="提出用水计划调整申请",
             citation=f"{DOC} 第十条第一款",
         )
@@ -874,9 +1129,12 @@ def file_supplement(
     inputs: dict[str, Any],
     *,
     actor: Any,
+    evidence: list[EvidenceFile] | None = None,
 ) -> SupplementRequest:
     """第十二条: within 3 working days of the event, none after 12-31; computed by 附件2; reviewed in 5."""
     cal = platform_calendar()
+    evidence = evidence or []
+    _check_evidence(evidence, plan.unit, {EvidenceFile.Kind.SUPPLEMENT})
     if event_on.year != plan.year:
         raise WaterPlanError("supplement_year", f"事发日期应在{plan.year}年度内。", field="event_on")
     if received_on < event_on:
@@ -912,11 +1170,15 @@ def file_supplement(
             trace=trace.to_list(),
             review_due=deadlines.supplement_review_due(received_on, cal),
         )
+        _attach(evidence, supplement=req)
         record(
             "water_plan.supplement.file",
             actor=actor,
             obj=req,
-            after=_snap(req, ["type", "event_on", "received_on", "computed_m3x100", "review_due"]),
+            after={
+                **_snap(req, ["type", "event_on", "received_on", "computed_m3x100", "review_due"]),
+                "evidence": [ev.pk for ev in evidence],
+            },
             label=f"提出突发用水增补申请（{supplement_rules.SUPPLEMENT_TYPES[type_]}）",
             citation=f"{DOC} 第十二条",
         )
@@ -1131,8 +1393,11 @@ def file_appeal(
     *,
     actor: Any,
     claimed_actual_m3x100: int | None = None,
+    evidence: list[EvidenceFile] | None = None,
 ) -> Appeal:
     """第十五条: within 10 working days of receipt of the notice; decided within 8 working days."""
+    evidence = evidence or []
+    _check_evidence(evidence, notice.unit, {EvidenceFile.Kind.APPEAL})
     if notice.state != SurchargeNotice.State.ISSUED:
         raise WaterPlanError(
             "bad_state", f"通知单状态为“{notice.get_state_display()}”，不能提出异议。", field="notice"
@@ -1158,6 +1423,7 @@ def file_appeal(
             claimed_actual_m3x100=claimed_actual_m3x100,
             decision_due=deadlines.appeal_decision_due(received_on, platform_calendar()),
         )
+        _attach(evidence, appeal=appeal)
         record(
             "water_plan.appeal.file",
             actor=actor,
@@ -1355,6 +1621,13 @@ class BoardItem:
         return self.workdays_left < 0
 
 
+def _unit_url(unit_id: int) -> str:
+    """The unit page, where the clerk acts on the item (decision forms)."""
+    from django.urls import reverse
+
+    return reverse("water_plan:unit_detail", args=[unit_id])
+
+
 def deadline_board(today: dt.date) -> list[BoardItem]:
     cal = platform_calendar()
 
@@ -1375,6 +1648,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 due,
                 left(due),
                 f"{DOC} 第十条第一款",
+                _unit_url(r.plan.unit_id),
             )
         )
     for s in SupplementRequest.objects.filter(status=Status.RECEIVED).select_related("plan__unit"):
@@ -1386,6 +1660,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 s.review_due,
                 left(s.review_due),
                 f"{DOC} 第十二条",
+                _unit_url(s.plan.unit_id),
             )
         )
     for a in Appeal.objects.filter(state=Appeal.State.RECEIVED).select_related("notice__unit"):
@@ -1397,6 +1672,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 a.decision_due,
                 left(a.decision_due),
                 f"{DOC} 第十五条",
+                _unit_url(a.notice.unit_id),
             )
         )
     for n in (
@@ -1415,6 +1691,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                     payment_due,
                     left(payment_due),
                     f"{DOC} 第十六条第二款",
+                    _unit_url(n.unit_id),
                 )
             )
         else:
@@ -1430,6 +1707,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                     last.pay_by,
                     left(last.pay_by),
                     f"{DOC} 第十六条第二款",
+                    _unit_url(n.unit_id),
                 )
             )
     year = today.year

@@ -3,16 +3,20 @@ own plans, the printable surcharge notice (HTML and PDF) and Excel exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ezhou_platform.common.models import Jurisdiction
 from ezhou_platform.common.permissions import public, view_requires
@@ -20,10 +24,21 @@ from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_capital, format_yuan
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.water_plan import deadlines
-from ezhou_rules.water_plan.volumes import format_volume, fraction_text
+from ezhou_rules.water_plan.errors import WaterPlanError
+from ezhou_rules.water_plan.volumes import format_volume, fraction_text, parse_volume
 
 from . import services
-from .models import Method, SurchargeNotice, WaterUnit, YearlyPlan
+from .models import (
+    AdjustmentRequest,
+    Appeal,
+    EvidenceFile,
+    Method,
+    SupplementRequest,
+    SurchargeNotice,
+    WaterUnit,
+    YearlyPlan,
+)
+from .services import REFUSAL_CASES
 
 STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
 
@@ -109,6 +124,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supplements": [
                 (r, format_volume(r.computed_m3x100)) for p in plans for r in p.supplements.all()
             ],
+            "appeals": Appeal.objects.filter(notice__unit=unit).select_related("notice").order_by("-pk"),
+            "evidence": unit.evidence.select_related("adjustment", "supplement", "appeal").order_by("-pk"),
+            "refusal_cases": sorted(REFUSAL_CASES.items()),
+            "can_act": getattr(request.user, "role", "") in (Role.CLERK, Role.DEPARTMENT_HEAD),
         },
     )
 
@@ -128,8 +147,40 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "water_plan/my_plans.html",
-        {"units": units, "plans": _plan_rows(plans), "notices": _decorate(notices)},
+        {
+            "units": units,
+            "plans": _plan_rows(plans),
+            "notices": _decorate(notices),
+            "evidence": EvidenceFile.objects.filter(unit__in=units).order_by("-pk"),
+            "evidence_kinds": EvidenceFile.Kind.choices,
+            "max_mb": services.EVIDENCE_MAX_BYTES // 1048576,
+        },
     )
+
+
+@view_requires(Role.ENTERPRISE)
+@require_POST
+def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise user uploads a 证明材料 for one of its own units (checked and audited by the service)."""
+    unit = get_object_or_404(services.units_for(request.user), pk=pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise WaterPlanError("evidence_empty", "请选择要上传的文件。", field="file")
+        if upload.size and upload.size > services.EVIDENCE_MAX_BYTES:
+            raise WaterPlanError(
+                "evidence_too_large",
+                f"文件超过{services.EVIDENCE_MAX_BYTES // 1048576}MB的上限。",
+                field="file",
+            )
+        ev = services.store_evidence(
+            unit, request.POST.get("kind", ""), upload.name or "", upload.read(), actor=request.user
+        )
+    except WaterPlanError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"已上传证明材料，编号{ev.pk}。")
+    return redirect("water_plan:my_plans")
 
 
 def _notice_for(request: HttpRequest, pk: int) -> SurchargeNotice:
@@ -304,3 +355,142 @@ def export_credit(request: HttpRequest) -> HttpResponse:
         rows,
         "water-credit-list.xlsx",
     )
+
+
+# -- clerks' decision forms (POST with CSRF; each calls the service that the API calls) ----------------------
+
+CLERK = (Role.CLERK, Role.DEPARTMENT_HEAD)
+
+FIELD_LABELS = {
+    "action": "办理事项",
+    "approved_volume": "核准水量",
+    "case": "不予调整/增补情形",
+    "reason": "理由",
+    "status": "状态",
+    "unit": "用水单位",
+    "decision": "处理意见",
+    "corrected_actual": "核实后的实际用水量",
+    "state": "状态",
+    "notice": "通知单",
+    "on": "日期",
+    "pay_by": "催告缴费期限",
+    "file": "文件",
+    "kind": "材料类别",
+}
+
+
+def _error_text(exc: WaterPlanError) -> str:
+    label = FIELD_LABELS.get(exc.field or "", exc.field or "")
+    return f"{label}（{exc.field}）：{exc.message}" if label else exc.message
+
+
+def _form_date(request: HttpRequest, name: str, *, default: Any = None) -> Any:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        if default is not None:
+            return default
+        raise WaterPlanError("date_missing", "请填写日期（年-月-日）。", field=name)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise WaterPlanError("date_format", f"“{raw}”不是日期，请按“年-月-日”填写。", field=name) from None
+
+
+def _form_case(request: HttpRequest) -> int:
+    raw = request.POST.get("refusal_case", "").strip()
+    return int(raw) if raw.isdigit() else 0
+
+
+def _done(request: HttpRequest, unit_pk: int, run: Callable[[], Any], ok: str) -> HttpResponse:
+    try:
+        run()
+    except WaterPlanError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, ok)
+    return redirect("water_plan:unit_detail", pk=unit_pk)
+
+
+@view_requires(*CLERK, department="water")
+@require_POST
+def decide_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(AdjustmentRequest.objects.select_related("plan__unit"), pk=pk)
+    action, today = request.POST.get("action", ""), timezone.localdate()
+
+    def run() -> None:
+        if action == "verify":
+            services.verify_adjustment(req, actor=request.user, on=today)
+        elif action == "approve":
+            volume = parse_volume(request.POST.get("approved_volume", ""), field="approved_volume")
+            services.approve_adjustment(req, volume, actor=request.user, on=today)
+        elif action == "refuse":
+            services.refuse_adjustment(
+                req, _form_case(request), request.POST.get("reason", ""), actor=request.user, on=today
+            )
+        else:
+            raise WaterPlanError("action", "请选择核实、核准或不予调整。", field="action")
+
+    return _done(request, req.plan.unit_id, run, f"调整申请#{req.pk}已办理。")
+
+
+@view_requires(*CLERK, department="water")
+@require_POST
+def decide_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(SupplementRequest.objects.select_related("plan__unit"), pk=pk)
+    action, today = request.POST.get("action", ""), timezone.localdate()
+
+    def run() -> None:
+        if action == "approve":
+            services.approve_supplement(req, actor=request.user, on=today)
+        elif action == "refuse":
+            services.refuse_supplement(
+                req, _form_case(request), request.POST.get("reason", ""), actor=request.user, on=today
+            )
+        else:
+            raise WaterPlanError("action", "请选择核准或不予增补。", field="action")
+
+    return _done(request, req.plan.unit_id, run, f"突发用水增补申请#{req.pk}已办理。")
+
+
+@view_requires(*CLERK, department="water")
+@require_POST
+def decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(Appeal.objects.select_related("notice__unit"), pk=pk)
+    choice = request.POST.get("upheld", "")
+
+    def run() -> None:
+        if choice not in ("yes", "no"):
+            raise WaterPlanError("appeal_choice", "请选择异议成立或不成立（第十五条）。", field="action")
+        corrected = None
+        if choice == "yes":
+            corrected = parse_volume(request.POST.get("corrected_actual", ""), field="corrected_actual")
+        services.decide_appeal(
+            appeal,
+            choice == "yes",
+            request.POST.get("decision", ""),
+            actor=request.user,
+            on=timezone.localdate(),
+            corrected_actual_m3x100=corrected,
+        )
+
+    return _done(request, appeal.notice.unit_id, run, f"异议#{appeal.pk}已处理。")
+
+
+@view_requires(*CLERK, department="water")
+@require_POST
+def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record delivery or payment, or issue a 征收催告单 (第十五条、第十六条)."""
+    notice = get_object_or_404(SurchargeNotice.objects.select_related("unit"), pk=pk)
+    action, today = request.POST.get("action", ""), timezone.localdate()
+
+    def run() -> None:
+        if action == "deliver":
+            services.deliver_notice(notice, _form_date(request, "on", default=today), actor=request.user)
+        elif action == "pay":
+            services.record_payment(notice, _form_date(request, "on", default=today), actor=request.user)
+        elif action == "remind":
+            services.issue_reminder(notice, today, _form_date(request, "pay_by"), actor=request.user)
+        else:
+            raise WaterPlanError("action", "请选择登记送达、登记缴费或下发催告单。", field="action")
+
+    return _done(request, notice.unit_id, run, f"通知单{notice.number}已办理。")

@@ -109,17 +109,26 @@ def needs_application(cls: int) -> bool:
     return cls in (3, 4)
 
 
+@rule(
+    cites=f"{DOCUMENT} 第二十条",
+    summary="先诊疗后付费的对象：一类、二类医疗救助对象和纳入监测范围的农村易返贫致贫人口",
+)
+def pay_after_treatment_person(kinds: Iterable[IdentityKind | str]) -> bool:
+    """第二十条: the persons who may be treated first and pay later (when referred from primary care and
+    admitted to an in-city designated hospital): classes 1 and 2 and monitored rural persons."""
+    identities = [IdentityKind.of(k) for k in kinds]
+    return any(CLASS_OF_KIND.get(k) in (1, 2) for k in identities) or any(
+        k in MONITORED_RURAL for k in identities
+    )
+
+
 @rule(cites=f"{DOCUMENT} 第二十条", summary="先诊疗后付费：入院只缴基本医保住院起付标准费用")
 def pay_after_treatment(
     kinds: Iterable[IdentityKind | str], *, referred_from_primary_care: bool, in_city_inpatient: bool
 ) -> bool:
     """第二十条: classes 1 and 2 and monitored rural persons referred from primary care, admitted to an in-city
     designated hospital with a valid document, pay only the basic-insurance inpatient deductible at admission."""
-    identities = [IdentityKind.of(k) for k in kinds]
-    eligible = any(CLASS_OF_KIND.get(k) in (1, 2) for k in identities) or any(
-        k in MONITORED_RURAL for k in identities
-    )
-    return eligible and referred_from_primary_care and in_city_inpatient
+    return pay_after_treatment_person(kinds) and referred_from_primary_care and in_city_inpatient
 
 
 # -- 第七条 参保资助 ---------------------------------------------------------------------------------------

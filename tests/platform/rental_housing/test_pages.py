@@ -30,6 +30,12 @@ def test_demo_data_fills_every_page(login_client: Any) -> None:
     assert "李*" in page and "420704199003071234" not in page
     assert "张三" in login_client("citizen").get("/rental-housing/my/").content.decode()
     assert "公示" in c.get("/rental-housing/publicity/").content.decode()
+    # the pages of the tenancy service and the construction starts show demo records too
+    assert "凤凰大道" in plan and "2022年12月内开工 600 套" in plan
+    c = login_client("zhujian_clerk")
+    assert "水龙头漏水" in c.get("/rental-housing/maintenance/").content.decode()
+    assert "物业费公示不清楚" in c.get("/rental-housing/complaints/").content.decode()
+    assert "物业费公示不清楚" in login_client("citizen").get("/rental-housing/my/service/").content.decode()
 
 
 def test_clerk_list_search_filter_and_paging(login_client: Any, housing: dict[str, Any]) -> None:

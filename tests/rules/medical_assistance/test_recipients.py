@@ -20,6 +20,7 @@ from ezhou_rules.medical_assistance.recipients import (
     critical_illness_tilt,
     needs_application,
     pay_after_treatment,
+    pay_after_treatment_person,
     premium_subsidy,
     recipient_class,
     retroactive_window,
@@ -60,6 +61,18 @@ def test_pay_after_treatment() -> None:
     )
     assert not pay_after_treatment(["orphan"], referred_from_primary_care=False, in_city_inpatient=True)
     assert not pay_after_treatment(["orphan"], referred_from_primary_care=True, in_city_inpatient=False)
+
+
+def test_pay_after_treatment_person() -> None:
+    # 第二十条 names classes 1 and 2 and the monitored rural persons; not 低保边缘, class 4 or ordinary enrollees
+    assert pay_after_treatment_person(["extreme_poverty"]) and pay_after_treatment_person(
+        ["returned_to_poverty"]
+    )
+    assert pay_after_treatment_person(["sudden_hardship"])
+    assert pay_after_treatment_person(["low_income_marginal", "unstable_lifted"])
+    assert not pay_after_treatment_person(["low_income_marginal"])
+    assert not pay_after_treatment_person(["illness_poverty", "stable_lifted"])
+    assert not pay_after_treatment_person([])
 
 
 def test_premium_subsidy() -> None:

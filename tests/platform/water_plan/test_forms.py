@@ -1,0 +1,164 @@
+"""Clerks' HTML decision forms on the unit page: POST with CSRF, Chinese errors naming field and rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ezhou_platform.common.audit.models import AuditRecord
+from ezhou_platform.water_plan import services
+from ezhou_platform.water_plan.models import (
+    AdjustmentRequest,
+    Appeal,
+    CollectionReminder,
+    SupplementRequest,
+    SurchargeNotice,
+    YearlyPlan,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(unit, clerk):
+    today = timezone.localdate()
+    services.issue_plans(today.year, actor=clerk, issued_on=today)
+    return YearlyPlan.objects.get(unit=unit)
+
+
+def _msgs(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def _adjustment(plan, clerk):
+    return services.file_adjustment(
+        plan,
+        timezone.localdate(),
+        10000,
+        "扩产",
+        actor=clerk,
+        has_form=True,
+        has_change_evidence=True,
+        has_balance_test=True,
+    )
+
+
+def test_adjustment_form_verify_approve_and_errors(login_client, unit, clerk):
+    plan = _plan(unit, clerk)
+    req = _adjustment(plan, clerk)
+    k = login_client("shuiwu_clerk")
+    page = k.get(f"/water-plan/units/{unit.pk}/").content.decode()
+    assert f"/water-plan/adjustments/{req.pk}/decide/" in page and "csrfmiddlewaretoken" in page
+    url = f"/water-plan/adjustments/{req.pk}/decide/"
+    r = k.post(url, {"action": "verify"}, follow=True)
+    assert "调整申请#" in _msgs(r) and AdjustmentRequest.objects.get().status == "verified"
+    r = k.post(url, {"action": "approve", "approved_volume": "150"}, follow=True)
+    # 150 m³ > requested 100 m³: refused, the field and the article named
+    assert "核准水量（approved_volume）" in _msgs(r) and "第十条" in _msgs(r)
+    assert AdjustmentRequest.objects.get().status == "verified"
+    r = k.post(url, {"action": "approve", "approved_volume": "abc"}, follow=True)
+    assert "核准水量（approved_volume）" in _msgs(r)
+    k.post(url, {"action": "approve", "approved_volume": "80.5"})
+    assert AdjustmentRequest.objects.get().approved_m3x100 == 8050
+    assert YearlyPlan.objects.get().effective_m3x100 == plan.volume_m3x100 + 8050
+    assert AuditRecord.objects.filter(action="water_plan.adjustment.approve").count() == 1
+
+
+def test_adjustment_refusal_form_needs_case_and_reason(login_client, unit, clerk):
+    req = _adjustment(_plan(unit, clerk), clerk)
+    k = login_client("shuiwu_clerk")
+    url = f"/water-plan/adjustments/{req.pk}/decide/"
+    r = k.post(url, {"action": "refuse", "reason": "未测试"}, follow=True)
+    assert "不予调整/增补情形（case）" in _msgs(r) and "第十三条" in _msgs(r)
+    k.post(url, {"action": "refuse", "refusal_case": "5", "reason": "未开展水平衡测试"})
+    assert AdjustmentRequest.objects.get().refusal_case == 5
+
+
+def test_forms_need_clerk_role_and_csrf(login_client, unit, clerk, demo_users):
+    req = _adjustment(_plan(unit, clerk), clerk)
+    url = f"/water-plan/adjustments/{req.pk}/decide/"
+    for name in ("auditor", "enterprise", "yibao_clerk"):
+        assert login_client(name).post(url, {"action": "verify"}).status_code == 403
+    k = login_client("shuiwu_clerk")
+    assert k.get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(demo_users["shuiwu_clerk"], backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post(url, {"action": "verify"}).status_code == 403
+    assert AdjustmentRequest.objects.get().status == "received"
+    # the auditor sees the page but no forms
+    page = login_client("auditor").get(f"/water-plan/units/{unit.pk}/").content.decode()
+    assert "/decide/" not in page
+
+
+def test_supplement_form(login_client, unit, clerk):
+    plan = _plan(unit, clerk)
+    today = timezone.localdate()
+    req = services.file_supplement(
+        plan, "fire", today, today, {"volume": "35.5", "source": "fire_meter"}, actor=clerk
+    )
+    k = login_client("shuiwu_clerk")
+    url = f"/water-plan/supplements/{req.pk}/decide/"
+    r = k.post(url, {"action": "nothing"}, follow=True)
+    assert "办理事项（action）" in _msgs(r)
+    k.post(url, {"action": "approve"})
+    assert SupplementRequest.objects.get().approved_m3x100 == 3550
+
+
+def _notice(unit, plan):
+    return SurchargeNotice.objects.create(
+        unit=unit,
+        year=plan.year,
+        number="测试〔2026〕00001号",
+        actual_m3x100=plan.volume_m3x100 + 1000,
+        plan_m3x100=plan.volume_m3x100,
+        excess_m3x100=1000,
+        bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
+        amount_fen=3000,
+        issued_on=timezone.localdate(),
+    )
+
+
+def test_notice_forms_deliver_remind_pay(login_client, unit, clerk):
+    n = _notice(unit, _plan(unit, clerk))
+    k = login_client("shuiwu_clerk")
+    url = f"/water-plan/notices/{n.pk}/action/"
+    r = k.post(url, {"action": "deliver", "on": "2024-9-27x"}, follow=True)
+    assert "日期（on）" in _msgs(r)
+    k.post(url, {"action": "deliver", "on": "2024-09-27"})
+    n.refresh_from_db()
+    assert n.payment_due == dt.date(2024, 10, 16)  # National Day 2024 in between
+    far = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    r = k.post(url, {"action": "remind"}, follow=True)
+    assert "催告缴费期限（pay_by）" in _msgs(r)
+    k.post(url, {"action": "remind", "pay_by": far})
+    assert CollectionReminder.objects.get().sequence == 1
+    k.post(url, {"action": "pay", "on": timezone.localdate().isoformat()})
+    assert SurchargeNotice.objects.get().state == "paid"
+    r = k.post(url, {"action": "pay"}, follow=True)
+    assert "通知单（notice）" in _msgs(r)
+
+
+def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
+    plan = _plan(unit, clerk)
+    n = services.deliver_notice(_notice(unit, plan), timezone.localdate(), actor=clerk)
+    appeal = services.file_appeal(n, timezone.localdate(), "读数有误", actor=clerk)
+    k = login_client("shuiwu_clerk")
+    page = k.get(f"/water-plan/units/{unit.pk}/").content.decode()
+    assert f"/water-plan/appeals/{appeal.pk}/decide/" in page
+    url = f"/water-plan/appeals/{appeal.pk}/decide/"
+    r = k.post(url, {"upheld": "yes", "decision": "核实"}, follow=True)
+    assert "核实后的实际用水量（corrected_actual）" in _msgs(r)
+    corrected = (plan.volume_m3x100 + 500) / 100
+    k.post(url, {"upheld": "yes", "decision": "核实读数", "corrected_actual": f"{corrected:.2f}"})
+    assert Appeal.objects.get().state == "upheld"
+    old, new = SurchargeNotice.objects.order_by("version")
+    # excess 5.00 m³, within the first band (×1): 5 × 1 × 3.00 = 15.00 yuan
+    assert old.state == "superseded" and new.amount_fen == 1500
+
+
+def test_board_links_to_the_unit_page_with_the_forms(login_client, unit, clerk):
+    req = _adjustment(_plan(unit, clerk), clerk)
+    board = login_client("shuiwu_clerk").get("/water-plan/board/").content.decode()
+    assert f'href="/water-plan/units/{unit.pk}/"' in board and f"申请#{req.pk}" in board
