@@ -535,6 +535,10 @@ class SupplementIn(Schema):
     evidence_ids: list[int] = Field(
         default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
     )
+    paper_materials: bool = Field(
+        default=False,
+        description="经办人员确认已收到纸质证明材料（仅水利和湖泊局经办人员可用；企业须上传材料）",
+    )
 
 
 @router.post(
@@ -552,6 +556,8 @@ def file_supplement(request: HttpRequest, plan_id: int, payload: SupplementIn) -
             payload.inputs,
             actor=request.user,
             evidence=_evidence(request, payload.evidence_ids),
+            # Only a clerk who received the paper material may confirm it; an enterprise uploads its files.
+            paper_materials=payload.paper_materials and getattr(request.user, "role", None) == Role.CLERK,
         )
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None

@@ -1130,11 +1130,23 @@ def file_supplement(
     *,
     actor: Any,
     evidence: list[EvidenceFile] | None = None,
+    paper_materials: bool = False,
 ) -> SupplementRequest:
-    """第十二条: within 3 working days of the event, none after 12-31; computed by 附件2; reviewed in 5."""
+    """第十二条: within 3 working days of the event, none after 12-31; computed by 附件2; reviewed in 5.
+
+    "未提供证明材料的，申请内容不予认可": the request needs its 证明材料 — uploaded files, or material handed in on
+    paper and confirmed by a clerk (`paper_materials`, which the API accepts from water-department staff only).
+    """
     cal = platform_calendar()
     evidence = evidence or []
     _check_evidence(evidence, plan.unit, {EvidenceFile.Kind.SUPPLEMENT})
+    if not evidence and not paper_materials:
+        raise WaterPlanError(
+            "supplement_materials",
+            "未提供证明材料：请上传附件2所列的证明材料，或由经办人员确认已收到纸质材料；"
+            "未提供证明材料的，申请内容不予认可（第十二条）。",
+            field="evidence_ids",
+        )
     if event_on.year != plan.year:
         raise WaterPlanError("supplement_year", f"事发日期应在{plan.year}年度内。", field="event_on")
     if received_on < event_on:
@@ -1178,6 +1190,7 @@ def file_supplement(
             after={
                 **_snap(req, ["type", "event_on", "received_on", "computed_m3x100", "review_due"]),
                 "evidence": [ev.pk for ev in evidence],
+                "paper_materials": paper_materials,
             },
             label=f"提出突发用水增补申请（{supplement_rules.SUPPLEMENT_TYPES[type_]}）",
             citation=f"{DOC} 第十二条",

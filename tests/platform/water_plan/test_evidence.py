@@ -163,3 +163,23 @@ def test_enterprise_upload_page(login_client, unit, other_unit):
     other = f"/water-plan/my/units/{other_unit.pk}/evidence/"
     assert c.post(other, {"kind": "form", "file": SimpleUploadedFile("表.pdf", PDF)}).status_code == 404
     assert login_client("shuiwu_clerk").post(url, {"kind": "form"}).status_code == 403
+
+
+def test_enterprise_cannot_claim_paper_materials(login_client, unit, clerk):
+    # Only a water clerk who received paper material may confirm it; an enterprise must upload its files.
+    plan = _plan(unit, clerk)
+    body = {
+        "type": "fire",
+        "event_on": timezone.localdate().isoformat(),
+        "inputs": {"volume": "3", "source": "fire_meter"},
+        "paper_materials": True,
+    }
+    r = login_client("enterprise").post(
+        f"{API}/plans/{plan.pk}/supplements", body, content_type="application/json"
+    )
+    assert r.status_code == 422 and r.json()["code"] == "supplement_materials"
+    assert r.json()["field"] == "evidence_ids"
+    r = login_client("shuiwu_clerk").post(
+        f"{API}/plans/{plan.pk}/supplements", body, content_type="application/json"
+    )
+    assert r.status_code == 201

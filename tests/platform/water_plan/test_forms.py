@@ -96,7 +96,13 @@ def test_supplement_form(login_client, unit, clerk):
     plan = _plan(unit, clerk)
     today = timezone.localdate()
     req = services.file_supplement(
-        plan, "fire", today, today, {"volume": "35.5", "source": "fire_meter"}, actor=clerk
+        plan,
+        "fire",
+        today,
+        today,
+        {"volume": "35.5", "source": "fire_meter"},
+        paper_materials=True,
+        actor=clerk,
     )
     k = login_client("shuiwu_clerk")
     url = f"/water-plan/supplements/{req.pk}/decide/"

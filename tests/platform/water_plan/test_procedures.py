@@ -258,9 +258,13 @@ def test_supplement_deadlines_and_approval(unit, clerk):
     fire = {"volume": "35.5", "source": "fire_meter"}
     # event 2024-04-03: 3 working days = 04-07 (Sunday worked), 04-08, 04-09
     with pytest.raises(WaterPlanError) as e:
-        services.file_supplement(plan, "fire", dt.date(2024, 4, 3), dt.date(2024, 4, 10), fire, actor=clerk)
+        services.file_supplement(
+            plan, "fire", dt.date(2024, 4, 3), dt.date(2024, 4, 10), fire, paper_materials=True, actor=clerk
+        )
     assert e.value.code == "supplement_late"
-    req = services.file_supplement(plan, "fire", dt.date(2024, 4, 3), dt.date(2024, 4, 9), fire, actor=clerk)
+    req = services.file_supplement(
+        plan, "fire", dt.date(2024, 4, 3), dt.date(2024, 4, 9), fire, paper_materials=True, actor=clerk
+    )
     assert req.computed_m3x100 == 3550 and req.review_due == dt.date(2024, 4, 16)
     services.approve_supplement(req, actor=clerk, on=dt.date(2024, 4, 12))
     assert YearlyPlan.objects.get(pk=plan.pk).effective_m3x100 == 168000 + 3550
@@ -276,6 +280,7 @@ def test_supplement_after_year_end_and_leak_without_readings_refused(unit, clerk
             dt.date(2024, 12, 31),
             dt.date(2025, 1, 2),
             {"volume": "1", "source": "fire_meter"},
+            paper_materials=True,
             actor=clerk,
         )
     assert e.value.code == "supplement_after_cutoff"
@@ -286,6 +291,7 @@ def test_supplement_after_year_end_and_leak_without_readings_refused(unit, clerk
             dt.date(2024, 6, 10),
             dt.date(2024, 6, 11),
             {"leak_start": "2024-06-10", "leak_end": "2024-06-12", "repair_started": "2024-06-12"},
+            paper_materials=True,
             actor=clerk,
         )
     assert e.value.code == "leak_no_daily_readings"
@@ -414,6 +420,7 @@ def test_deadline_board_overdue_first(unit, clerk, tiers):
         dt.date(2024, 2, 19),
         dt.date(2024, 2, 20),
         {"volume": "1", "source": "fire_meter"},
+        paper_materials=True,
         actor=clerk,
     )  # review by 02-27
     items = services.deadline_board(dt.date(2024, 2, 23))
@@ -445,7 +452,26 @@ def test_leak_supplement_uses_imported_daily_readings(unit, clerk):
         start,
         dt.date(2024, 6, 12),
         {"leak_start": "2024-06-10", "leak_end": "2024-06-13", "repair_started": "2024-06-13"},
+        paper_materials=True,
         actor=clerk,
     )
     # 200 − (70 + 84) ÷ 14 × 4 = 156.00 m³; repair started on day 3 → the unit bears 0
     assert req.computed_m3x100 == 15600 and len(req.inputs["daily"]) == 18
+
+
+def test_supplement_without_materials_is_not_accepted(unit, clerk):
+    # 第十二条: "未提供证明材料的，申请内容不予认可" — neither an upload nor paper material confirmed by a clerk.
+    _issue(clerk)
+    plan = YearlyPlan.objects.get(unit=unit)
+    with pytest.raises(WaterPlanError) as e:
+        services.file_supplement(
+            plan,
+            "fire",
+            dt.date(2024, 4, 3),
+            dt.date(2024, 4, 8),
+            {"volume": "1", "source": "fire_meter"},
+            actor=clerk,
+        )
+    assert e.value.code == "supplement_materials" and e.value.field == "evidence_ids"
+    assert "第十二条" in str(e.value)
+    assert SupplementRequest.objects.count() == 0
