@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ezhou_platform.common.api_errors import ApiError
-from ezhou_platform.common.audit.services import record
+from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_rules.core.ids import InvalidIdentifier, validate_resident_id
 from ezhou_rules.core.ids import birth_date as id_birth_date
@@ -68,12 +68,7 @@ def _input_error(exc: RentalHousingInputError) -> ApiError:
     return ApiError(exc.code, exc.message, field=exc.field, status=422)
 
 
-def _snap(obj: Any, fields: list[str]) -> dict[str, Any]:
-    out = {}
-    for f in fields:
-        v = getattr(obj, f)
-        out[f] = v.isoformat() if isinstance(v, dt.date) else v
-    return out
+_snap = fields_snapshot
 
 
 def today() -> dt.date:

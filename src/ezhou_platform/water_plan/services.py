@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
-from ezhou_platform.common.audit.services import record
+from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.parameters import configured
 from ezhou_rules.core.params import ParameterTree
@@ -81,12 +81,7 @@ def rules_parameters() -> ParameterTree:
     return configured(parameters())
 
 
-def _snap(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
-    out = {}
-    for f in fields:
-        v = getattr(obj, f)
-        out[f] = v.isoformat() if isinstance(v, dt.date) else v
-    return out
+_snap = fields_snapshot
 
 
 # -- units and quota ------------------------------------------------------------------------------------

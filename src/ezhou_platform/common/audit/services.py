@@ -21,11 +21,12 @@ the chain; the unique constraints on seq and prev_hash are the database's backst
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -327,3 +328,12 @@ def record_access_denied(request: HttpRequest) -> None:
             )
     except Exception:  # the refusal itself stands; only its record failed
         logger.exception("could not record an access denial")
+
+
+def fields_snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a record for an audit `before`/`after`, dates as ISO text (JSON-safe)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        v = getattr(obj, f)
+        out[f] = v.isoformat() if isinstance(v, dt.date) else v
+    return out
