@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+# Every test runs on this date unless it moves the clock itself (`clock_at`): the platform reads one clock
+# (ezhou_platform.common.clock), so no result depends on the day the suite happens to run. A Monday in June
+# of a year whose holidays are known, far from year ends and holidays.
+FROZEN_NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    # tick=True: time moves on from the frozen instant, so timeouts and ordering still behave.
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Any]:
+    """`clock_at(dt.date(2026, 12, 28))` moves the platform's clock to 10:00 Beijing time on that day."""
+    travellers: list[Any] = []
+
+    def move(day: dt.date, hour: int = 10) -> None:
+        t = time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=True)
+        t.start()
+        travellers.append(t)
+
+    yield move
+    for t in reversed(travellers):
+        t.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ Errors are JSON {"code", "message" (Chinese), "field"} with a 4xx status, whatev
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
 from ezhou_platform.common.api_errors import ApiError
+from ezhou_rules.core.workdays import CalendarYearUnknown
+
+logger = logging.getLogger(__name__)
 
 
 class PlatformSession(SessionAuth):
@@ -52,12 +56,15 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """The first error, in Chinese, naming the field by its label in the API documentation (api_labels)."""
+    from ezhou_platform.common.api_labels import chinese_reason, field_label
+
     first: dict[str, Any] = exc.errors[0] if exc.errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    raw_loc = list(first.get("loc", []))
+    loc = [str(p) for p in raw_loc if p not in ("body", "query", "path", "payload", "form", "file")]
     field = ".".join(loc) or None
-    return error_response(
-        request, 422, "invalid_input", f"输入不符合要求：{field or '请求'}（{first.get('msg', '')}）", field
-    )
+    label = field_label(request, raw_loc) or "请求内容"
+    return error_response(request, 422, "invalid_input", f"{label}：{chinese_reason(first)}。", field)
 
 
 @api.exception_handler(ValidationError)
@@ -89,6 +96,20 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(CalendarYearUnknown)
+def _calendar_unknown(request: HttpRequest, exc: CalendarYearUnknown) -> HttpResponse:
+    return error_response(request, 503, exc.code, str(exc), None)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Never an HTML 500 page for a JSON client: a Chinese message saying the outcome, logged in full.
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return error_response(
+        request, 500, "internal_error", "服务器内部错误，操作未完成，已保存的数据不受影响。请稍后重试。", None
+    )
 
 
 class HealthOut(Schema):
@@ -132,11 +153,13 @@ me.any_authenticated_user = True  # type: ignore[attr-defined]
 
 
 def _add_routers() -> None:
+    from ezhou_platform.common.calendar_api import router as calendar_router
     from ezhou_platform.gazette.api import router as gazette_router
     from ezhou_platform.medical_assistance.api import router as medical_assistance_router
     from ezhou_platform.rental_housing.api import router as rental_housing_router
     from ezhou_platform.water_plan.api import router as water_plan_router
 
+    api.add_router("/calendar", calendar_router)
     api.add_router("/policies", gazette_router)
     api.add_router("/medical-assistance", medical_assistance_router)
     api.add_router("/water-plan", water_plan_router)

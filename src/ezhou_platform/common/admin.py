@@ -84,8 +84,20 @@ class CalendarDayInline(admin.TabularInline):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
-    list_display = ("year", "source", "entered_at")
+    list_display = ("year", "source", "notice_number", "notice_date", "entered_at")
     inlines = [CalendarDayInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The days are saved by now: count the deadlines that depend on this year again, as the calendar
+        # page does (ezhou_platform.common.calendar_entry).
+        from ezhou_platform.procedures.periods import recompute_periods
+
+        super().save_related(request, form, formsets, change)
+        year = form.instance.year
+        run = recompute_periods(
+            actor=request.user, trigger=f"{year}年节假日安排在业务管理后台修改", years=[year]
+        )
+        self.message_user(request, f"已重新计算{run.checked}个期限，其中{run.moved}个日期有变化。")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         from ezhou_platform.common.audit.services import record

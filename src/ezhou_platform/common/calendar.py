@@ -1,6 +1,9 @@
 """The platform's working-day calendar: chinese-calendar's data plus the years entered in the database.
 
 Services take deadlines from `platform_calendar()`, never from `timedelta(days=…)` where the law says 工作日.
+The calendar is provisional: a year nobody has entered yet is counted Monday–Friday and every date that
+depended on it says so (`Deadline.provisional`), instead of stopping the page, the endpoint or the command.
+Stored deadlines are counted again when the year is entered (`ezhou_platform.procedures.periods`).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def platform_calendar() -> WorkdayCalendar:
                 workdays=[d.day for d in days if d.kind == CalendarDay.Kind.WORKDAY],
                 source=cy.source,
             )
-        calendar = default_calendar().with_overrides(tables)
+        calendar = default_calendar().with_overrides(tables).as_provisional()
         _cache = (stamp, calendar)
         return calendar
 
@@ -52,3 +55,11 @@ def add_workdays(day: dt.date, n: int) -> dt.date:
 
 def deadline_within_workdays(event_day: dt.date, n: int) -> dt.date:
     return platform_calendar().deadline_within_workdays(event_day, n)
+
+
+def missing_next_year(today: dt.date) -> int | None:
+    """From 1 November, next year if its holidays are not known yet (the administrators are reminded)."""
+    if today.month < 11:
+        return None
+    year = today.year + 1
+    return None if platform_calendar().is_known_year(year) else year

@@ -117,7 +117,13 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField("年份", unique=True)
-    source = models.CharField("依据", max_length=200, help_text="例如：国办发明电〔2026〕X号")
+    source = models.CharField(
+        "依据", max_length=200, help_text="通知名称，例如：国务院办公厅关于2027年部分节假日安排的通知"
+    )
+    notice_number = models.CharField(
+        "文号", max_length=60, blank=True, help_text="例如：国办发明电〔2026〕X号"
+    )
+    notice_date = models.DateField("发布日期", null=True, blank=True)
     note = models.TextField("备注", blank=True)
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
 

@@ -26,7 +26,13 @@ SYSTEMS: tuple[System, ...] = (
     System(
         "rental_housing", "保障性租赁住房", "鄂州政发〔2022〕19号", "住房和城乡建设局", "rental_housing:index"
     ),
-    System("public_service_housing", "基本公共服务人员住房", "鄂州政办发〔2022〕19号", "住房和城乡建设局"),
+    System(
+        "public_service_housing",
+        "基本公共服务人员住房",
+        "鄂州政办发〔2022〕19号",
+        "住房和城乡建设局",
+        "rental_housing:index",
+    ),
     System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局"),
     System("economic_measures", "稳增长惠企政策", "鄂州政办发〔2022〕32号", "商务局"),
     System("vocational_education", "职业教育任务督办", "鄂州政发〔2022〕15号", "教育局"),

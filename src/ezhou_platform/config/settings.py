@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI assets locally (no CDN)
     "ezhou_platform.common",
     "ezhou_platform.common.audit",
+    "ezhou_platform.procedures",
     "ezhou_platform.gazette",
     "ezhou_platform.medical_assistance",
     "ezhou_platform.water_plan",

@@ -18,9 +18,11 @@ urlpatterns = [
     path("water-plan/", include("ezhou_platform.water_plan.urls")),
     path("rental-housing/", include("ezhou_platform.rental_housing.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
+    path("calendar/", include("ezhou_platform.common.calendar_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
 
 handler403 = "ezhou_platform.common.views.permission_denied"
 handler404 = "ezhou_platform.common.views.page_not_found"
+handler500 = "ezhou_platform.common.views.server_error"

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.admin_mixins import AuditedAdminMixin
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import READ, WRITE, allowed
@@ -153,7 +153,7 @@ class ApplicationAdmin(MedicalAdmin):
         done = 0
         for app in queryset:
             try:
-                services.approve_application(app, acting_user=request.user, day=timezone.localdate())
+                services.approve_application(app, acting_user=request.user, day=clock.today())
                 done += 1
             except ApiError as exc:
                 self.message_user(request, f"{app}：{exc.message}", messages.ERROR)

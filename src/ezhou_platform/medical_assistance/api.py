@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
@@ -558,10 +559,9 @@ def property_check(request: HttpRequest, recognition_id: int, payload: PropertyC
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
 def decide_class_4(request: HttpRequest, recognition_id: int, payload: Class4DecisionIn) -> dict[str, Any]:
-    from django.utils import timezone
 
     rec = _recognition(recognition_id)
-    today = timezone.localdate()
+    today = clock.today()
     day = payload.recognised_on or today
     if day > today:
         raise ApiError("invalid_date", "认定日期不能晚于今天。", field="recognised_on", status=422)

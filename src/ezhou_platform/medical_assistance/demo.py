@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from ezhou_platform.common import clock
 from ezhou_platform.common.models import Department, Jurisdiction, User
 
 from . import services
@@ -35,7 +34,7 @@ PEOPLE = (
 
 def load_demo() -> None:
     clerk = User.objects.filter(username="yibao_clerk").first()
-    today = timezone.localdate()
+    today = clock.today()
     start = today - dt.timedelta(days=120)
     persons = []
     for first17, name, district, kind, dept in PEOPLE:

@@ -14,14 +14,17 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.audit.services import record
-from ezhou_platform.common.calendar import deadline_within_workdays
+from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.parameters import configured
+from ezhou_platform.procedures import periods
 from ezhou_rules.core import ids
+from ezhou_rules.core import periods as period_rules
 from ezhou_rules.core.params import ParameterNotSet, ParameterTree
+from ezhou_rules.core.periods import Deadline, compute_deadline
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.medical_assistance.parameters_tree import CLASS_LABELS, DOCUMENT, parameters
 from ezhou_rules.medical_assistance.recipients import (
@@ -154,6 +157,24 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+MEDICAL_DEPARTMENT = "medical_security"
+
+
+def _review_deadline(submitted_on: dt.date) -> Deadline | None:
+    """The review period counted in working days, when one is configured (the document sets none)."""
+    try:
+        workdays = tree().get("application_review_workdays", submitted_on)
+    except ParameterNotSet:
+        return None
+    return compute_deadline(platform_calendar(), submitted_on, period_rules.workdays(workdays))
+
+
+def _track_review(obj: Any, counted: Deadline, citation: str) -> None:
+    periods.track(
+        obj, "review_deadline", counted, label="审核期限", citation=citation, department=MEDICAL_DEPARTMENT
+    )
+
+
 def submit_application(
     person: Person,
     *,
@@ -174,12 +195,8 @@ def submit_application(
             field="recognised_on",
             status=422,
         )
-    deadline = None
-    try:
-        workdays = tree().get("application_review_workdays", submitted_on)
-        deadline = deadline_within_workdays(submitted_on, workdays)
-    except ParameterNotSet:
-        deadline = None
+    counted = _review_deadline(submitted_on)
+    deadline = counted.due if counted else None
     with transaction.atomic():
         app = Application.objects.create(
             person=person,
@@ -190,6 +207,10 @@ def submit_application(
             note=note,
             recognised_on=recognised_on,
         )
+        if counted is not None:
+            _track_review(
+                app, counted, CITE_RETRO if kind == Application.Kind.RETROACTIVE else CITE_APPLICATION
+            )
         record(
             "medical_assistance.application.submit",
             actor=acting_user,
@@ -648,7 +669,7 @@ def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlemen
 
 def year_summary(person: Person, year: int) -> dict[str, Any]:
     params = tree()
-    today = timezone.localdate()
+    today = clock.today()
     day = min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
     cls = class_on(person, day)
     account = YearAccount.objects.filter(person=person, year=year).first()
@@ -916,13 +937,8 @@ def submit_class_4_recognition(
             status=409,
         )
     result = _class_4_test(person, submitted_on, self_pay_12m, existing)
-    deadline = None
-    try:
-        deadline = deadline_within_workdays(
-            submitted_on, tree().get("application_review_workdays", submitted_on)
-        )
-    except ParameterNotSet:
-        deadline = None
+    counted = _review_deadline(submitted_on)
+    deadline = counted.due if counted else None
     with transaction.atomic():
         Person.objects.select_for_update().get(pk=person.pk)
         if Class4Recognition.objects.filter(person=person, state=Class4Recognition.State.SUBMITTED).exists():
@@ -939,6 +955,8 @@ def submit_class_4_recognition(
             self_pay_test_passed=result.eligible,
             review_deadline=deadline,
         )
+        if counted is not None:
+            _track_review(rec, counted, CITE_CLASS_4)
         record(
             "medical_assistance.class_4.submit",
             actor=acting_user,

@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import urlencode
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.models import Jurisdiction, User
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
@@ -40,7 +40,7 @@ PLACES = {
 @public
 def index(request: HttpRequest) -> HttpResponse:
     tree = services.tree()
-    day = timezone.localdate()
+    day = clock.today()
     table = []
     for c in (1, 2, 3, 4):
         unlimited = tree.get(f"tilted.unlimited.class_{c}", day)
@@ -170,7 +170,7 @@ def persons(request: HttpRequest) -> HttpResponse:
     if district:
         qs = qs.filter(jurisdiction__code=district)
     page = _page(request, qs)
-    today = timezone.localdate()
+    today = clock.today()
     rows = [
         {
             "p": p,
@@ -316,7 +316,7 @@ def warnings_rural(request: HttpRequest) -> HttpResponse:
 @view_requires(*STAFF, department=DEPARTMENT)
 def fund(request: HttpRequest) -> HttpResponse:
     """Fund ledger: budget vs paid (reversals netted) by district and class, with a bar chart."""
-    today = timezone.localdate()
+    today = clock.today()
     year_text = request.GET.get("year") or str(today.year)
     year = int(year_text) if year_text.isdigit() else today.year
     paid = {(r["district"], r["person_class"]): r for r in services.paid_by_district_and_class(year)}
@@ -378,14 +378,10 @@ def applications(request: HttpRequest) -> HttpResponse:
         reason = (request.POST.get("reason") or "").strip()
         try:
             if request.POST.get("decision") == "approve":
-                services.approve_application(
-                    app, acting_user=request.user, day=timezone.localdate(), reason=reason
-                )
+                services.approve_application(app, acting_user=request.user, day=clock.today(), reason=reason)
                 messages.success(request, f"已批准：{app.person} {app.get_kind_display()}。")
             elif request.POST.get("decision") == "reject":
-                services.reject_application(
-                    app, acting_user=request.user, day=timezone.localdate(), reason=reason
-                )
+                services.reject_application(app, acting_user=request.user, day=clock.today(), reason=reason)
                 messages.success(request, f"已不予批准：{app.person} {app.get_kind_display()}。")
             else:
                 messages.error(request, "请选择“批准”或“不予批准”。")
@@ -510,7 +506,7 @@ def identities(request: HttpRequest) -> HttpResponse:
     if f["source"] in ("civil_affairs", "rural_revitalization"):
         qs = qs.filter(source_department__code=f["source"])
     status = _identity_status(request)
-    today = timezone.localdate()
+    today = clock.today()
     if status == "valid":
         qs = qs.filter(valid_from__lte=today).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     elif status == "expired":
@@ -560,11 +556,11 @@ def premium_subsidy(request: HttpRequest) -> HttpResponse:
     from ezhou_rules.medical_assistance.recipients import IdentityKind, premium_subsidy
 
     kinds_all = [(k.value, k.label) for k in IdentityKind]  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"kinds": kinds_all, "chosen": [], "year": timezone.localdate().year}
+    context: dict[str, Any] = {"kinds": kinds_all, "chosen": [], "year": clock.today().year}
     if request.GET.get("year") is not None:
         errors = []
         chosen = [k for k in request.GET.getlist("identity") if k in {v for v, _ in kinds_all}]
-        year = _coverage_year(request.GET.get("year"), timezone.localdate().year)
+        year = _coverage_year(request.GET.get("year"), clock.today().year)
         if year is None:
             errors.append("“医保年度”应为2023—2100之间的年份（第七条）。")
         context.update(chosen=chosen, year=request.GET.get("year"))
@@ -589,7 +585,7 @@ def premium_subsidy(request: HttpRequest) -> HttpResponse:
 @view_requires(*STAFF, department=DEPARTMENT)
 def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
     """The 第七条 subsidy of each registered person for a coverage year (identities valid on 1 January)."""
-    today = timezone.localdate()
+    today = clock.today()
     year = _coverage_year(request.GET.get("year"), today.year)
     errors: list[str] = []
     if year is None:
@@ -676,7 +672,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"已记录家庭财产审核结论：{rec.person}。")
                 elif action == "approve":
                     rec = services.approve_class_4(
-                        rec, acting_user=request.user, day=timezone.localdate(), reason=reason
+                        rec, acting_user=request.user, day=clock.today(), reason=reason
                     )
                     messages.success(
                         request,
@@ -684,9 +680,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
                         f"{rec.valid_until.year}年{rec.valid_until.month}月{rec.valid_until.day}日。",
                     )
                 elif action == "reject":
-                    services.reject_class_4(
-                        rec, acting_user=request.user, day=timezone.localdate(), reason=reason
-                    )
+                    services.reject_class_4(rec, acting_user=request.user, day=clock.today(), reason=reason)
                     messages.success(request, f"已不予认定：{rec.person}。")
                 else:
                     messages.error(request, "请选择办理事项。")
@@ -725,7 +719,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
             "states": Class4Recognition.State.choices,
             "can_decide": can_decide,
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "query": urlencode({k: v for k, v in {"state": state, "q": q}.items() if v}),
         },
     )

@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.demo import DEMO_PASSWORD
 from ezhou_platform.common.models import Department, Jurisdiction, User
 from ezhou_platform.common.roles import Role
@@ -134,7 +134,7 @@ def load_demo() -> None:
                 )
     citizen = User.objects.get(username="citizen")
     p0 = made[0]
-    start = timezone.now() - dt.timedelta(days=40)
+    start = clock.now() - dt.timedelta(days=40)
     for i, (name, number) in enumerate([*APPLICANTS, ("张三", "420704199412120015")]):
         number = _valid_id(number[:17])
         if Application.objects.filter(project=p0, id_number=number).exists():
@@ -167,10 +167,10 @@ def load_demo() -> None:
             app.refresh_from_db()
             services.choose_unit(app, acting_user=staff)
         if i == 2:
-            services.review_approve(app, acting_user=staff, on=timezone.localdate())
+            services.review_approve(app, acting_user=staff, on=clock.today())
     alloc = Allocation.objects.filter(unit__project=p0, active=True).first()
     if alloc is not None and not Contract.objects.filter(allocation=alloc).exists():
-        start_day = timezone.localdate().replace(day=1)
+        start_day = clock.today().replace(day=1)
         end_day = add_years(start_day, 1) - dt.timedelta(days=1)
         contract = services.sign_contract(
             alloc,
@@ -217,7 +217,7 @@ def load_demo() -> None:
             insp = Inspection.objects.create(
                 jurisdiction=huarong,
                 project=p0,
-                inspected_on=timezone.localdate(),
+                inspected_on=clock.today(),
                 inspectors="华容区住建局 郑芳、王强",
                 summary="检查房源申报、承租审核、租赁价格、合同备案和运营管理情况。",
             )
@@ -226,7 +226,7 @@ def load_demo() -> None:
                 category=Finding.Category.FILING,
                 description="1份租赁合同签订后未及时备案。",
                 sanction=Finding.Sanction.RECTIFY,
-                rectify_by=timezone.localdate() + dt.timedelta(days=15),
+                rectify_by=clock.today() + dt.timedelta(days=15),
             )
             from ezhou_platform.common.audit.services import record
 

@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.demo import load_reference_data
 from ezhou_platform.common.models import Department, Jurisdiction, User
 from ezhou_platform.common.roles import Role
@@ -76,7 +76,7 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
         for i in range(applicants)
     )
     users = list(User.objects.filter(username__startswith="loadtest_0").order_by("username"))
-    start = timezone.now() - dt.timedelta(days=30)
+    start = clock.now() - dt.timedelta(days=30)
     apps = Application.objects.bulk_create(
         Application(
             project=project,

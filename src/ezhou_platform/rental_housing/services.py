@@ -23,11 +23,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
+from ezhou_platform.procedures import periods
+from ezhou_rules.core import periods as period_rules
 from ezhou_rules.core.ids import InvalidIdentifier, validate_resident_id
 from ezhou_rules.core.ids import birth_date as id_birth_date
+from ezhou_rules.core.periods import compute_deadline
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.rental_housing import parameters
 from ezhou_rules.rental_housing.common import RentalHousingInputError, centi_m2
@@ -62,6 +66,7 @@ from .models import (
 )
 
 DOC = "鄂州政发〔2022〕19号"
+HOUSING_DEPARTMENT = "housing"
 
 
 def _input_error(exc: RentalHousingInputError) -> ApiError:
@@ -72,7 +77,7 @@ _snap = fields_snapshot
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # -- operators and projects (第七条, 第八条, 第十条, 第十五条) ------------------------------------------------
@@ -195,7 +200,7 @@ def submit_application(
         number = validate_resident_id(data.id_number)
     except InvalidIdentifier as exc:
         raise ApiError("invalid_id_number", f"身份证号码：{exc}", field="id_number", status=422) from exc
-    when = at or timezone.now()
+    when = at or clock.now()
     day = timezone.localdate(when)
     trace = Trace()
     try:
@@ -212,8 +217,8 @@ def submit_application(
         )
     except RentalHousingInputError as exc:
         raise _input_error(exc) from exc
-    deadline = platform_calendar().deadline_within_workdays(
-        day, parameters().get("procedure.review_workdays", day)
+    deadline = compute_deadline(
+        platform_calendar(), day, period_rules.workdays(parameters().get("procedure.review_workdays", day))
     )
     materials = {f"material_{m}": True for m in data.materials}
     try:
@@ -239,8 +244,16 @@ def submit_application(
                 eligibility_trace=trace.to_list(),
                 submitted_on=day,
                 submitted_at=when,
-                review_deadline=deadline,
+                review_deadline=deadline.due,
                 **materials,
+            )
+            periods.track(
+                app,
+                "review_deadline",
+                deadline,
+                label="审核期限",
+                citation=f"{DOC} 第十四条第（二）项",
+                department=HOUSING_DEPARTMENT,
             )
             record(
                 "rental_housing.application.submit",
@@ -312,10 +325,21 @@ def review_approve(app: Application, *, acting_user: Any, on: dt.date | None = N
         app.reviewed_on = day
         app.reviewed_by = acting_user
         app.publicity_start = day
-        app.publicity_end = platform_calendar().add_workdays(
-            day, parameters().get("procedure.publicity_workdays", day)
+        publicity = compute_deadline(
+            platform_calendar(),
+            day,
+            period_rules.workdays(parameters().get("procedure.publicity_workdays", day)),
         )
+        app.publicity_end = publicity.due
         app.save()
+        periods.track(
+            app,
+            "publicity_end",
+            publicity,
+            label="公示期",
+            citation=f"{DOC} 第十四条第（二）项",
+            department=HOUSING_DEPARTMENT,
+        )
         record(
             "rental_housing.application.approve",
             actor=acting_user,
@@ -570,7 +594,7 @@ def choose_unit(app: Application, *, acting_user: Any, unit_id: int | None = Non
         try:
             with transaction.atomic():
                 allocation = Allocation.objects.create(
-                    application=app, unit=unit, id_number=app.id_number, allocated_at=timezone.now()
+                    application=app, unit=unit, id_number=app.id_number, allocated_at=clock.now()
                 )
         except IntegrityError as exc:
             raise ApiError(
@@ -640,7 +664,7 @@ def _offer_to_next(unit: Unit, *, acting_user: Any) -> UnitOffer | None:
     if head is None:
         Unit.objects.filter(pk=unit.pk).update(status=UnitStatus.AVAILABLE)
         return None
-    offer = UnitOffer.objects.create(application=head, unit=unit, offered_at=timezone.now())
+    offer = UnitOffer.objects.create(application=head, unit=unit, offered_at=clock.now())
     updated = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(status=UnitStatus.OFFERED)
     if updated != 1:
         raise ApiError("unit_unavailable", "该房源已不在空闲状态。", field="unit", status=409)
@@ -660,7 +684,7 @@ def _accept(offer: UnitOffer, app: Application, acting_user: Any) -> Allocation:
     try:
         with transaction.atomic():
             allocation = Allocation.objects.create(
-                application=app, unit_id=offer.unit_id, id_number=app.id_number, allocated_at=timezone.now()
+                application=app, unit_id=offer.unit_id, id_number=app.id_number, allocated_at=clock.now()
             )
     except IntegrityError as exc:
         raise ApiError(
@@ -669,7 +693,7 @@ def _accept(offer: UnitOffer, app: Application, acting_user: Any) -> Allocation:
     if Unit.objects.filter(pk=offer.unit_id, status=UnitStatus.OFFERED).update(status=UnitStatus.LET) != 1:
         raise ApiError("unit_unavailable", "所通知的房源已不可选。", field="unit", status=409)
     offer.status = OfferStatus.ACCEPTED
-    offer.answered_at = timezone.now()
+    offer.answered_at = clock.now()
     offer.save(update_fields=["status", "answered_at"])
     app.status = ApplicationStatus.ALLOCATED
     app.save(update_fields=["status"])
@@ -711,7 +735,7 @@ def answer_offer(offer: UnitOffer, *, acting_user: Any, accept: bool) -> UnitOff
 
 def _decline(offer: UnitOffer, acting_user: Any, *, status: str, label: str) -> None:
     offer.status = status
-    offer.answered_at = timezone.now()
+    offer.answered_at = clock.now()
     offer.save(update_fields=["status", "answered_at"])
     Unit.objects.filter(pk=offer.unit_id).update(status=UnitStatus.AVAILABLE)
     nxt = _offer_to_next(offer.unit, acting_user=acting_user)

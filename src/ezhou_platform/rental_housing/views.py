@@ -13,11 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
+from ezhou_platform.procedures import periods
 from ezhou_rules.core.ids import mask_name, mask_resident_id
 from ezhou_rules.core.money import format_yuan
 from ezhou_rules.core.params import ParameterNotSet
@@ -71,7 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 # -- eligibility calculator -----------------------------------------------------------------------------------
 class EligibilityForm(forms.Form):
-    application_date = forms.DateField(label="申请日期", initial=timezone.localdate)
+    application_date = forms.DateField(label="申请日期", initial=clock.today)
     birth_date = forms.DateField(label="出生日期")
     full_civil_capacity = forms.BooleanField(label="具有完全民事行为能力", required=False, initial=True)
     has_spouse = forms.BooleanField(label="有配偶", required=False)
@@ -456,7 +457,7 @@ def _contract_action(request: HttpRequest, app: Application, action: str) -> Non
 
 @view_requires(*STAFF, department="housing")
 def deadlines(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     apps = selectors.applications_for(request.user).select_related("project")
     items: list[dict[str, Any]] = []
     for a in apps.filter(status=ApplicationStatus.SUBMITTED):
@@ -494,9 +495,20 @@ def deadlines(request: HttpRequest) -> HttpResponse:
                 "cite": "第二十八条 责令整改",
             }
         )
+    # The stored periods say which dates are 暂定 (a year's holidays not entered yet).
+    apps_listed = [i["what"] for i in items if isinstance(i["what"], Application)]
+    review_p = periods.periods_of(apps_listed, "review_deadline")
+    publicity_p = periods.periods_of(apps_listed, "publicity_end")
     for item in items:
         item["overdue"] = item["due"] < today
         item["today"] = item["due"] == today
+        obj = item["what"]
+        stored = (
+            (review_p if item["kind"] == "审核" else publicity_p).get(obj.pk)
+            if isinstance(obj, Application)
+            else None
+        )
+        item["provisional_reason"] = stored.reason if stored is not None and stored.provisional else ""
     items.sort(key=lambda i: i["due"])
     return render(request, "rental_housing/deadlines.html", {"items": items, "today": today})
 

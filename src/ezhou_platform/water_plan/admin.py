@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.admin_mixins import AuditedAdminMixin
 from ezhou_platform.common.roles import Role
 from ezhou_rules.water_plan.errors import WaterPlanError
@@ -168,7 +168,7 @@ class AdjustmentRequestAdmin(WaterAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="核实所选调整申请（第十条）", permissions=["water_write"])
     def verify(self, request: HttpRequest, queryset: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         _run(
             self,
             request,
@@ -186,7 +186,7 @@ class SupplementRequestAdmin(WaterAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="按附件2计算的水量核准所选增补申请（第十二条）", permissions=["water_write"])
     def approve(self, request: HttpRequest, queryset: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         _run(
             self,
             request,
@@ -205,7 +205,7 @@ class SurchargeNoticeAdmin(WaterAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="登记今日送达（起算异议与缴费期限）", permissions=["water_write"])
     def delivered_today(self, request: HttpRequest, queryset: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         _run(
             self,
             request,
@@ -216,7 +216,7 @@ class SurchargeNoticeAdmin(WaterAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="登记今日缴费（第十六条）", permissions=["water_write"])
     def paid_today(self, request: HttpRequest, queryset: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         _run(
             self,
             request,

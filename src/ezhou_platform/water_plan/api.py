@@ -13,11 +13,12 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
+from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core.params import ParameterNotSet, convert_value
@@ -292,7 +293,7 @@ def _units(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 class UnitOut(Schema):
@@ -359,7 +360,7 @@ def _plan_out(p: YearlyPlan, with_trace: bool) -> dict[str, Any]:
         "coefficient": f"{p.coefficient_pct / 100:+.2f}",
         "explanation": p.explanation,
         "issued_on": p.issued_on,
-        "adjustment_due": deadlines.adjustment_filing_due(p.issued_on),
+        "adjustment_due": deadlines.adjustment_filing_due(p.issued_on, platform_calendar()).due,
         "changes": [
             {
                 "kind": c.get_kind_display(),

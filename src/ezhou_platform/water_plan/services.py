@@ -32,7 +32,9 @@ from django.db.models.functions import ExtractYear
 from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.parameters import configured
+from ezhou_platform.procedures import periods
 from ezhou_rules.core.params import ParameterTree
+from ezhou_rules.core.periods import Deadline
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.water_plan import deadlines, parameters
 from ezhou_rules.water_plan import plan as plan_rules
@@ -74,6 +76,14 @@ REFUSAL_CASES = {  # 第十三条
     6: "明知内部管网漏损未及时采取有效措施",
     7: "拖欠超计划用水加价水费",
 }
+
+
+WATER_DEPARTMENT = "water"
+
+
+def _track(obj: Any, field: str, deadline: Deadline, label: str, place: str) -> None:
+    """Store how a deadline of this document was counted (so a 暂定 date is recounted when its year is entered)."""
+    periods.track(obj, field, deadline, label=label, citation=f"{DOC} {place}", department=WATER_DEPARTMENT)
 
 
 def rules_parameters() -> ParameterTree:
@@ -401,6 +411,7 @@ def file_plan_request(
     unit: WaterUnit, plan_year: int, requested_m3x100: int, filed_on: dt.date, *, actor: Any, note: str = ""
 ) -> PlanRequest:
     """第六条: by 12-31 for next year; a new unit within the 30 days before it starts using water."""
+    counted: Deadline | None = None
     if unit.normal_use_started and unit.normal_use_started.year == plan_year:
         first, due = deadlines.new_unit_request_window(unit.normal_use_started)
         if filed_on > due:
@@ -411,7 +422,8 @@ def file_plan_request(
                 field="filed_on",
             )
     else:
-        due = deadlines.plan_request_due(plan_year)
+        counted = deadlines.plan_request_due(plan_year, platform_calendar())
+        due = counted.due
         if filed_on > due:
             raise WaterPlanError(
                 "plan_request_late",
@@ -431,6 +443,8 @@ def file_plan_request(
                     requested_m3x100=requested_m3x100,
                     note=note,
                 )
+                if counted is not None:
+                    _track(req, "due_on", counted, "计划申请截止日", "第六条")
         except IntegrityError:
             raise WaterPlanError(
                 "plan_request_duplicate", f"{plan_year}年度的用水计划申请已提出过。", field="plan_year"
@@ -938,7 +952,7 @@ def file_adjustment(
         has_balance_test = EvidenceFile.Kind.BALANCE_TEST in kinds
         others = "、".join(ev.original_name for ev in evidence if ev.kind == EvidenceFile.Kind.OTHER)
         other_materials = "；".join(x for x in (other_materials, others) if x)[:200]
-    due = deadlines.adjustment_filing_due(plan.issued_on)
+    due = deadlines.adjustment_filing_due(plan.issued_on, platform_calendar()).due
     if received_on > due:
         raise WaterPlanError(
             "adjustment_late",
@@ -965,6 +979,8 @@ def file_adjustment(
     if not reason.strip():
         raise WaterPlanError("adjustment_reason", "须写明申请调整的原因（第十条）。", field="reason")
     cal = platform_calendar()
+    verify_due = deadlines.adjustment_verify_due(received_on, cal)
+    notify_due = deadlines.adjustment_notify_due(received_on, cal)
     with transaction.atomic():
         req = AdjustmentRequest.objects.create(
             plan=plan,
@@ -975,9 +991,11 @@ def file_adjustment(
             has_change_evidence=has_change_evidence,
             has_balance_test=has_balance_test,
             other_materials=other_materials,
-            verify_due=deadlines.adjustment_verify_due(received_on, cal),
-            notify_due=deadlines.adjustment_notify_due(received_on, cal),
+            verify_due=verify_due.due,
+            notify_due=notify_due.due,
         )
+        _track(req, "verify_due", verify_due, "核实期限", "第十条第一款")
+        _track(req, "notify_due", notify_due, "核准告知期限", "第十条第一款")
         _attach(evidence, adjustment=req)
         record(
             "water_plan.adjustment.file",
@@ -1153,7 +1171,7 @@ def file_supplement(
             f"突发用水情况处理申请截止日期为{cutoff:%Y年%m月%d日}，超过截止日期的不予受理（第十二条）。",
             field="received_on",
         )
-    due = deadlines.supplement_filing_due(event_on, cal)
+    due = deadlines.supplement_filing_due(event_on, cal).due
     if received_on > due:
         raise WaterPlanError(
             "supplement_late",
@@ -1166,6 +1184,7 @@ def file_supplement(
     volume = supplement_rules.calculate(
         type_, inputs, event_on, quota=_unit_quota(plan.unit, event_on), trace=trace
     )
+    review_due = deadlines.supplement_review_due(received_on, cal)
     with transaction.atomic():
         req = SupplementRequest.objects.create(
             plan=plan,
@@ -1175,8 +1194,9 @@ def file_supplement(
             inputs=inputs,
             computed_m3x100=volume,
             trace=trace.to_list(),
-            review_due=deadlines.supplement_review_due(received_on, cal),
+            review_due=review_due.due,
         )
+        _track(req, "review_due", review_due, "审核期限", "第十二条")
         _attach(evidence, supplement=req)
         record(
             "water_plan.supplement.file",
@@ -1379,10 +1399,13 @@ def deliver_notice(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> Surch
         return notice
     cal = platform_calendar()
     with transaction.atomic():
+        payment_due = deadlines.payment_due(on, cal)
+        appeal_due = deadlines.appeal_filing_due(on, cal)
         notice.received_on = on
-        notice.payment_due = deadlines.payment_due(on, cal)
-        notice.appeal_due = deadlines.appeal_filing_due(on, cal)
+        notice.payment_due, notice.appeal_due = payment_due.due, appeal_due.due
         notice.save(update_fields=["received_on", "payment_due", "appeal_due"])
+        _track(notice, "payment_due", payment_due, "缴费期限", "第十六条第二款")
+        _track(notice, "appeal_due", appeal_due, "异议期限", "第十五条")
         record(
             "water_plan.notice.deliver",
             actor=actor,
@@ -1423,14 +1446,16 @@ def file_appeal(
         raise WaterPlanError("appeal_reason", "须写明对水量、金额的异议（第十五条）。", field="reason")
     if notice.appeals.filter(state=Appeal.State.RECEIVED).exists():
         raise WaterPlanError("appeal_pending", "该通知单已有待处理的异议。", field="notice")
+    decision_due = deadlines.appeal_decision_due(received_on, platform_calendar())
     with transaction.atomic():
         appeal = Appeal.objects.create(
             notice=notice,
             received_on=received_on,
             reason=reason,
             claimed_actual_m3x100=claimed_actual_m3x100,
-            decision_due=deadlines.appeal_decision_due(received_on, platform_calendar()),
+            decision_due=decision_due.due,
         )
+        _track(appeal, "decision_due", decision_due, "异议处理期限", "第十五条")
         _attach(evidence, appeal=appeal)
         record(
             "water_plan.appeal.file",
@@ -1476,6 +1501,8 @@ def decide_appeal(
                 int(b["price"]),
             )
             base = old.number.split("-")[0]
+            payment_due = deadlines.payment_due(on, platform_calendar())
+            appeal_due = deadlines.appeal_filing_due(on, platform_calendar())
             new = SurchargeNotice.objects.create(
                 unit=old.unit,
                 year=old.year,
@@ -1495,9 +1522,11 @@ def decide_appeal(
                 issued_on=on,
                 # delivered through the platform on the day of the decision: fresh periods to pay and appeal
                 received_on=on,
-                payment_due=deadlines.payment_due(on, platform_calendar()),
-                appeal_due=deadlines.appeal_filing_due(on, platform_calendar()),
+                payment_due=payment_due.due,
+                appeal_due=appeal_due.due,
             )
+            _track(new, "payment_due", payment_due, "缴费期限", "第十六条第二款")
+            _track(new, "appeal_due", appeal_due, "异议期限", "第十五条")
             old.state = SurchargeNotice.State.SUPERSEDED
             old.save(update_fields=["state"])
             appeal.new_notice = new
@@ -1623,10 +1652,16 @@ class BoardItem:
     workdays_left: int
     citation: str
     url: str = ""
+    # Why the date is 暂定 (a year's holidays not entered yet); "" when final.
+    provisional_reason: str = ""
 
     @property
     def overdue(self) -> bool:
         return self.workdays_left < 0
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_reason)
 
 
 def _unit_url(unit_id: int) -> str:
@@ -1642,10 +1677,24 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
     def left(due: dt.date) -> int:
         return cal.workdays_between(today, due) if due >= today else -max(cal.workdays_between(due, today), 1)
 
+    def why(periods_by_pk: dict[int, Any], pk: int) -> str:
+        p = periods_by_pk.get(pk)
+        return p.reason if p is not None else ""
+
+    def provisional_year(due: dt.date) -> str:
+        # For dates not stored as periods: provisional when counting to them needs an unknown year.
+        years = cal.provisional_years_between(today, due)
+        return f"{'、'.join(f'{y}年' for y in years)}节假日安排尚未录入" if years else ""
+
     items: list[BoardItem] = []
-    for r in AdjustmentRequest.objects.filter(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related(
-        "plan__unit"
-    ):
+    adjustments = list(
+        AdjustmentRequest.objects.filter(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related(
+            "plan__unit"
+        )
+    )
+    verify_p = periods.periods_of(adjustments, "verify_due")
+    notify_p = periods.periods_of(adjustments, "notify_due")
+    for r in adjustments:
         due = r.verify_due if r.status == Status.RECEIVED else r.notify_due
         what = "核实调整申请" if r.status == Status.RECEIVED else "核准调整并告知"
         items.append(
@@ -1657,9 +1706,12 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 left(due),
                 f"{DOC} 第十条第一款",
                 _unit_url(r.plan.unit_id),
+                why(verify_p if r.status == Status.RECEIVED else notify_p, r.pk),
             )
         )
-    for s in SupplementRequest.objects.filter(status=Status.RECEIVED).select_related("plan__unit"):
+    supplements = list(SupplementRequest.objects.filter(status=Status.RECEIVED).select_related("plan__unit"))
+    review_p = periods.periods_of(supplements, "review_due")
+    for s in supplements:
         items.append(
             BoardItem(
                 "supplement",
@@ -1669,9 +1721,12 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 left(s.review_due),
                 f"{DOC} 第十二条",
                 _unit_url(s.plan.unit_id),
+                why(review_p, s.pk),
             )
         )
-    for a in Appeal.objects.filter(state=Appeal.State.RECEIVED).select_related("notice__unit"):
+    appeals = list(Appeal.objects.filter(state=Appeal.State.RECEIVED).select_related("notice__unit"))
+    decision_p = periods.periods_of(appeals, "decision_due")
+    for a in appeals:
         items.append(
             BoardItem(
                 "appeal",
@@ -1681,13 +1736,16 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                 left(a.decision_due),
                 f"{DOC} 第十五条",
                 _unit_url(a.notice.unit_id),
+                why(decision_p, a.pk),
             )
         )
-    for n in (
+    notices = list(
         SurchargeNotice.objects.filter(state=SurchargeNotice.State.ISSUED, payment_due__isnull=False)
         .select_related("unit")
         .prefetch_related("reminders")
-    ):
+    )
+    payment_p = periods.periods_of(notices, "payment_due")
+    for n in notices:
         reminders = list(n.reminders.all())
         if not reminders:
             payment_due = cast(dt.date, n.payment_due)  # payment_due__isnull=False above
@@ -1700,6 +1758,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                     left(payment_due),
                     f"{DOC} 第十六条第二款",
                     _unit_url(n.unit_id),
+                    why(payment_p, n.pk),
                 )
             )
         else:
@@ -1716,10 +1775,12 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                     left(last.pay_by),
                     f"{DOC} 第十六条第二款",
                     _unit_url(n.unit_id),
+                    provisional_year(last.pay_by),
                 )
             )
     year = today.year
-    issue_due = deadlines.issuance_due(year)
+    issuance = deadlines.issuance_due(year, cal)
+    issue_due = issuance.due
     if today <= issue_due:
         missing = WaterUnit.objects.filter(active=True).exclude(plans__year=year).count()
         if missing:
@@ -1731,6 +1792,7 @@ def deadline_board(today: dt.date) -> list[BoardItem]:
                     issue_due,
                     left(issue_due),
                     f"{DOC} 第九条第一款",
+                    provisional_reason=issuance.reason,
                 )
             )
     items.sort(key=lambda i: (not i.overdue, i.due, i.label))

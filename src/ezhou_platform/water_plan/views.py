@@ -15,9 +15,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ezhou_platform.common import clock
+from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.models import Jurisdiction
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
@@ -50,8 +51,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @view_requires(*STAFF, department="water")
 def board(request: HttpRequest) -> HttpResponse:
-    items = services.deadline_board(timezone.localdate())
-    return render(request, "water_plan/board.html", {"items": items, "today": timezone.localdate()})
+    items = services.deadline_board(clock.today())
+    return render(request, "water_plan/board.html", {"items": items, "today": clock.today()})
 
 
 @view_requires(*STAFF, department="water")
@@ -100,7 +101,7 @@ def _plan_rows(plans: Any) -> list[dict[str, Any]]:
                 "issued": format_volume(p.volume_m3x100),
                 "effective": format_volume(p.effective_m3x100),
                 "changes": [(c, format_volume(c.delta_m3x100)) for c in p.changes.all()],
-                "adjustment_due": deadlines.adjustment_filing_due(p.issued_on),
+                "adjustment_due": deadlines.adjustment_filing_due(p.issued_on, platform_calendar()).due,
                 "trace": trace.steps,
             }
         )
@@ -415,7 +416,7 @@ def _done(request: HttpRequest, unit_pk: int, run: Callable[[], Any], ok: str) -
 @require_POST
 def decide_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(AdjustmentRequest.objects.select_related("plan__unit"), pk=pk)
-    action, today = request.POST.get("action", ""), timezone.localdate()
+    action, today = request.POST.get("action", ""), clock.today()
 
     def run() -> None:
         if action == "verify":
@@ -437,7 +438,7 @@ def decide_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(SupplementRequest.objects.select_related("plan__unit"), pk=pk)
-    action, today = request.POST.get("action", ""), timezone.localdate()
+    action, today = request.POST.get("action", ""), clock.today()
 
     def run() -> None:
         if action == "approve":
@@ -469,7 +470,7 @@ def decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             choice == "yes",
             request.POST.get("decision", ""),
             actor=request.user,
-            on=timezone.localdate(),
+            on=clock.today(),
             corrected_actual_m3x100=corrected,
         )
 
@@ -481,7 +482,7 @@ def decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Record delivery or payment, or issue a 征收催告单 (第十五条、第十六条)."""
     notice = get_object_or_404(SurchargeNotice.objects.select_related("unit"), pk=pk)
-    action, today = request.POST.get("action", ""), timezone.localdate()
+    action, today = request.POST.get("action", ""), clock.today()
 
     def run() -> None:
         if action == "deliver":

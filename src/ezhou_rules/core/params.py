@@ -321,16 +321,36 @@ class ParameterTree:
         document: str | None = None,
         document_date: dt.date | None = None,
         file: str | None = None,
+        valid_until: dt.date | None = None,
+        validity_citation: Citation | None = None,
     ) -> None:
         self.name = name
         self.document = document
         self.document_date = document_date
         self.file = file
+        # The last day of the document's validity ("有效期5年"), if it states one.
+        self.valid_until = valid_until
+        self.validity_citation = validity_citation
         self._params: dict[str, Parameter] = dict(parameters)
         self._groups = {".".join(n.split(".")[:i]) for n in self._params for i in range(1, n.count(".") + 1)}
 
     def __repr__(self) -> str:
         return f"ParameterTree({self.name!r}, {len(self._params)} parameters)"
+
+    def expiry_warning(self, day: dt.date) -> str:
+        """A Chinese warning when ``day`` is after the document's validity ended; "" while it is in force.
+
+        A rule applied after its document expired is still computed (a case that began in time is finished
+        under it), but the result and the page say so, with the article that set the validity.
+        """
+        if self.valid_until is None or day <= self.valid_until:
+            return ""
+        until = f"{self.valid_until.year}年{self.valid_until.month}月{self.valid_until.day}日"
+        where = f"（{self.validity_citation}）" if self.validity_citation else ""
+        return (
+            f"{self.document or self.name}的有效期已于{until}届满{where}，"
+            "本结果仍按该文件计算，仅供参考；请以现行有效的规定为准。"
+        )
 
     def names(self) -> list[str]:
         return sorted(self._params)
@@ -514,7 +534,7 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
 
-_TOP_KEYS = {"name", "description", "document", "document_date", "parameters"}
+_TOP_KEYS = {"name", "description", "document", "document_date", "validity", "parameters"}
 _LEAF_KEYS = {"unit", "description", "configurable", "values", "note"}
 _VALUE_KEYS = {"value", "cite", "source", "note"}
 
@@ -572,19 +592,42 @@ def parse_parameters(
             document_date = dt.date.fromisoformat(str(document_date))
         except ValueError:
             raise ParameterFileError(file, "document_date", f"“{document_date}”不是日期。") from None
+    valid_until, validity_citation = _validity(data.get("validity"), file, document)
     tree_data = data.get("parameters")
     if not isinstance(tree_data, dict) or not tree_data:
         raise ParameterFileError(file, "parameters", "缺少参数定义。")
 
     params: dict[str, Parameter] = {}
     _walk(tree_data, "", file, tree_name, document, document_date, params)
-    tree = ParameterTree(tree_name, params, document=document, document_date=document_date, file=file)
+    tree = ParameterTree(
+        tree_name,
+        params,
+        document=document,
+        document_date=document_date,
+        file=file,
+        valid_until=valid_until,
+        validity_citation=validity_citation,
+    )
     if register:
+        if validity_citation is not None:
+            REGISTRY.register(validity_citation, f"{tree_name}.validity", "parameter", "文件有效期")
         for p in params.values():
             for v in p.values:
                 if v.citation is not None:
                     REGISTRY.register(v.citation, p.full_name, "parameter", p.description)
     return tree
+
+
+def _validity(raw: Any, file: str, document: str | None) -> tuple[dt.date | None, Citation | None]:
+    """``validity: {until: 2027-07-10, cite: 第十九条}`` → (last day, citation)."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict) or set(raw) - {"until", "cite"} or "until" not in raw or "cite" not in raw:
+        raise ParameterFileError(file, "validity", "应为 {until: YYYY-MM-DD, cite: 条款}。")
+    until = raw["until"]
+    if isinstance(until, dt.datetime) or not isinstance(until, dt.date):
+        raise ParameterFileError(file, "validity.until", f"“{until}”不是日期。")
+    return until, _cite(str(raw["cite"]), document)
 
 
 def _walk(

@@ -12,7 +12,13 @@ A calendar adds *year tables* on top: for a year, the set of days off that would
 (holidays, 调休 rest days; listing weekends inside a holiday block is harmless) and the set of weekend days
 that are working days. A year table is declared complete for its year and replaces the package's data for
 that year. A date in a year with neither raises ``CalendarYearUnknown``: plain Monday–Friday would put every
-deadline of a Spring Festival week wrong, so the calendar never falls back to it.
+deadline of a Spring Festival week wrong, so a strict calendar never falls back to it.
+
+A *provisional* calendar (``WorkdayCalendar(provisional=True)`` or ``cal.as_provisional()``) answers for such a
+year with plain Monday–Friday instead, and says so: the year's table is flagged ``provisional`` and
+``provisional_years_between()`` names the years a result depended on. The platform computes its deadlines this
+way, stores them as 暂定 and recomputes them when the year's table is entered (see ``ezhou_rules.core.periods``);
+no page or command stops because the State Council has not yet published next year's schedule.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -79,6 +87,8 @@ class YearTable:
     holidays: frozenset[dt.date]
     workdays: frozenset[dt.date]
     source: str
+    # True for the Monday–Friday stand-in a provisional calendar uses for a year nobody has entered.
+    provisional: bool
 
     def __init__(
         self,
@@ -86,6 +96,8 @@ class YearTable:
         holidays: Iterable[dt.date | str] = (),
         workdays: Iterable[dt.date | str] = (),
         source: str = "",
+        *,
+        provisional: bool = False,
     ) -> None:
         where = f"{year}年节假日表"
         hol = frozenset(_as_date(d, where) for d in holidays)
@@ -100,9 +112,21 @@ class YearTable:
         object.__setattr__(self, "holidays", hol)
         object.__setattr__(self, "workdays", work)
         object.__setattr__(self, "source", source)
+        object.__setattr__(self, "provisional", provisional)
+
+    @classmethod
+    def weekdays_only(cls, year: int) -> YearTable:
+        """The stand-in for a year whose schedule is unknown: Monday–Friday, flagged provisional."""
+        return cls(year, source=f"{year}年节假日安排尚未录入（暂按周一至周五计算）", provisional=True)
 
     def is_workday(self, day: dt.date) -> bool:
         return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+
+
+@lru_cache(maxsize=1)
+def _package_tables() -> Mapping[int, YearTable]:
+    # Regrouping the package's ~9,000 dates takes milliseconds; every calendar built shares one copy.
+    return MappingProxyType(package_year_tables())
 
 
 def package_year_tables() -> dict[int, YearTable]:
@@ -133,13 +157,23 @@ class WorkdayCalendar:
     from the given tables alone (for tests, or a platform that stores every year in its database).
     """
 
-    def __init__(self, overrides: Mapping[int, YearTable] | None = None, *, use_package: bool = True) -> None:
-        tables: dict[int, YearTable] = package_year_tables() if use_package else {}
+    def __init__(
+        self,
+        overrides: Mapping[int, YearTable] | None = None,
+        *,
+        use_package: bool = True,
+        provisional: bool = False,
+    ) -> None:
+        tables: dict[int, YearTable] = dict(_package_tables()) if use_package else {}
         for year, table in (overrides or {}).items():
             if table.year != year:
                 raise CalendarDataError(f"节假日表的年份 {table.year} 与登记的年份 {year} 不一致。")
+            if table.provisional:
+                raise CalendarDataError(f"{year}年的暂定表不能作为节假日表登记。")
             tables[year] = table
         self._tables = tables
+        self.provisional = provisional
+        self._stand_ins: dict[int, YearTable] = {}
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
@@ -148,20 +182,39 @@ class WorkdayCalendar:
 
     def with_overrides(self, overrides: Mapping[int, YearTable]) -> WorkdayCalendar:
         """A new calendar with these year tables added or replaced; this one is left as it is."""
-        new = WorkdayCalendar(overrides, use_package=False)
+        new = WorkdayCalendar(overrides, use_package=False, provisional=self.provisional)
         new._tables = {**self._tables, **new._tables}
+        return new
+
+    def as_provisional(self) -> WorkdayCalendar:
+        """This calendar's tables, answering for unknown years with a provisional Monday–Friday."""
+        new = WorkdayCalendar(use_package=False, provisional=True)
+        new._tables = self._tables
         return new
 
     @property
     def years(self) -> list[int]:
-        """Years this calendar can answer for, ascending."""
+        """Years whose schedule is known (package or entered), ascending; provisional stand-ins excluded."""
         return sorted(self._tables)
+
+    def is_known_year(self, year: int) -> bool:
+        return year in self._tables
+
+    def provisional_years_between(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
+        """Years from ``first`` to ``last`` (either order, both included) whose schedule is not known."""
+        a, b = sorted((_plain_date(first).year, _plain_date(last).year))
+        return tuple(y for y in range(a, b + 1) if y not in self._tables)
 
     def table(self, year: int) -> YearTable:
         try:
             return self._tables[year]
         except KeyError:
-            raise CalendarYearUnknown(year) from None
+            if not self.provisional:
+                raise CalendarYearUnknown(year) from None
+        stand_in = self._stand_ins.get(year)
+        if stand_in is None:
+            stand_in = self._stand_ins[year] = YearTable.weekdays_only(year)
+        return stand_in
 
     # -- single days ---------------------------------------------------------------------------------------
     def is_workday(self, day: dt.date) -> bool:
@@ -237,7 +290,7 @@ class WorkdayCalendar:
             raise ValueError("日期数组中含有空值（NaT）。")
         years = arr.astype("datetime64[Y]").astype(np.int64) + 1970
         for y in np.unique(years).tolist():
-            self.table(int(y))  # raises CalendarYearUnknown naming the first unknown year
+            self.table(int(y))  # a strict calendar raises CalendarYearUnknown naming the first unknown year
         # 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
         weekday = (arr.astype(np.int64) + 3) % 7
         holidays = np.array(

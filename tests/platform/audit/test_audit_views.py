@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.common.audit.verify import verify
 
@@ -125,7 +126,7 @@ def test_filters(login_client: Any, trail: Any, params: dict[str, str], expected
 
 def test_date_range_filter_uses_beijing_days(login_client: Any, trail: Any) -> None:
     client = login_client("auditor")
-    today = timezone.localdate()
+    today = clock.today()
     assert len(_rows(client.get(LIST, {"date_from": today.isoformat(), "date_to": today.isoformat()}))) == 6
     tomorrow = today + dt.timedelta(days=1)
     assert _rows(client.get(LIST, {"date_from": tomorrow.isoformat()})) == []

@@ -9,7 +9,7 @@ import pytest
 
 from ezhou_platform.common.calendar import add_workdays, deadline_within_workdays, platform_calendar
 from ezhou_platform.common.models import CalendarDay, CalendarYear
-from ezhou_rules.core.workdays import CalendarYearUnknown
+from ezhou_rules.core.workdays import CalendarYearUnknown, default_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,14 @@ def test_known_years_come_from_the_package(db: Any) -> None:
 
 
 def test_a_year_the_package_does_not_know_needs_the_administrators_table(db: Any) -> None:
+    # Without a 2027 table the platform counts 2027 Monday–Friday (provisional): 12-29, 12-30, 12-31,
+    # Fri 01-01, Mon 01-04. The kernel's strict calendar still refuses.
+    assert add_workdays(dt.date(2026, 12, 28), 5) == dt.date(2027, 1, 4)
+    assert platform_calendar().provisional_years_between(dt.date(2026, 12, 28), dt.date(2027, 1, 4)) == (
+        2027,
+    )
     with pytest.raises(CalendarYearUnknown, match="2027"):
-        add_workdays(dt.date(2026, 12, 28), 5)
+        default_calendar().add_workdays(dt.date(2026, 12, 28), 5)
     # Test data, not the published 2027 schedule: New Year's Day off.
     year = CalendarYear.objects.create(year=2027, source="测试数据")
     CalendarDay.objects.create(

@@ -59,7 +59,9 @@ def test_lock_expires_after_thirty_minutes(
     # Move the failures 31 minutes into the past: the cool-off (0.5 h) has passed.
     from django.utils import timezone
 
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=31))
+    from ezhou_platform.common import clock
+
+    AccessAttempt.objects.update(attempt_time=clock.now() - timezone.timedelta(minutes=31))
     assert _try(client, "citizen", demo_password).status_code == 302
 
 

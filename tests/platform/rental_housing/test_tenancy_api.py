@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import (
@@ -251,15 +252,14 @@ def test_withdrawing_with_an_open_offer_passes_it_on(housing: dict[str, Any]) ->
 
 def test_one_open_offer_per_unit_is_a_database_constraint(housing: dict[str, Any]) -> None:
     from django.db import IntegrityError, transaction
-    from django.utils import timezone
 
     clerk = housing["clerk"]
     units, (a0, a1, a2) = _queue(housing, 1, 3)
     services.release_unit(Allocation.objects.get(application=a0), acting_user=clerk, reason="退出")
     with pytest.raises(IntegrityError), transaction.atomic():
-        UnitOffer.objects.create(application=a2, unit=units[0], offered_at=timezone.now())
+        UnitOffer.objects.create(application=a2, unit=units[0], offered_at=clock.now())
     with pytest.raises(IntegrityError), transaction.atomic():
-        UnitOffer.objects.create(application=a1, unit=units[0], offered_at=timezone.now())
+        UnitOffer.objects.create(application=a1, unit=units[0], offered_at=clock.now())
 
 
 def test_citizen_sees_and_answers_the_offer(

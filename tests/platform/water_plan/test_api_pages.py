@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.water_plan import services
 from ezhou_platform.water_plan.models import AdjustmentRequest, Appeal, SurchargeNotice, YearlyPlan
 
@@ -98,7 +98,7 @@ def test_surcharge_calculator_with_and_without_tiers(client, reference_data):
 
 
 def _plan_today(unit, clerk):
-    services.issue_plans(timezone.localdate().year, actor=clerk, issued_on=timezone.localdate())
+    services.issue_plans(clock.today().year, actor=clerk, issued_on=clock.today())
     return YearlyPlan.objects.get(unit=unit)
 
 
@@ -157,7 +157,7 @@ def test_enterprise_files_adjustment_and_clerk_decides(login_client, unit, clerk
 
 
 def test_enterprise_acknowledges_and_appeals(login_client, unit, clerk, tiers):
-    year = timezone.localdate().year
+    year = clock.today().year
     plan = _plan_today(unit, clerk)
     n = SurchargeNotice.objects.create(
         unit=unit,
@@ -173,7 +173,7 @@ def test_enterprise_acknowledges_and_appeals(login_client, unit, clerk, tiers):
             "amounts": [0, 0, 0],
         },
         amount_fen=0,
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
     )
     c = login_client("enterprise")
     assert (
@@ -203,7 +203,7 @@ def test_enterprise_acknowledges_and_appeals(login_client, unit, clerk, tiers):
         excess_m3x100=1,
         bands=n.bands,
         amount_fen=0,
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
     )
     assert c.get(f"/water-plan/notices/{n2.pk}/").status_code == 404
     assert c.get(f"/water-plan/notices/{n2.pk}/pdf/").status_code == 404
@@ -231,7 +231,7 @@ def test_clerk_pages(login_client, unit, other_unit, clerk):
     assert "第2/2页" in page2
     assert k.get(f"/water-plan/units/{unit.pk}/").status_code == 200
     assert "办理期限看板" in k.get("/water-plan/board/").content.decode()
-    x = k.get(f"/water-plan/export/plans/{timezone.localdate().year}.xlsx")
+    x = k.get(f"/water-plan/export/plans/{clock.today().year}.xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"
     assert login_client("yibao_clerk").get("/water-plan/board/").status_code == 403
 
@@ -253,7 +253,7 @@ def test_demo_loader_is_idempotent(demo_users):
 
 
 def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
-    year = timezone.localdate().year
+    year = clock.today().year
     plan = _plan_today(unit, clerk)
     n = SurchargeNotice.objects.create(
         unit=unit,
@@ -264,13 +264,13 @@ def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
         excess_m3x100=1000,
         bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
         amount_fen=3000,
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
     )
     k = login_client("shuiwu_clerk")
     r = k.post(f"{API}/notices/{n.pk}/delivery", {"on": "2024-09-27"}, content_type="application/json")
     assert r.json()["payment_due"] == "2024-10-16"
     # payment due has passed long ago (today is after 2024-10-16): a first reminder may be issued
-    far = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    far = (clock.today() + dt.timedelta(days=30)).isoformat()
     r = k.post(f"{API}/notices/{n.pk}/reminders", {"pay_by": far}, content_type="application/json")
     assert r.status_code == 201 and r.json()["sequence"] == 1
     r = k.post(f"{API}/notices/{n.pk}/credit-listing")
@@ -311,7 +311,7 @@ def test_clerk_records_events_and_sets_plans(login_client, unit, clerk):
     )
     r = e.post(
         f"{API}/units/{unit.pk}/plan-requests",
-        {"plan_year": timezone.localdate().year + 1, "requested_volume": "2000"},
+        {"plan_year": clock.today().year + 1, "requested_volume": "2000"},
         content_type="application/json",
     )
     assert r.status_code == 201
@@ -321,7 +321,7 @@ def test_admin_actions_call_the_services(login_client, unit, clerk):
     plan = _plan_today(unit, clerk)
     req = services.file_adjustment(
         plan,
-        timezone.localdate(),
+        clock.today(),
         1000,
         "扩产",
         actor=clerk,
@@ -337,7 +337,7 @@ def test_admin_actions_call_the_services(login_client, unit, clerk):
     assert req.status == "verified"
     second = services.file_adjustment(
         plan,
-        timezone.localdate(),
+        clock.today(),
         500,
         "扩产",
         actor=clerk,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.water_plan import services
 from ezhou_platform.water_plan.models import AdjustmentRequest, EvidenceFile, SurchargeNotice, YearlyPlan
@@ -28,7 +28,7 @@ def _upload(c, unit, kind, data, name="材料.pdf"):
 
 
 def _plan(unit, clerk):
-    today = timezone.localdate()
+    today = clock.today()
     services.issue_plans(today.year, actor=clerk, issued_on=today)
     return YearlyPlan.objects.get(unit=unit)
 
@@ -110,7 +110,7 @@ def test_supplement_and_appeal_evidence(login_client, unit, clerk):
     form = _upload(c, unit, "form", PDF).json()["id"]
     body = {
         "type": "fire",
-        "event_on": timezone.localdate().isoformat(),
+        "event_on": clock.today().isoformat(),
         "inputs": {"volume": "3", "source": "fire_meter"},
     }
     r = c.post(
@@ -132,9 +132,9 @@ def test_supplement_and_appeal_evidence(login_client, unit, clerk):
         excess_m3x100=1000,
         bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
         amount_fen=3000,
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
     )
-    services.deliver_notice(n, timezone.localdate(), actor=clerk)
+    services.deliver_notice(n, clock.today(), actor=clerk)
     ap = _upload(c, unit, "appeal", PDF, "读数照片.pdf").json()["id"]
     r = c.post(
         f"{API}/notices/{n.pk}/appeals",
@@ -170,7 +170,7 @@ def test_enterprise_cannot_claim_paper_materials(login_client, unit, clerk):
     plan = _plan(unit, clerk)
     body = {
         "type": "fire",
-        "event_on": timezone.localdate().isoformat(),
+        "event_on": clock.today().isoformat(),
         "inputs": {"volume": "3", "source": "fire_meter"},
         "paper_materials": True,
     }

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.water_plan import services
 from ezhou_platform.water_plan.models import (
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _plan(unit, clerk):
-    today = timezone.localdate()
+    today = clock.today()
     services.issue_plans(today.year, actor=clerk, issued_on=today)
     return YearlyPlan.objects.get(unit=unit)
 
@@ -35,7 +35,7 @@ def _msgs(response) -> str:
 def _adjustment(plan, clerk):
     return services.file_adjustment(
         plan,
-        timezone.localdate(),
+        clock.today(),
         10000,
         "扩产",
         actor=clerk,
@@ -94,7 +94,7 @@ def test_forms_need_clerk_role_and_csrf(login_client, unit, clerk, demo_users):
 
 def test_supplement_form(login_client, unit, clerk):
     plan = _plan(unit, clerk)
-    today = timezone.localdate()
+    today = clock.today()
     req = services.file_supplement(
         plan,
         "fire",
@@ -122,7 +122,7 @@ def _notice(unit, plan):
         excess_m3x100=1000,
         bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
         amount_fen=3000,
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
     )
 
 
@@ -135,12 +135,12 @@ def test_notice_forms_deliver_remind_pay(login_client, unit, clerk):
     k.post(url, {"action": "deliver", "on": "2024-09-27"})
     n.refresh_from_db()
     assert n.payment_due == dt.date(2024, 10, 16)  # National Day 2024 in between
-    far = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    far = (clock.today() + dt.timedelta(days=30)).isoformat()
     r = k.post(url, {"action": "remind"}, follow=True)
     assert "催告缴费期限（pay_by）" in _msgs(r)
     k.post(url, {"action": "remind", "pay_by": far})
     assert CollectionReminder.objects.get().sequence == 1
-    k.post(url, {"action": "pay", "on": timezone.localdate().isoformat()})
+    k.post(url, {"action": "pay", "on": clock.today().isoformat()})
     assert SurchargeNotice.objects.get().state == "paid"
     r = k.post(url, {"action": "pay"}, follow=True)
     assert "通知单（notice）" in _msgs(r)
@@ -148,8 +148,8 @@ def test_notice_forms_deliver_remind_pay(login_client, unit, clerk):
 
 def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
     plan = _plan(unit, clerk)
-    n = services.deliver_notice(_notice(unit, plan), timezone.localdate(), actor=clerk)
-    appeal = services.file_appeal(n, timezone.localdate(), "读数有误", actor=clerk)
+    n = services.deliver_notice(_notice(unit, plan), clock.today(), actor=clerk)
+    appeal = services.file_appeal(n, clock.today(), "读数有误", actor=clerk)
     k = login_client("shuiwu_clerk")
     page = k.get(f"/water-plan/units/{unit.pk}/").content.decode()
     assert f"/water-plan/appeals/{appeal.pk}/decide/" in page

@@ -323,3 +323,23 @@ def test_convert_value_units() -> None:
         convert_value("bool", "yes")
     with pytest.raises(ValueError):
         convert_value("text", "  ")
+
+
+def test_validity_of_the_document_gives_a_warning_after_it_ends() -> None:
+    import datetime as dt
+
+    from ezhou_rules.core.params import parse_parameters
+
+    tree = parse_parameters(
+        "document: 鄂州政办发〔2022〕15号\n"
+        "document_date: 2022-07-11\n"
+        "validity: {until: 2027-07-10, cite: 第十九条}\n"
+        "parameters:\n  x:\n    unit: count\n    values:\n      2022-07-11: {value: 1, cite: 第六条}\n",
+        register=False,
+    )
+    # 有效期5年 from 2022-07-11: the last day is 2027-07-10; the day after, results say the document expired.
+    assert tree.expiry_warning(dt.date(2027, 7, 10)) == ""
+    warning = tree.expiry_warning(dt.date(2027, 7, 11))
+    assert "2027年7月10日届满" in warning and "第十九条" in warning
+    with pytest.raises(ParameterFileError, match="validity"):
+        parse_parameters("validity: 2027\nparameters: {x: {unit: count, values: {}}}", register=False)

@@ -209,3 +209,26 @@ def test_facts_2022_2026_agree_with_chinese_calendar() -> None:
     assert checked == 365 * 5 + 1  # 2024 is a leap year
     # 2025 has 13 statutory holidays (Spring Festival 除夕 + 3 days): the facts list 2025-01-28 (除夕) as off.
     assert not facts_cal.is_workday(D(2025, 1, 28))
+
+
+def test_provisional_calendar_answers_unknown_years_monday_to_friday(cal: WorkdayCalendar) -> None:
+    prov = cal.as_provisional()
+    # Mon 2026-12-28 + 5 with 2027 counted Monday–Friday: 12-29, 12-30, 12-31, Fri 01-01, Mon 01-04.
+    assert prov.add_workdays(D(2026, 12, 28), 5) == D(2027, 1, 4)
+    assert prov.table(2027).provisional and not prov.table(2026).provisional
+    assert prov.provisional_years_between(D(2026, 12, 28), D(2028, 1, 4)) == (2027, 2028)
+    assert prov.provisional_years_between(D(2024, 1, 1), D(2026, 12, 31)) == ()
+    assert 2027 not in prov.years and not prov.is_known_year(2027)
+    # The strict calendar it came from still refuses.
+    with pytest.raises(CalendarYearUnknown):
+        cal.add_workdays(D(2026, 12, 28), 5)
+    # Columns too: Fri 2027-01-01 counts as a working day, Sat 01-02 does not.
+    assert prov.is_workday_array(np.array(["2027-01-01", "2027-01-02"], dtype="datetime64[D]")).tolist() == [
+        True,
+        False,
+    ]
+    # Entering the year replaces the stand-in, and the mode survives.
+    entered = prov.with_overrides({2027: TABLE_2027})
+    assert entered.provisional and entered.add_workdays(D(2026, 12, 28), 5) == D(2027, 1, 5)
+    with pytest.raises(CalendarDataError, match="暂定"):
+        WorkdayCalendar(overrides={2027: YearTable.weekdays_only(2027)})

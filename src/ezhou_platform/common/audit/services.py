@@ -32,8 +32,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.middleware import client_address, current_request_context
 
 from . import chain
@@ -242,7 +242,7 @@ def record(
         head = _lock_head(using)
         fields["seq"] = head.seq + 1
         fields["prev_hash"] = head.hash
-        fields["created_at"] = timezone.now()
+        fields["created_at"] = clock.now()
         fields["hash"] = chain.record_hash(fields, key)
         entry = AuditRecord(**fields)
         entry.save(using=using, force_insert=True)

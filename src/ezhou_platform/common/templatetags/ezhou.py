@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
+from ezhou_rules.core.dates import cn_date as _cn_date
 from ezhou_rules.core.ids import mask_phone, mask_resident_id
 from ezhou_rules.core.money import format_capital, format_yuan, format_yuan_symbol
 
@@ -36,3 +38,33 @@ def masked_id(value: Any) -> str:
 @register.filter
 def masked_phone(value: Any) -> str:
     return mask_phone(str(value)) if value else ""
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """A date as 2026年12月1日 (the one date format of every page)."""
+    return _cn_date(value) if value else ""
+
+
+@register.simple_tag
+def due(value: Any, reason: str = "") -> str:
+    """A deadline: 2027年1月11日, followed by a 暂定 mark explaining why when ``reason`` is given."""
+    if not value:
+        return ""
+    if not reason:
+        return _cn_date(value)
+    return format_html(
+        '{}<span class="provisional" title="{}">（暂定：{}）</span>', _cn_date(value), reason, reason
+    )
+
+
+@register.simple_tag
+def period_due(record: Any, field: str) -> str:
+    """``record.<field>`` as a deadline, marked 暂定 when its stored period says so (one query)."""
+    from ezhou_platform.procedures.periods import period_of
+
+    value = getattr(record, field, None)
+    if not value:
+        return ""
+    period = period_of(record, field)
+    return due(value, period.reason if period is not None and period.provisional else "")

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.models import User
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.water_plan.errors import WaterPlanError
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         actor = self._actor(opts["actor"])
         try:
             if opts["action"] == "issue":
-                on = opts["on"] or timezone.localdate()
+                on = opts["on"] or clock.today()
                 with _progress(f"下达{opts['year']}年度用水计划") as progress:
                     report = services.issue_plans(
                         opts["year"], actor=actor, issued_on=on, chunk=opts["chunk"], progress=progress
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                         w.writerows(b.rejects)
                     self.stdout.write(f"拒收明细已写入 {opts['rejects']}")
             else:
-                on = opts["on"] or timezone.localdate()
+                on = opts["on"] or clock.today()
                 with _progress(f"{opts['year']}年度考核") as progress:
                     n = services.settle_year(
                         opts["year"], actor=actor, issued_on=on, chunk=opts["chunk"], progress=progress
