@@ -57,6 +57,7 @@ class Check:
     citation: str
     fail_text: str
     pass_text: str = ""
+    applies: Bools | None = None  # rows the condition concerns (a batch mixing measures); None: every row
 
 
 @dataclass
@@ -71,9 +72,15 @@ class Decision:
     pending: Bools  # eligible, but the award within the ceiling is a recorded decision not yet made
     payer: np.ndarray
     subject: np.ndarray
-    object: np.ndarray
+    object_column: np.ndarray | Callable[[], np.ndarray]  # built on first use (string keys cost time)
     year: Ints
     steps: StepFn = field(repr=False, default=lambda i: [])
+
+    @property
+    def object(self) -> np.ndarray:
+        if callable(self.object_column):
+            self.object_column = np.asarray(self.object_column(), dtype=object)
+        return self.object_column
 
     def __len__(self) -> int:
         return len(self.amount)
@@ -97,11 +104,16 @@ class Decision:
         values = self._values(i)
         return [Reason(c.code, c.fail_text.format(**values), c.citation) for c in self.checks if c.failed[i]]
 
+    def _concerns(self, c: Check, i: int) -> bool:
+        return c.applies is None or bool(c.applies[i])
+
     def trace(self, i: int) -> Trace:
         """Every condition checked for row ``i`` (met or not) and, when eligible, how the amount follows."""
         values = self._values(i)
         t = Trace()
         for c in self.checks:
+            if not self._concerns(c, i):
+                continue
             met = not bool(c.failed[i])
             text = c.pass_text if met else c.fail_text
             t.step(f"{self.component}.{c.code}", c.citation, {"met": met}, met, text.format(**values))
@@ -174,7 +186,12 @@ def outside(values: npt.ArrayLike, start: dt.date, end: dt.date) -> Bools:
 
 
 def not_in(values: np.ndarray, allowed: tuple[str, ...] | list[str]) -> Bools:
-    return ~np.isin(np.asarray(values, dtype=object).astype(str), np.asarray(list(allowed), dtype=str))
+    return ~np.isin(np.asarray(values, dtype=object), np.asarray(list(allowed), dtype=object))
+
+
+def constant(value: str, n: int) -> np.ndarray:
+    """A column of one text (faster than np.full for object arrays)."""
+    return np.repeat(np.array([value], dtype=object), n)
 
 
 def payer_column(
@@ -184,9 +201,9 @@ def payer_column(
     kind = params.get(f"{measure_key(measure)}.payer", on)
     n = 0 if territory is None else len(territory)
     if kind == "city":
-        return np.full(n, CITY, dtype=object)
+        return constant(CITY, n)
     if kind == "none":
-        return np.full(n, NO_PAYER, dtype=object)
+        return constant(NO_PAYER, n)
     if territory is None:
         raise SubsidyError(
             "territory_required",
@@ -218,7 +235,7 @@ def finish(
     *,
     payer: np.ndarray,
     subject: np.ndarray,
-    object_: np.ndarray,
+    object_: np.ndarray | Callable[[], np.ndarray],
     year: Ints,
     pending: Bools | None = None,
     steps: StepFn | None = None,
@@ -240,7 +257,7 @@ def finish(
         pending=pend,
         payer=payer,
         subject=np.asarray(subject, dtype=object),
-        object=np.asarray(object_, dtype=object),
+        object_column=object_ if callable(object_) else np.asarray(object_, dtype=object),
         year=np.asarray(year, dtype=np.int64),
         steps=steps or (lambda i: []),
     )
