@@ -25,7 +25,8 @@ are resolved one by one, in order, which is exactly the sequential rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import string
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ from ezhou_rules.core.money import format_yuan
 from ezhou_rules.core.params import ParameterTree
 
 from .components import COMPONENTS, KeySpec, component
+from .decision import constant
 from .errors import SubsidyError
 
 Ints = npt.NDArray[np.int64]
@@ -151,25 +153,33 @@ def _keys(
     rows: list[Ints] = []
     keys: list[np.ndarray] = []
     specs: list[np.ndarray] = []
-    for code in np.unique(components.astype(str)) if len(components) else []:
+    codes = set(components.tolist())
+    for code in sorted(codes):
         comp = component(str(code))
         idx = np.flatnonzero(components == code)
-        subj, obj, yr = subject[idx], object_[idx], year[idx]
+        parts = {
+            "subject": subject[idx],
+            "object": object_[idx],
+            "year": year[idx].astype(str).astype(object),
+        }
         for spec in comp.keys:
-            t = spec.template
-            built = np.array(
-                [
-                    t.format(subject=s, object=o, year=y)
-                    for s, o, y in zip(subj, obj, yr.tolist(), strict=True)
-                ],
-                dtype=object,
-            )
             rows.append(idx)
-            keys.append(built)
-            specs.append(np.full(len(idx), f"{code}|{spec.template}", dtype=object))
+            keys.append(_build(spec.template, parts, len(idx)))
+            specs.append(constant(f"{code}|{spec.template}", len(idx)))
     if not rows:
         return np.array([], dtype=np.int64), np.array([], dtype=object), np.array([], dtype=object)
     return np.concatenate(rows), np.concatenate(keys), np.concatenate(specs)
+
+
+def _build(template: str, parts: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """``template.format(**row)`` for every row, by adding object columns (much faster than a format per row)."""
+    out = constant("", n)
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if name:
+            out = out + parts[name]
+    return out
 
 
 def _spec(spec_id: str) -> KeySpec:
@@ -208,13 +218,8 @@ def check_batch(prior: Awards, new: Candidates, params: ParameterTree, on: dt.da
     code[~accepted] = "not_eligible"
     message[~accepted] = "不符合该项措施的条件。"
 
-    highest = (
-        np.array(
-            [COMPONENTS[str(c)].highest_wins if str(c) in COMPONENTS else False for c in new.component],
-            dtype=bool,
-        )
-        if n
-        else np.zeros(0, dtype=bool)
+    highest = np.isin(
+        new.component, np.array([c.code for c in COMPONENTS.values() if c.highest_wins], dtype=object)
     )
     rows, keys, spec_ids = _keys(new.component, new.subject, new.object, new.year)
     limits = _limits(spec_ids, params, on)
@@ -224,8 +229,9 @@ def check_batch(prior: Awards, new: Candidates, params: ParameterTree, on: dt.da
     held: dict[str, list[int]] = defaultdict(list)
     for r, k in zip(p_rows.tolist(), p_keys.tolist(), strict=True):
         held[k].append(r)
-    for r, k, sid in zip(rows.tolist(), keys.tolist(), spec_ids.tolist(), strict=True):
-        if not accepted[r] or k not in held:
+    hits = np.flatnonzero(np.fromiter((k in held for k in keys.tolist()), dtype=bool, count=len(keys)))
+    for r, k, sid in zip(rows[hits].tolist(), keys[hits].tolist(), spec_ids[hits].tolist(), strict=True):
+        if not accepted[r]:
             continue
         holders = held[k]
         if highest[r]:
@@ -270,17 +276,16 @@ def check_batch(prior: Awards, new: Candidates, params: ParameterTree, on: dt.da
 
     # 3. within the batch: only keys held by more than one candidate (or with standing holders) need order
     live = accepted[rows]
-    key_spec = dict(zip(keys[live].tolist(), spec_ids[live].tolist(), strict=True))
-    uniq, counts = (
-        np.unique(keys[live].astype(str), return_counts=True) if live.any() else (np.array([]), np.array([]))
-    )
+    live_keys = keys[live].tolist()
+    key_spec = dict(zip(live_keys, spec_ids[live].tolist(), strict=True))
     crowded = {
         k
-        for k, cnt in zip(uniq.tolist(), counts.tolist(), strict=True)
+        for k, cnt in Counter(live_keys).items()
         if cnt > 1 and cnt + len(held.get(k, [])) > limits[key_spec[k]]
     }
     if crowded:
-        contested = np.unique(rows[live & np.isin(keys.astype(str), list(crowded))])
+        in_crowd = np.fromiter((k in crowded for k in keys.tolist()), dtype=bool, count=len(keys))
+        contested = np.unique(rows[live & in_crowd])
         _resolve_in_order(
             contested,
             rows,
@@ -334,7 +339,8 @@ def _resolve_in_order(
     base: Ints,
 ) -> None:
     by_row: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for r, k, sid in zip(rows.tolist(), keys.tolist(), spec_ids.tolist(), strict=True):
+    mine = np.isin(rows, contested)
+    for r, k, sid in zip(rows[mine].tolist(), keys[mine].tolist(), spec_ids[mine].tolist(), strict=True):
         by_row[r].append((k, sid))
     taken: dict[str, list[int]] = defaultdict(list)
     for r in sorted(contested.tolist(), key=lambda i: (int(new.order[i]), i)):
