@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ezhou_rules.subsidies.errors import SubsidyError
 from ezhou_rules.subsidies.finance import (
@@ -209,3 +212,43 @@ def test_operator_revenue_must_exceed_ten_million(tree):
     assert [r.code for r in operator(tree, "20000000", in_statistics="否").reasons(0)] == [
         "not_in_statistics"
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    store_class=st.sampled_from(["global_first", "asia_first", "china_first", "hubei_first", "flagship"]),
+    catering=st.booleans(),
+    decided=st.integers(0, 150_000_000),
+)
+def test_an_award_is_never_above_its_ceiling(tree, store_class, catering, decided):
+    c = columns(
+        STORE_FIELDS,
+        {
+            "carrier_id": CARRIER,
+            "store_id": "S",
+            "brand": "B",
+            "store_class": store_class,
+            "catering": "是" if catering else "否",
+            "opened_on": "2022-10-01",
+            "agreement_months": 24,
+            "tax_in_ezhou": "是",
+            "main_revenue": "200000",
+            "revenue_months": 1,
+            "territory": "华容区",
+            "decision_reason": "按门店规模决定",
+        },
+    )
+    c["decided_amount"] = np.array([decided], dtype=np.int64)
+    ceiling = {
+        "global_first": 100_000_000,
+        "asia_first": 100_000_000,
+        "china_first": 50_000_000,
+        "hubei_first": 10_000_000,
+        "flagship": 10_000_000,
+    }[store_class] // (2 if catering else 1)
+    if decided > ceiling:
+        with pytest.raises(SubsidyError):
+            store_award(c, tree, ON)
+    else:
+        d = store_award(c, tree, ON)
+        assert int(d.amount[0]) == decided <= int(d.ceiling[0]) == ceiling

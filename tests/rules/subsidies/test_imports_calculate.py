@@ -264,3 +264,27 @@ def test_what_if_totals_by_measure_and_payer(tree):
     lowered = what_if(batches, tree, {"m05.store_ceiling.global_first": 85_000_000}, ON)
     assert lowered.scenario.clipped["m05.store"] == 2  # decisions above the new ceiling are paid the ceiling
     assert {(r["measure"], r["payer"]): r["scenario_fen"] for r in lowered.rows}[(5, "鄂城区")] == 170_000_000
+
+
+def test_answers_are_plain_json(tree):
+    import json
+
+    from ezhou_rules.subsidies.catalogue import catalogue
+
+    result = calculate(12, car_facts(), on=ON, params=tree, context={"dealers": {"EZ-1"}})
+    assert json.loads(json.dumps(result.to_dict(), ensure_ascii=False))["amount_fen"] == 200_000
+    assert json.loads(json.dumps(result.decision.row(0), ensure_ascii=False))["eligible"] is True
+    measures = json.loads(json.dumps([m.to_dict() for m in catalogue(ON, tree)], ensure_ascii=False))
+    assert len(measures) == 18 and measures[0]["parameters"]
+
+
+def test_an_empty_batch_is_fine(tree):
+    from ezhou_rules.subsidies.interest import interest_subsidies
+    from ezhou_rules.subsidies.ledger import Awards, Candidates, check_batch
+
+    empty = parse_rows(LOAN_FIELDS, []).columns
+    assert len(interest_subsidies(np.array([], dtype=np.int64), empty, tree, ON)) == 0
+    none = Candidates(
+        *(np.array([], dtype=object),) * 4, np.array([]), np.array([]), np.array([]), np.array([])
+    )
+    assert len(check_batch(Awards.empty(), none, tree, ON).accepted) == 0
