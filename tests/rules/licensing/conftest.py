@@ -20,6 +20,12 @@ def scheme_data() -> dict:
     return yaml.safe_load((DATA / "scheme_b1-20.yaml").read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def raw_scheme() -> dict:
+    """A fresh copy of the test scheme's data, to be altered by a test."""
+    return scheme_data()
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     return load_catalogue()
@@ -30,11 +36,11 @@ def cal():
     return default_calendar()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def scheme():
     return scheme_from_dict(scheme_data())
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def periods(scheme):
     return PeriodTable(scheme.periods)
