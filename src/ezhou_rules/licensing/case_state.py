@@ -22,7 +22,7 @@ from ezhou_rules.core.workdays import WorkdayCalendar
 
 from . import CITE_APPLY, CITE_DECIDE, CITE_OPERATE, CITE_OVERSIGHT
 from .decision import Operation, operation_permitted
-from .errors import LicensingError
+from .errors import LicensingError, parse_day
 from .notification import Qualification, chinese_date
 from .periods import CountingEvent, PeriodKind, PeriodNotConfigured, PeriodTable
 
@@ -511,14 +511,7 @@ def _start(
 
 
 def _day(value: Any, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise LicensingError(
-            "case_invalid", f"{label}：“{value}”不是日期（YYYY-MM-DD）。", field=field
-        ) from None
+    return parse_day(value, field=field, label=label, code="case_invalid")
 
 
 def case_from_dict(data: Mapping[str, Any]) -> CaseFile:

@@ -29,7 +29,7 @@ from ezhou_rules.core.citations import Citation, parse_chinese_number, rule
 from ezhou_rules.library import Document, Library, default_library
 
 from . import CITE_ANNEX, CITE_REFORM_GOAL, CITE_REFORM_LIST, DATA_DIR, DOCUMENT
-from .errors import LicensingError
+from .errors import LicensingError, parse_day
 from .facets import Facet, FacetKind, ParsedScope, Vocabulary, default_vocabulary, parse_scope
 
 
@@ -315,12 +315,12 @@ def decisions_from_data(
                 "decision_invalid",
                 f"{where} 第{n}条：决定“{entry['decision']}”无法识别（可选：{', '.join(DECISION_LABELS)}）。",
             )
-        valid_from = entry["valid_from"]
-        if not isinstance(valid_from, dt.date):
-            try:
-                valid_from = dt.date.fromisoformat(str(valid_from))
-            except ValueError:
-                raise LicensingError("decision_invalid", f"{where} 第{n}条：valid_from 不是日期。") from None
+        valid_from = parse_day(
+            entry["valid_from"],
+            field="valid_from",
+            label=f"{where} 第{n}条的生效日期",
+            code="decision_invalid",
+        )
         out.append(
             InconsistencyDecision(
                 str(entry["item"]),

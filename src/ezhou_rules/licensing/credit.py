@@ -29,7 +29,7 @@ from ezhou_rules.core.ids import InvalidIdentifier, validate_uscc
 from ezhou_rules.core.trace import NO_TRACE, Trace
 
 from . import CITE_APPLICANTS, CITE_OVERSIGHT, DOCUMENT
-from .errors import LicensingError, NotConfigured
+from .errors import LicensingError, NotConfigured, parse_day
 
 
 class CreditKind(StrEnum):
@@ -131,14 +131,7 @@ class Eligibility:
 def _date(value: Any, field: str, label: str, optional: bool = False) -> dt.date | None:
     if value in (None, "") and optional:
         return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise LicensingError(
-            "credit_record_invalid", f"{label}：“{value}”不是日期（YYYY-MM-DD）。", field=field
-        ) from None
+    return parse_day(value, field=field, label=label, code="credit_record_invalid")
 
 
 def record_from_dict(data: Mapping[str, Any]) -> CreditRecord:

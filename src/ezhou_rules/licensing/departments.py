@@ -22,7 +22,7 @@ from ezhou_rules.core.citations import rule
 
 from . import CITE_REFORM_LIST, CITE_SUPERVISION
 from .catalogue import CatalogueItem, ReformMode
-from .errors import LicensingError, NotConfigured
+from .errors import LicensingError, NotConfigured, parse_day
 
 
 class Level(StrEnum):
@@ -99,12 +99,9 @@ def issuing_rule_from_dict(data: Mapping[str, Any]) -> IssuingBodyRule:
         level = Level(str(data.get("level")))
     except ValueError:
         raise LicensingError("issuing_body_invalid", "层级：应为 city 或 district。", field="level") from None
-    valid_from = data.get("valid_from")
-    if not isinstance(valid_from, dt.date):
-        try:
-            valid_from = dt.date.fromisoformat(str(valid_from))
-        except ValueError:
-            raise LicensingError("issuing_body_invalid", "生效日期：不是日期。", field="valid_from") from None
+    valid_from = parse_day(
+        data.get("valid_from"), field="valid_from", label="生效日期", code="issuing_body_invalid"
+    )
     if not str(data.get("department_type") or "").strip():
         raise LicensingError("issuing_body_invalid", "部门类型：不能为空。", field="department_type")
     if not str(data.get("source") or "").strip():

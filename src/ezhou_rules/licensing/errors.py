@@ -4,6 +4,8 @@ its whole input before it returns anything."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class LicensingError(ValueError):
     def __init__(
@@ -23,3 +25,14 @@ class LicensingError(ValueError):
 class NotConfigured(LicensingError):
     """Something the gazette leaves to configuration has not been entered (a period, an issuing body, the
     credit policy, a partial scope, an inconsistency decision). Never replaced by a default."""
+
+
+def parse_day(value: object, *, field: str, label: str, code: str) -> dt.date:
+    """A date from request or configuration data (a date, or text YYYY-MM-DD); otherwise ``LicensingError``
+    with ``code`` naming the field by its Chinese label. A datetime is refused: these are days, not moments."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise LicensingError(code, f"{label}：“{value}”不是日期（YYYY-MM-DD）。", field=field) from None

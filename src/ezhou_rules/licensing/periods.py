@@ -25,7 +25,7 @@ from ezhou_rules.core.citations import rule
 from ezhou_rules.core.workdays import CalendarYearUnknown, WorkdayCalendar
 
 from . import CITE_APPLY, CITE_NOTIFY, CITE_OPERATE, CITE_OVERSIGHT
-from .errors import LicensingError, NotConfigured
+from .errors import LicensingError, NotConfigured, parse_day
 
 
 class PeriodKind(StrEnum):
@@ -193,14 +193,9 @@ def period_rule_from_dict(data: Mapping[str, Any], item: str | None = None) -> P
         raise LicensingError(
             "period_invalid", f"期限长度：应为不小于1的整数，收到 {length!r}。", field="length"
         )
-    valid_from = data.get("valid_from")
-    if not isinstance(valid_from, dt.date):
-        try:
-            valid_from = dt.date.fromisoformat(str(valid_from))
-        except ValueError:
-            raise LicensingError(
-                "period_invalid", f"生效日期：“{valid_from}”不是日期。", field="valid_from"
-            ) from None
+    valid_from = parse_day(
+        data.get("valid_from"), field="valid_from", label="生效日期", code="period_invalid"
+    )
     source = str(data.get("source") or "").strip()
     if not source:
         raise LicensingError(

@@ -23,7 +23,7 @@ from typing import Any
 from ezhou_rules.core.citations import rule
 
 from . import CITE_APPLY, CITE_COMMIT, CITE_NOTIFY, CITE_ONE_SCHEME, parameters
-from .errors import LicensingError
+from .errors import LicensingError, parse_day
 from .periods import PeriodRule, period_rule_from_dict
 
 
@@ -254,14 +254,7 @@ def validate_scheme(scheme: Scheme, on: dt.date | None = None) -> Scheme:
 
 
 def _date(value: Any, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise LicensingError(
-            "scheme_invalid", f"{label}：“{value}”不是日期（YYYY-MM-DD）。", field=field
-        ) from None
+    return parse_day(value, field=field, label=label, code="scheme_invalid")
 
 
 def _text(data: Mapping[str, Any], key: str, label: str, where: str = "") -> str:
