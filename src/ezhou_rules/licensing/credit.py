@@ -102,6 +102,27 @@ class CreditPolicy:
             raise LicensingError("credit_policy_invalid", "信用政策：须注明来源。", field="source")
 
 
+def policy_from_dict(data: Mapping[str, Any]) -> CreditPolicy:
+    """A credit policy from configuration data: valid_from, serious_categories, other_barring_kinds, source."""
+    kinds = []
+    for k in data.get("other_barring_kinds") or ():
+        try:
+            kinds.append(CreditKind(str(k)))
+        except ValueError:
+            raise LicensingError(
+                "credit_policy_invalid", f"限制情形：“{k}”不是记录类型。", field="other_barring_kinds"
+            ) from None
+    valid_from = parse_day(
+        data.get("valid_from"), field="valid_from", label="生效日期", code="credit_policy_invalid"
+    )
+    return CreditPolicy(
+        valid_from,
+        frozenset(str(c) for c in data.get("serious_categories") or ()),
+        frozenset(kinds),
+        str(data.get("source") or ""),
+    )
+
+
 def policy_on(policies: Sequence[CreditPolicy], on: dt.date) -> CreditPolicy | None:
     found = None
     for p in sorted(policies, key=lambda p: p.valid_from):

@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from ezhou_rules.core.citations import rule
 from ezhou_rules.core.money import round_half_up
+from ezhou_rules.core.params import convert_value
 
 from . import CITE_SUPERVISION
 from .errors import LicensingError
@@ -224,6 +225,31 @@ class DrawSpec:
         return _sha(self.canonical_json())
 
 
+def spec_from_dict(data: Mapping[str, Any]) -> DrawSpec:
+    """A draw specification from request or CLI data: quotas as counts (integers) or exact ratios written
+    "5%", "1/20" or "0.05" (parsed as the kernel parses ratio parameters; a float is refused)."""
+    quotas: dict[str, Fraction | int] = {}
+    raw = data.get("quotas")
+    if not isinstance(raw, Mapping) or not raw:
+        raise LicensingError(
+            "draw_spec_invalid", "抽查比例：应按信用风险分类给出比例或户数。", field="quotas"
+        )
+    for cls_, value in raw.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            quotas[str(cls_)] = value
+            continue
+        try:
+            quotas[str(cls_)] = convert_value("ratio", value)
+        except ValueError as exc:
+            raise LicensingError("draw_spec_invalid", f"抽查比例（{cls_}）：{exc}", field="quotas") from None
+    return DrawSpec(
+        str(data.get("draw_id") or ""),
+        quotas,
+        data.get("team_size"),  # type: ignore[arg-type]
+        bool(data.get("special_in_full", True)),
+    )
+
+
 @dataclass(frozen=True)
 class DrawCommitment:
     """Recorded before the draw; the seed itself stays secret until the result is published."""
@@ -301,6 +327,24 @@ class DrawResult:
     @property
     def sha256(self) -> str:
         return _sha(self.text())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The published result (一公开): each drawn holder with its class, why it was drawn and its team."""
+        return {
+            "draw_id": self.draw_id,
+            "sha256": self.sha256,
+            "counts": {k: {"size": size, "drawn": drawn} for k, (size, drawn) in self.counts.items()},
+            "holders": [
+                {"holder": h, "risk_class": r, "reason": "special" if s else "random", "inspectors": list(t)}
+                for h, r, s, t in zip(
+                    self.holders.tolist(),
+                    self.risk_class.tolist(),
+                    self.special.tolist(),
+                    self.teams.tolist(),
+                    strict=True,
+                )
+            ],
+        }
 
 
 @rule(

@@ -140,3 +140,26 @@ def test_export_csv_and_json():
     with pytest.raises(LicensingError) as e:
         export_csv([bad], dt.date(2023, 1, 2))
     assert e.value.code == "uscc_invalid" and "R5" in e.value.message
+
+
+def test_policy_from_configuration():
+    from ezhou_rules.licensing.credit import policy_from_dict
+
+    p = policy_from_dict(
+        {
+            "valid_from": "2022-09-29",
+            "serious_categories": ["严重失信主体名单"],
+            "other_barring_kinds": ["commitment_broken"],
+            "source": "测试配置",
+        }
+    )
+    assert p == POLICY
+    for change, field in (
+        ({"other_barring_kinds": ["commitment"]}, "other_barring_kinds"),
+        ({"other_barring_kinds": ["x"]}, "other_barring_kinds"),
+        ({"source": ""}, "source"),
+        ({"valid_from": "x"}, "valid_from"),
+    ):
+        with pytest.raises(LicensingError) as e:
+            policy_from_dict({"valid_from": "2022-09-29", "source": "s", **change})
+        assert e.value.field == field

@@ -155,3 +155,20 @@ def test_any_seed_draws_exactly_the_quota(seed, n, pct, team):
             assert drawn == (size * pct * 2 + 100) // 200  # half up
     assert r.special.sum() == pop.special.sum()
     assert r.sha256 == run_draw(pop, INSPECTORS, spec, seed).sha256
+
+
+def test_spec_and_result_as_data():
+    from ezhou_rules.licensing.draw import spec_from_dict
+
+    spec = spec_from_dict(
+        {"draw_id": "2023-Q1-food", "quotas": {"A": "3%", "B": "1/20", "C": 10}, "team_size": 2}
+    )
+    assert spec == SPEC and spec.sha256 == SPEC.sha256
+    for quotas in ({"A": 0.03}, {"A": "3 percent"}, {}):
+        with pytest.raises(LicensingError):
+            spec_from_dict({"draw_id": "x", "quotas": quotas, "team_size": 2})
+    with pytest.raises(LicensingError):
+        spec_from_dict({"draw_id": "x", "quotas": {"A": 1}, "team_size": "2"})
+    published = run_draw(population(), INSPECTORS, SPEC, SEED).to_dict()
+    assert published["counts"]["C"] == {"size": 326, "drawn": 10}
+    assert published["holders"][0]["reason"] == "special" and len(published["holders"][0]["inspectors"]) == 2
