@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -255,12 +255,6 @@ class Commitment:
         """The day the application counts as received: the postal receipt day, else the day it was handed in
         or submitted online (the signing day unless another is recorded)."""
         return self.received_on or self.signed_on
-
-
-@dataclass(frozen=True)
-class CommitmentCheck:
-    complete: bool
-    problems: tuple[str, ...] = field(default_factory=tuple)
 
 
 def confirmation_texts(on: dt.date) -> tuple[str, ...]:

@@ -145,3 +145,12 @@ def test_post_counts_from_receipt_and_later_qualification(notice, scheme, catalo
     with pytest.raises(LicensingError) as e:
         check_commitment(later, n2, scheme)
     assert e.value.fields == ("qualification",)
+
+
+def test_ticks_from_a_form():
+    from ezhou_rules.licensing.notification import confirmations_from_codes
+
+    assert confirmations_from_codes(["1", 2, "5"]) == frozenset({1, 2, 5})
+    with pytest.raises(LicensingError) as e:
+        confirmations_from_codes(["一"])
+    assert e.value.field == "confirmations"
