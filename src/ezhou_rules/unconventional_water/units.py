@@ -447,7 +447,7 @@ def parse_error_text(
     )
 
 
-def format_value(value: int, dimension: Dimension | None = None) -> str:
+def format_value(value: int) -> str:
     """300000000 → '0.3' (canonical units, trailing zeros dropped)."""
     sign = "-" if value < 0 else ""
     whole, frac = divmod(abs(int(value)), SCALE)
