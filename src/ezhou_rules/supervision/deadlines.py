@@ -4,7 +4,7 @@ Printed forms in 鄂州政发〔2022〕15号 附件2: "2022 年 8 月底前出�
 "2023年2月底前完成。", "持续实施。", "“十四五”期间完成。", "“十四五”期间持续实施。". A form the reader does not
 know is not guessed: the deadline is ``unread`` and the task list reports it.
 
-Whether a month-end that falls on a rest day moves to the next working day is a switch (interpretation S3 in
+Whether a month-end that falls on a rest day moves to the next working day is a switch (interpretation T3 in
 docs/interpretations.md): off by default, the printed date holds; on, the date rolls forward on the
 WorkdayCalendar passed in (2022-12-31 is a Saturday and the start of the New Year holiday → 2023-01-03).
 """

@@ -3,7 +3,7 @@
 A phase runs from the first day of its first month to the last day of its last month. Printed phases may
 share a month (28号: 动员部署 to 2022年9月, 推动落实 from 2022年9月); such a date belongs to both, and the
 *current* phase is the earlier one up to and including the plan's issue date and the later one after it
-(interpretation S9). Vectorised over dates for the time series.
+(interpretation T9). Vectorised over dates for the time series.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class PhaseAnswer:
 
 
 def phase_on(on: dt.date, phases: tuple[Phase, ...], issued: dt.date) -> PhaseAnswer:
-    """The phases a date falls in and the current one (S9: a shared month switches on the day after issue)."""
+    """The phases a date falls in and the current one (T9: a shared month switches on the day after issue)."""
     holding = tuple(p for p in phases if p.start <= on <= p.end)
     if not holding:
         if on < min(p.start for p in phases):

@@ -11,7 +11,7 @@ States (``State``; codes for machines, labels for people):
 - ``continuous`` 持续实施 — the task has no deadline.
 
 A report counts from its own date: on a date before a completion's date the item is not yet done. The
-deadline is the printed one, or with ``roll_rest_days`` the next working day (S3). Reports are validated as a
+deadline is the printed one, or with ``roll_rest_days`` the next working day (T3). Reports are validated as a
 batch: an unknown task, a completion without a document number, a completion dated before the plan's issue
 date or a completion of a task that runs continuously rejects the whole batch with every problem listed.
 """
@@ -182,7 +182,7 @@ class Supervision:
     """The items of one or more plans with their deadlines, ready to be evaluated on any dates.
 
     ``roll_rest_days`` moves a deadline that falls on a rest day to the next working day of ``calendar``
-    (S3); off, the printed date holds and no calendar is needed.
+    (T3); off, the printed date holds and no calendar is needed.
     """
 
     def __init__(

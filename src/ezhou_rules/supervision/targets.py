@@ -7,7 +7,7 @@ quote must equal the parameter; a mismatch is refused, so a figure cannot drift 
 
 Evidence is one recognition (认定) each: category, name, level, date, document number. An object recognised
 twice (provincial, later national) counts once, at the highest level it holds on the date. Recognitions
-dated before the period starts do not count (S7). ``以上`` includes the figure: 3 of 3 is met.
+dated before the period starts do not count (T7). ``以上`` includes the figure: 3 of 3 is met.
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ class _Reader:
                 "lead_from_order",
                 anchor,
                 "牵头单位",
-                f"{where}未写明牵头单位，按所列第一家单位（{printed}）牵头（解释 S2）。",
+                f"{where}未写明牵头单位，按所列第一家单位（{printed}）牵头（解释 T2）。",
                 "note",
             )
             return [keys[0]], "first_listed"
@@ -300,7 +300,7 @@ class _Reader:
             return None
         basis = (
             f"任务未单列时限；按{phase.citation}{phase.name}（{phase.printed}）确保建设任务完成，"
-            f"以该阶段最后一日{phase.end.year}年{phase.end.month}月{phase.end.day}日为完成时限（解释 S8）。"
+            f"以该阶段最后一日{phase.end.year}年{phase.end.month}月{phase.end.day}日为完成时限（解释 T8）。"
         )
         self.problem("deadline_from_phase", self.spec.undated_phase, "时间安排", basis, "note")
         return Deadline("", DeadlineKind.DATE, phase.end, Deliverable.COMPLETION, basis=basis)
@@ -350,7 +350,7 @@ class _Reader:
                 due = month_end(year + r.year_offset, r.due_month)
                 basis = (
                     f"原文“{r.quote}”为每年事项；{year}年的{r.label}以"
-                    f"{due.year}年{due.month}月{due.day}日为时限（解释 S5）。"
+                    f"{due.year}年{due.month}月{due.day}日为时限（解释 T5）。"
                 )
                 out.append(
                     Item(

@@ -1,4 +1,4 @@
-"""Deadlines as printed → dates, and the rest-day switch (S3), on the kernel's working-day calendar."""
+"""Deadlines as printed → dates, and the rest-day switch (T3), on the kernel's working-day calendar."""
 
 from __future__ import annotations
 

@@ -330,7 +330,7 @@ def test_three_phases_read_from_the_text():
         (D(2021, 12, 31), [], None),
         (D(2022, 1, 1), [1], 1),
         (D(2022, 8, 31), [1], 1),
-        (D(2022, 9, 1), [1, 2], 1),  # September 2022 belongs to both (S9)
+        (D(2022, 9, 1), [1, 2], 1),  # September 2022 belongs to both (T9)
         (D(2022, 9, 29), [1, 2], 1),  # the issue date: still 动员部署 (the plan itself is its last step)
         (D(2022, 9, 30), [1, 2], 2),  # the day after issue: 推动落实
         (D(2022, 10, 1), [2], 2),

@@ -115,7 +115,7 @@ def test_deadlines_of_annex_2(voc):
 
 
 def test_28_hao_tasks_are_due_at_the_end_of_the_implementation_phase(rural):
-    # 三 prints no time; 四（二）推动落实阶段(2022年9月至2025年6月) → 2025-06-30 (S8), reported as a note
+    # 三 prints no time; 四（二）推动落实阶段(2022年9月至2025年6月) → 2025-06-30 (T8), reported as a note
     assert {t.deadline.due for t in rural.tasks} == {dt.date(2025, 6, 30)}
     assert all(t.deadline.printed == "" for t in rural.tasks)
     notes = [p for p in rural.problems if p.code == "deadline_from_phase"]
@@ -134,7 +134,7 @@ def test_lead_units_and_the_main_text_split(voc):
     assert voc.task("vocational_education/9").lead == ("development_reform", "education")
     # 三（三）10: 牵头 市教育局、市发改委; row 14 lists only 市教育局、市人社局 → 市教育局 leads
     assert voc.task("vocational_education/14").lead == ("education",)
-    # 四17 names no unit: the annex lists 市财政局 first → it leads (S2), with a note
+    # 四17 names no unit: the annex lists 市财政局 first → it leads (T2), with a note
     t24 = voc.task("vocational_education/24")
     assert t24.lead == ("finance",) and t24.lead_basis == "first_listed"
     assert t24.main_text_lead == () and t24.main_text_citation == "鄂州政发〔2022〕15号 四17"
@@ -147,7 +147,7 @@ def test_lead_units_and_the_main_text_split(voc):
 
 def test_yearly_items_of_the_catalogue_and_the_quality_report(voc):
     yearly = {i.id: i.due for i in voc.items if i.year is not None}
-    # 三（二）8 / 附件2 （九）“每年…需求目录”: 2023–2025, each by 12-31 (S5)
+    # 三（二）8 / 附件2 （九）“每年…需求目录”: 2023–2025, each by 12-31 (T5)
     # 附件2 （二十一）质量年度报告: the report of year Y by the end of February of Y+1 (2024 is a leap year)
     assert yearly == {
         "vocational_education/9@2023": dt.date(2023, 12, 31),
@@ -286,7 +286,7 @@ def test_the_next_plan_is_data_not_code(tmp_path):
     spec = _demo_spec()
     tasks = load_tasks("demo_plan", library=library, spec=spec)
     assert [t.text for t in tasks.tasks] == ["做甲事。", "做乙事。"]
-    assert tasks.task("demo_plan/1").lead == ("transport",)  # 市交通局 = 市交通运输局, first listed (S2)
+    assert tasks.task("demo_plan/1").lead == ("transport",)  # 市交通局 = 市交通运输局, first listed (T2)
     assert tasks.task("demo_plan/1").deadline.due == dt.date(2099, 4, 30)
     assert tasks.task("demo_plan/2").deadline.due == dt.date(2099, 6, 30)
     assert [p.code for p in tasks.errors] == ["unit_unresolved"]  # 市新设局 is not in the alias table

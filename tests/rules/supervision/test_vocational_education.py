@@ -35,7 +35,7 @@ def test_progression_boundaries_include_the_figure():
     )
     # 甲 140/200 = 70.00% (以上 includes 70%) and 20/200 = 10.00% → both met
     # 乙 139/200 = 69.50% < 70% → not met; 19/200 = 9.50% → not met
-    # 丙 150/200 = 75.00% met; 18/200 = 9.00% of the graduates → not met (S6: the denominator is the graduates)
+    # 丙 150/200 = 75.00% met; 18/200 = 9.00% of the graduates → not met (T6: the denominator is the graduates)
     # 丁 140/200 met; 14/200 = 7.00% not met, though 14/140 = 10.00% of those who progress
     assert r.progression_met.tolist() == [True, False, True, True]
     assert r.bachelor_met.tolist() == [True, False, False, False]
@@ -213,7 +213,7 @@ def test_a_year_is_held_to_the_floor_in_force_at_its_end():
     (c,) = funding_floor_check(
         [school("secondary", "public", 1, FundingLine("appropriation", 800_000), year=2022)]
     )
-    assert c.met is True  # 2022-12-31 is after the issue date 2022-08-09 (S10)
+    assert c.met is True  # 2022-12-31 is after the issue date 2022-08-09 (T10)
     with pytest.raises(ParameterNotSet):
         funding_floor_check([school("secondary", "public", 1, FundingLine("appropriation", 1), year=2021)])
 

@@ -7,7 +7,7 @@ numbers the plan counts on: 3 administrative districts, 21 townships, 316 villag
 
 葛店经开区 and 临空经济区 are district-level jurisdictions without a GB/T 2260 code (``development_zone``):
 a distribution centre there counts in the number of centres but the zone is not in the denominator of the
-行政区覆盖率 (S12). A village marked ``dispersed`` (村民居住分散、进出快件量较大, 三（一）3) may have more than two
+行政区覆盖率 (T12). A village marked ``dispersed`` (村民居住分散、进出快件量较大, 三（一）3) may have more than two
 service points without a flag.
 """
 
@@ -158,7 +158,7 @@ class JurisdictionRegister:
         return (start[:, None] <= d) & (d <= until[:, None])
 
     def in_denominator(self, level: str, dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.bool_]:
-        """[unit, date]: counted in the level's coverage denominator (development zones left out, S12)."""
+        """[unit, date]: counted in the level's coverage denominator (development zones left out, T12)."""
         valid = self.valid(level, dates)
         if level == "district":
             valid &= ~self.flags(level, "development_zone")[:, None]

@@ -4,7 +4,7 @@ A site is a district distribution centre (区级寄递公共配送中心), a tow
 服务站) or a village service point (村级寄递物流综合服务网点). It names its operators — several for a shared
 one (共同配送, 三（一）1) — the services it provides, the jurisdiction it stands in, and its state history
 (规划 planned, 在建 building, 运营 operating, 暂停 suspended, 撤销 closed), each state from a date. A site counts
-as built ("建成") on the days it is operating (S11).
+as built ("建成") on the days it is operating (T11).
 
 A site's jurisdiction must be a loaded one at its level or below (a village point may be recorded at its
 village; a township station at its township or at the village it stands in, which is read up to the

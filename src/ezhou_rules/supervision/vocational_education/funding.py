@@ -203,7 +203,7 @@ def funding_floor_check(
     public = np.array([rec.ownership == "public" for rec in records], dtype=bool)
     for r, rec in enumerate(records):
         if public[r]:
-            # a budget year is held to the floor in force at its end (S10)
+            # a budget year is held to the floor in force at its end (T10)
             floor[r] = params.get(SCHOOL_KINDS[rec.kind][1], dt.date(rec.year, 12, 31))
     required, shortfall, per_student, met = funding_floor_columns(floor, students, counted)
     out = []

@@ -3,9 +3,9 @@
 Per school and year from reported counts: graduates (毕业生数), those who progress to further study (升学人数)
 and, of them, those admitted to a vocational bachelor programme (升职业本科人数).
 
-- 以上 includes the figure: 140 of 200 (70.00%) meets the target (S6).
+- 以上 includes the figure: 140 of 200 (70.00%) meets the target (T6).
 - The 10% is counted over the graduates by default — "其中" makes the bachelor share part of the 70%, both
-  shares of the same cohort; ``bachelor_denominator="progressed"`` counts it over those who progress (S6).
+  shares of the same cohort; ``bachelor_denominator="progressed"`` counts it over those who progress (T6).
 - Comparisons are exact integers (progressed × 100 ≥ 70 × graduates), never floats; the percentages shown are
   rounded half up to 0.01%.
 """
