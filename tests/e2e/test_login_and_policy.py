@@ -19,8 +19,11 @@ def test_citizen_logs_in_and_reads_a_document(
     page.fill("#id_username", "citizen")
     page.fill("#id_password", demo_password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # Every role lands on its workspace (工作台), not the public home page.
+    page.wait_for_url(f"{live_server.url}/workspace/")
     assert "张三" in page.inner_text("header")
+    assert "我的办理事项" in page.inner_text("main")
+    page.click("text=首页")
     assert "医疗救助" in page.inner_text("main")
 
     page.click("text=政策文件库")

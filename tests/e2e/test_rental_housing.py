@@ -29,7 +29,7 @@ def test_citizen_checks_eligibility_and_chooses_a_unit(
     page.fill("#id_username", "citizen")
     page.fill("#id_password", demo_password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/workspace/")
     # the demo's 张三 application, qualified by the operator (shortcut through review and publicity)
     app = Application.objects.get(applicant__username="citizen")
     Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.QUALIFIED)

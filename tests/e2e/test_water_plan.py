@@ -14,7 +14,7 @@ def _login(page: Any, url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    page.wait_for_url(f"{url}/workspace/")
 
 
 def test_enterprise_and_clerk(live_server: Any, page: Any, demo_users: Any, demo_password: str) -> None:

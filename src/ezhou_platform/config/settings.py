@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Every role lands on its own workspace (待办 across all systems), not the public home page.
+LOGIN_REDIRECT_URL = "procedures:workspace"
 LOGOUT_REDIRECT_URL = "home"
 
 # Lockout: 5 consecutive failures lock the account (not the IP) for 30 minutes; keyed by username only,

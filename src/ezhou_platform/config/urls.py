@@ -19,6 +19,7 @@ urlpatterns = [
     path("rental-housing/", include("ezhou_platform.rental_housing.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("calendar/", include("ezhou_platform.common.calendar_urls")),
+    path("workspace/", include("ezhou_platform.procedures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,4 +1,12 @@
-"""Periods (期间) of the platform's procedures: how each stored deadline was counted, so it can be counted again.
+"""The records of the procedure layer: cases, their events, their periods and the documents issued in them.
+
+- ``Case``: one row per case of any procedure (an adjustment request, an application …) pointing at the
+  domain record, with its state, department and applicant, so the workspaces list every system's cases.
+- ``CaseEvent``: the case's timeline, one row per step taken (who, when, the article).
+- ``Period``: a stored deadline and how it was counted (below).
+- ``Document`` / ``DocumentCounter``: numbered documents, gap-free per department, kind and year.
+
+Periods (期间) of the platform's procedures: how each stored deadline was counted, so it can be counted again.
 
 Every date a procedure stores as a deadline (核实期限, 缴费期限, 审核期限 …) has one ``Period`` row beside the
 record that holds it: the event it counts from, the counting rule (``ezhou_rules.core.periods.PeriodSpec``),
@@ -20,6 +28,168 @@ from ezhou_platform.common.models import Department
 from ezhou_rules.core.periods import PeriodSpec
 
 
+class Case(models.Model):
+    """A case of a registered procedure (``machine.Procedure``), beside the domain record that holds its data."""
+
+    procedure = models.CharField("办理事项类型", max_length=60, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name="记录类型")
+    object_id = models.PositiveBigIntegerField("记录编号")
+    record = GenericForeignKey("content_type", "object_id")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name="办理部门")
+    title = models.CharField("事项", max_length=200)
+    state = models.CharField("状态", max_length=40)
+    applicant_user = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="申请人账户",
+        related_name="cases",
+    )
+    applicant_uscc = models.CharField("申请单位统一社会信用代码", max_length=18, blank=True, db_index=True)
+    opened_on = models.DateField("受理日期")
+    opened_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="受理人",
+        related_name="+",
+    )
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "办理事项"
+        verbose_name_plural = "办理事项"
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_case_per_record")
+        ]
+        indexes = [models.Index(fields=["department", "closed_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseEvent(models.Model):
+    """A step taken in a case (filed, verified, approved …): the timeline people and auditors read."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办理事项")
+    step = models.CharField("环节", max_length=60)
+    label = models.CharField("环节名称", max_length=60)
+    source = models.CharField("原状态", max_length=40, blank=True)
+    target = models.CharField("新状态", max_length=40)
+    citation = models.CharField("依据", max_length=120, blank=True)
+    actor = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="办理人",
+        related_name="+",
+    )
+    on = models.DateField("办理日期")
+    at = models.DateTimeField("记录时间", default=clock.now)
+    note = models.TextField("说明", blank=True)
+    document = models.ForeignKey(
+        "procedures.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.on:%Y-%m-%d}"
+
+
+class DocumentCounter(models.Model):
+    """The last number used per department, kind and year; locked while a number is taken (gap-free)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "文书编号"
+        verbose_name_plural = "文书编号"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "kind", "year"], name="one_counter_per_kind_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.kind} {self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """A numbered document as issued: its text, its PDF and a hash of the PDF. Never edited: a correction is a
+    new version of the same number (``supersedes``), and the old version stays."""
+
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name="办理事项",
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name="出具部门")
+    kind = models.CharField("文书类型", max_length=60)
+    kind_label = models.CharField("文书名称", max_length=60)
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    number = models.CharField("文号", max_length=80)
+    title = models.CharField("标题", max_length=200)
+    recipient = models.CharField("送达对象", max_length=200, blank=True)
+    citation = models.CharField("依据", max_length=200, blank=True)
+    remedy = models.TextField("救济途径", blank=True)
+    html = models.TextField("正文（HTML）")
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("PDF摘要（SHA-256）", max_length=64)
+    issued_on = models.DateField("出具日期")
+    issued_at = models.DateTimeField("记录时间", default=clock.now)
+    issued_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="出具人",
+        related_name="+",
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name="更正前版本",
+    )
+    correction_reason = models.CharField("更正原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind", "year", "seq", "version"],
+                name="one_document_per_number_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}{f'（第{self.version}版）' if self.version > 1 else ''} {self.title}"
+
+    @property
+    def current(self) -> bool:
+        # The reverse one-to-one raises (so hasattr is False) when no later version exists.
+        return not hasattr(self, "superseded_by")
+
+
 class Period(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name="记录类型")
     object_id = models.PositiveBigIntegerField("记录编号")
@@ -37,6 +207,16 @@ class Period(models.Model):
     provisional_years = models.JSONField("未录入节假日的年份", default=list, blank=True)
     opened_at = models.DateTimeField("计算时间", default=clock.now)
     closed_on = models.DateField("办结日", null=True, blank=True)
+    # The case it belongs to, and who must act before it ends (the department, or the applicant).
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="periods", verbose_name="办理事项"
+    )
+    party = models.CharField(
+        "办理方",
+        max_length=20,
+        default="department",
+        choices=[("department", "部门"), ("applicant", "申请人")],
+    )
 
     class Meta:
         verbose_name = "期限"

@@ -40,8 +40,12 @@ def track(
     label: str,
     citation: str = "",
     department: str | None = None,
+    case: Any = None,
+    party: str = "department",
 ) -> Period:
-    """Store how ``record.<field>`` was counted. The record must already hold ``deadline.due`` there."""
+    """Store how ``record.<field>`` was counted. The record must already hold ``deadline.due`` there.
+
+    ``party`` is who must act before the period ends: "department" (a clerk) or "applicant"."""
     if getattr(record, field) != deadline.due:
         raise ValueError(
             f"{type(record).__name__}.{field} holds {getattr(record, field)}, not {deadline.due}"
@@ -60,6 +64,8 @@ def track(
             "provisional": deadline.provisional,
             "provisional_years": list(deadline.provisional_years),
             "closed_on": None,
+            "party": party,
+            **({"case": case} if case is not None else {}),
         },
     )
     return period

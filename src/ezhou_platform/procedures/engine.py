@@ -1,0 +1,245 @@
+"""Taking a step in a case: the one audited service call that moves any procedure of the platform.
+
+    case = engine.start(req, actor=user, on=received_on, label="提出调整申请",
+                        cites="鄂州政办发〔2022〕15号 第十条第一款", opens=[...])      # right after creating req
+    engine.take(req, "verify", actor=clerk, on=today)                                # every later step
+
+``take`` runs in one transaction: it locks the record, checks the actor's role and department, that the step
+may be taken from the current state (django-fsm-2), the four-eyes rule and the step's own checks; calls the
+step's method (which changes the record); closes the periods the step answers and opens the ones it starts;
+issues its numbered document; updates the case; writes the case event and the audit record. Anything that
+fails rolls all of it back. A refusal is a ``ProcedureError`` with a Chinese message naming the state and
+the article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django_fsm import can_proceed
+
+from ezhou_platform.common import clock
+from ezhou_platform.common.audit.services import fields_snapshot
+from ezhou_platform.common.audit.services import record as audit
+from ezhou_platform.common.calendar import platform_calendar
+from ezhou_platform.common.models import Department
+from ezhou_platform.common.permissions import WRITE, allowed
+from ezhou_rules.core.periods import Deadline
+
+from . import periods
+from .machine import Opens, Procedure, Step, StepContext, procedure_of, steps_from, transitions
+from .models import Case, CaseEvent, Document
+
+
+class ProcedureError(Exception):
+    """A step refused: a machine code, a Chinese message (state and article named) and the field concerned."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def case_of(record: Any) -> Case | None:
+    return Case.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).first()
+
+
+def _state(proc: Procedure, record: Any) -> str:
+    return str(getattr(record, proc.state_field))
+
+
+def _open(record: Any, case: Case, opens: Sequence[Opens], ctx: StepContext, proc: Procedure) -> list[str]:
+    """Count and store the periods a step opens; returns the fields changed."""
+    cal = platform_calendar()
+    counted: list[tuple[Opens, Deadline]] = []
+    for spec in opens:
+        deadline = spec.count(record, ctx, cal)
+        if deadline is not None:
+            counted.append((spec, deadline))
+    for spec, deadline in counted:
+        setattr(record, spec.field, deadline.due)
+    if counted:
+        record.save(update_fields=[spec.field for spec, _ in counted])
+    for spec, deadline in counted:
+        periods.track(
+            record,
+            spec.field,
+            deadline,
+            label=spec.label,
+            citation=spec.cites,
+            department=proc.department,
+            case=case,
+            party=spec.party,
+        )
+    return [spec.field for spec, _ in counted]
+
+
+def start(
+    record: Any,
+    *,
+    actor: Any,
+    on: dt.date,
+    label: str,
+    cites: str,
+    opens: Sequence[Opens] = (),
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Open the case of a record just created (filed, received): its Case row, first event and periods.
+
+    Call inside the transaction that created the record, so the record and its case exist together or not at all.
+    """
+    proc = procedure_of(record)
+    ctx = StepContext(actor=actor, on=on, data=data or {}, note=note)
+    case = Case.objects.create(
+        procedure=proc.slug,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        department=Department.objects.get(code=proc.department),
+        title=proc.title(record)[:200],
+        state=_state(proc, record),
+        applicant_user=proc.applicant_user(record),
+        applicant_uscc=proc.applicant_uscc(record) or "",
+        opened_on=on,
+        opened_by=actor if getattr(actor, "pk", None) else None,
+        updated_at=clock.now(),
+    )
+    _open(record, case, opens, ctx, proc)
+    CaseEvent.objects.create(
+        case=case,
+        step="start",
+        label=label,
+        target=case.state,
+        citation=cites,
+        actor=case.opened_by,
+        on=on,
+        note=note,
+    )
+    return case
+
+
+def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
+    """The steps ``user`` may take now (for pages: the buttons to show)."""
+    proc = procedure_of(record)
+    out = []
+    for name, st in steps_from(type(record), _state(proc, record), proc.state_field):
+        if allowed(user, roles=st.roles, department=proc.department, action=WRITE):
+            out.append((name, st))
+    return out
+
+
+def _find_step(proc: Procedure, record: Any, name: str) -> Step:
+    known = {t.name: t.custom["step"] for t in transitions(type(record), proc.state_field)}
+    if name not in known:
+        raise ProcedureError("unknown_step", f"“{proc.label}”没有名为“{name}”的办理环节。", field="step")
+    state = _state(proc, record)
+    for step_name, st in steps_from(type(record), state, proc.state_field):
+        if step_name == name:
+            return st
+    st = known[name]
+    raise ProcedureError(
+        "bad_state",
+        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{st.cites}）。",
+        field=proc.state_field,
+        status=409,
+    )
+
+
+def take(
+    record: Any,
+    name: str,
+    *,
+    actor: Any,
+    on: dt.date | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Take step ``name`` of ``record``'s procedure; see the module docstring. Returns the case event.
+
+    ``record`` is refreshed from the database afterwards, so the caller sees the new state.
+    """
+    proc = procedure_of(record)
+    on = on or clock.today()
+    ctx = StepContext(actor=actor, on=on, data=dict(data or {}), note=note)
+    with transaction.atomic():
+        locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        st = _find_step(proc, locked, name)
+        if not allowed(actor, roles=st.roles, department=proc.department, action=WRITE):
+            raise ProcedureError(
+                "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
+            )
+        case = case_of(locked)
+        if case is None:
+            raise ProcedureError("no_case", f"{proc.label}尚未受理，不能{st.label}。", status=409)
+        if (
+            st.second_person
+            and case.opened_by_id is not None
+            and case.opened_by_id == getattr(actor, "pk", None)
+        ):
+            raise ProcedureError(
+                "second_person_required",
+                f"“{st.label}”须由受理人以外的另一名工作人员办理（双人复核）。",
+                status=403,
+            )
+        for check in st.checks:
+            problem = check(locked, ctx)
+            if problem:
+                raise ProcedureError("check_failed", f"{problem}（{st.cites}）", status=422)
+        method = getattr(locked, name)
+        if not can_proceed(method):
+            raise ProcedureError(
+                "bad_state",
+                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{st.cites}）。",
+                status=409,
+            )
+        source = _state(proc, locked)
+        before = {proc.state_field: source, **fields_snapshot(locked, st.audit_fields)}
+        method(ctx)
+        locked.save()
+        for field in st.closes:
+            periods.close(locked, field, on)
+        _open(locked, case, st.opens, ctx, proc)
+        document: Document | None = None
+        if st.document is not None:
+            from .documents import issue_for_step
+
+            document = issue_for_step(locked, case, st, ctx, proc)
+        target = _state(proc, locked)
+        case.state = target
+        case.updated_at = clock.now()
+        if target in proc.final_states:
+            case.closed_on = on
+            # A case that ends answers everything still open in it.
+            case.periods.filter(closed_on__isnull=True).update(closed_on=on)
+        case.save(update_fields=["state", "updated_at", "closed_on"])
+        event = CaseEvent.objects.create(
+            case=case,
+            step=name,
+            label=st.label,
+            source=source,
+            target=target,
+            citation=st.cites,
+            actor=actor if getattr(actor, "pk", None) else None,
+            on=on,
+            note=note,
+            document=document,
+        )
+        audit(
+            f"{proc.slug}.{name}",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after={proc.state_field: target, **fields_snapshot(locked, st.audit_fields)},
+            label=st.label,
+            citation=st.cites,
+        )
+    record.refresh_from_db()
+    return event
