@@ -12,7 +12,7 @@ from ezhou_platform.common import clock
 from ezhou_platform.common.demo import DEMO_PASSWORD
 from ezhou_platform.common.models import Department, Jurisdiction, User
 from ezhou_platform.common.roles import Role
-from ezhou_rules.rental_housing.common import add_years
+from ezhou_rules.rental_housing.common import period_last_day
 
 from . import services
 from .models import (
@@ -171,7 +171,7 @@ def load_demo() -> None:
     alloc = Allocation.objects.filter(unit__project=p0, active=True).first()
     if alloc is not None and not Contract.objects.filter(allocation=alloc).exists():
         start_day = clock.today().replace(day=1)
-        end_day = add_years(start_day, 1) - dt.timedelta(days=1)
+        end_day = period_last_day(start_day, years=1)
         contract = services.sign_contract(
             alloc,
             acting_user=staff,

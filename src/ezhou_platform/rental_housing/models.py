@@ -13,7 +13,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from ezhou_rules.rental_housing.housing import RENT_ONLY, RENT_THEN_SELL, SOURCING_METHODS
+from ezhou_rules.rental_housing.housing import (
+    RENT_ONLY,
+    RENT_THEN_SELL,
+    SOURCING_METHODS,
+    rent_cap_ratio_bound,
+)
+
+# 第十条 "不高于…市场租金的70%": the database check is built from the parameter (rental_housing.yaml,
+# rent.cap_ratio), never a second literal. A changed parameter changes the constraint, and
+# `makemigrations --check` then asks for the migration (docs/interpretations.md R4).
+RENT_CAP = rent_cap_ratio_bound()
 
 
 class HousingType(models.TextChoices):
@@ -173,7 +183,9 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["project", "number"], name="rh_unit_number_unique_in_project"),
             models.CheckConstraint(
                 name="rh_unit_rent_at_most_70pct_market",
-                condition=Q(rent_fen__gt=0) & Q(rent_fen__lte=F("market_rent_fen") * 7 / 10),
+                # integer division in SQL rounds down, as `rent_cap` does
+                condition=Q(rent_fen__gt=0)
+                & Q(rent_fen__lte=F("market_rent_fen") * RENT_CAP.numerator / RENT_CAP.denominator),
             ),
             models.CheckConstraint(
                 name="rh_unit_let_only_when_fitted_out", condition=~Q(status="let") | Q(fitted_out=True)

@@ -67,12 +67,16 @@ def test_eligibility_bad_input_names_the_field(client: Any) -> None:
         },
     )
     assert r.status_code == 422 and r.json()["field"] == "homes.0.area_m2"
+    # the message names the field by its label, never "homes.0.area_m2" (issue 8 §4)
+    assert r.json()["message"] == "第1套住房的建筑面积：面积最多保留两位小数（0.01平方米）。"
     r = post(
         client,
         "/eligibility",
         {"application_date": "2022-01-01", "birth_date": "1990-01-01", "full_civil_capacity": True},
     )
-    assert r.status_code == 422 and r.json()["code"] == "parameter_not_set"
+    # a date before the measures: a clear message naming the field (was a bare parameter_not_set)
+    assert r.status_code == 422 and r.json()["code"] == "date_before_in_force"
+    assert r.json()["message"].startswith("申请日期：2022年1月1日早于鄂州政发〔2022〕19号")
 
 
 def test_exit_rent_statement(client: Any) -> None:
@@ -88,9 +92,9 @@ def test_exit_rent_statement(client: Any) -> None:
         },
     )
     assert r.status_code == 200
-    # 3 × 1500.00 + 2500.00 × 10/30 = 4500.00 + 833.33
-    assert r.json()["total_fen"] == 533333 and r.json()["move_out_end"] == "2024-04-30"
-    assert r.json()["total"] == "5,333.33元"
+    # 3 × 1500.00 + 2500.00 × 10/31 (05-01 … 05-10 of May) = 4500.00 + 806.45 (was 10/30 → 833.33)
+    assert r.json()["total_fen"] == 530645 and r.json()["move_out_end"] == "2024-04-30"
+    assert r.json()["total"] == "5,306.45元"
     assert {s["anchor"] for s in r.json()["trace"]} == {"art20-para2"}
     r = post(
         client,

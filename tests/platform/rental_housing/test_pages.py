@@ -192,12 +192,12 @@ def test_contract_through_the_detail_page(login_client: Any, housing: dict[str, 
     page = c.post(
         url, {"action": "vacate", "vacated_on": "2024-11-04", "market_rent_yuan": "1500.00"}, follow=True
     ).content.decode()
-    # 1000.00 (one month) + 1500.00 × 5/31 = 241.94 → 1241.94 (see test_procedures)
-    assert Contract.objects.get().exit_rent_fen == 124194
-    assert "退出期间应缴租金合计1,241.94元" in page
+    # 1000.00 (10-01 … 10-31) + 1500.00 × 4/30 (11-01 … 11-04) = 200.00 → 1200.00 (see test_procedures)
+    assert Contract.objects.get().exit_rent_fen == 120000
+    assert "退出期间应缴租金合计1,200.00元" in page
     # the tenant sees the same statement in the portal
     from ezhou_platform.common.models import User
 
     Application.objects.filter(pk=a.pk).update(applicant=User.objects.get(username="citizen"))
     mine = login_client("citizen").get("/rental-housing/my/").content.decode()
-    assert "退出期间应缴租金合计1,241.94元" in mine and "第二十条第二款" in mine
+    assert "退出期间应缴租金合计1,200.00元" in mine and "第二十条第二款" in mine
