@@ -10,7 +10,7 @@ import pytest
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Application, ApplicationStatus
 
-from .conftest import add_units, qualified, resident_id
+from .conftest import add_units, qualified, resident_id, verify
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/rental-housing"
@@ -125,9 +125,12 @@ def test_rent_to_own(client: Any) -> None:
     assert r.json()["may_apply_now"] is True and r.json()["payable_fen"] == 44000000
 
 
-def test_citizen_applies_and_chooses(login_client: Any, housing: dict[str, Any]) -> None:
+def test_citizen_applies_and_chooses(
+    login_client: Any, demo_users: dict[str, Any], housing: dict[str, Any]
+) -> None:
     p, clerk = housing["project"], housing["clerk"]
     units = add_units(p, clerk, 1)
+    verify(demo_users["citizen"], "张三", resident_id(7))  # the account's own verified identity
     c = login_client("citizen")
     body = {
         "project_id": p.pk,
@@ -152,6 +155,7 @@ def test_citizen_applies_and_chooses(login_client: Any, housing: dict[str, Any])
     assert r.status_code == 200 and r.json()["allocated"] is True
     mine = c.get(f"{BASE}/applications/mine").json()
     assert mine[0]["unit"] == units[0].number and mine[0]["status"] == ApplicationStatus.ALLOCATED
+    assert mine[0]["applicant_name"] == "张三" and mine[0]["on_behalf"] is False
 
 
 def test_choosing_someone_elses_application_is_not_found(login_client: Any, housing: dict[str, Any]) -> None:

@@ -176,6 +176,6 @@ def test_construction_starts_on_the_plan_dashboard(login_client: Any, housing: d
     assert AuditRecord.objects.filter(action="rental_housing.project.construction_start").count() == 3
     page = login_client("zhujian_clerk").get("/rental-housing/plan/").content.decode()
     # December 2022: 400 + 350 = 750 of 1,000 = 75%; 3 January 2023 is not counted; 1,000 recorded in all
-    assert "2022年12月内开工 750 套 / 目标 1,000 套" in page
+    assert "2022年12月1日至2022年12月31日开工 750 套 / 目标 1,000 套" in page
     assert "75%" in page and "已登记开工合计 1,000 套" in page
-    assert "2023年1月3日" in page and "否（不在2022年12月）" in page
+    assert "2023年1月3日" in page and "否（不在2022年12月1日至2022年12月31日）" in page
