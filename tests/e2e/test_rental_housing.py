@@ -39,3 +39,43 @@ def test_citizen_checks_eligibility_and_chooses_a_unit(
     assert "已选定房源" in page.inner_text("main")
     app.refresh_from_db()
     assert app.status == ApplicationStatus.ALLOCATED
+
+
+def test_public_pages_fit_a_390_px_phone(live_server: Any, browser: Any, demo_users: Any) -> None:
+    """390×844 (a common phone): no horizontal scroll on the public pages; wide tables scroll inside their box;
+    the calculator keeps what was entered after it computes."""
+    from ezhou_platform.rental_housing.demo import load_demo
+
+    load_demo()
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+
+        def fits(path: str) -> None:
+            if path:
+                page.goto(f"{live_server.url}{path}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            inner = page.evaluate("() => window.innerWidth")
+            assert inner == 390 and width <= inner, f"{path or page.url}: {width} px wide at {inner} px"
+
+        for path in ("/rental-housing/", "/rental-housing/publicity/", "/rental-housing/eligibility/"):
+            fits(path)
+            if path != "/rental-housing/eligibility/":
+                # a table wider than the phone scrolls inside its box, not the page
+                overflow = page.evaluate(
+                    "() => getComputedStyle(document.querySelector('main .table-wrap')).overflowX"
+                )
+                assert overflow == "auto", path
+        page.fill("#id_application_date", "2024-11-15")
+        page.fill("#id_birth_date", "1990-01-01")
+        page.fill("#id_home_areas", "30.50")
+        page.click("main button[type=submit]")
+        assert "符合第十二条规定的申请条件" in page.inner_text("main")
+        fits("")
+        assert page.input_value("#id_home_areas") == "30.50"
+        assert page.input_value("#id_birth_date") == "1990-01-01"
+    finally:
+        context.close()

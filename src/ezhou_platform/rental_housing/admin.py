@@ -11,11 +11,14 @@ from django.http import HttpRequest
 
 from ezhou_platform.common.admin_mixins import AuditedAdminMixin
 from ezhou_platform.common.roles import Role
+from ezhou_rules.core.ids import mask_resident_id
 from ezhou_rules.rental_housing.common import RentalHousingInputError
 from ezhou_rules.rental_housing.housing import project_type
 
 from . import selectors
 from .models import (
+    AccountIdentity,
+    AgentRelationship,
     Allocation,
     Application,
     Complaint,
@@ -287,3 +290,59 @@ class MaintenanceRequestAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelA
             .get_queryset(request)
             .filter(contract__allocation__application__in=selectors.applications_for(request.user))
         )
+
+
+class _CitizenAccountsMixin:
+    """The account fields offer citizen accounts only (identities and agents are citizens' accounts); the
+    staff member who records a new row is stamped on it (`stamp_field`)."""
+
+    citizen_fields: tuple[str, ...] = ()
+    stamp_field = ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change and self.stamp_field:
+            setattr(obj, self.stamp_field, request.user)
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.citizen_fields:
+            from ezhou_platform.common.models import User
+
+            kwargs["queryset"] = User.objects.filter(role=Role.CITIZEN).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+@admin.register(AccountIdentity)
+class AccountIdentityAdmin(_CitizenAccountsMixin, AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    """实名核验 of citizen accounts: an account applies online only under this name and ID number."""
+
+    citizen_fields = ("user",)
+    stamp_field = "verified_by"
+    list_display = ("user", "name", "masked_id", "method", "verified_on", "verified_by")
+    list_filter = ("method",)
+    search_fields = ("user__username", "name")
+    exclude = ("verified_by",)
+
+    @admin.display(description="身份证号码")
+    def masked_id(self, obj: AccountIdentity) -> str:
+        return mask_resident_id(obj.id_number)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # a verified identity is not edited into another person's: record a new account instead
+        return ("user", "id_number") if obj is not None else ()
+
+
+@admin.register(AgentRelationship)
+class AgentRelationshipAdmin(_CitizenAccountsMixin, AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
+    """代理申请关系: the agent account may apply online for the principal named here."""
+
+    citizen_fields = ("agent",)
+    stamp_field = "recorded_by"
+    list_display = ("agent", "principal_name", "masked_id", "relation", "valid_from", "valid_until")
+    list_filter = ("relation",)
+    search_fields = ("agent__username", "principal_name")
+    exclude = ("recorded_by",)
+
+    @admin.display(description="被代理人身份证号码")
+    def masked_id(self, obj: AgentRelationship) -> str:
+        return mask_resident_id(obj.principal_id_number)

@@ -7,213 +7,46 @@ Amounts are integer fen, areas decimal m² (at most 2 decimals), dates ISO 8601.
 """
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Status
 
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
-from ezhou_rules.core.ids import InvalidIdentifier, birth_date, validate_resident_id
 from ezhou_rules.core.money import format_yuan
-from ezhou_rules.core.params import ParameterNotSet
-from ezhou_rules.core.trace import Trace
-from ezhou_rules.rental_housing.common import RentalHousingInputError, format_m2
-from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
-from ezhou_rules.rental_housing.tenancy import exit_rent_statement, rent_to_own
+from ezhou_rules.rental_housing import validity_warning
+from ezhou_rules.rental_housing.tenancy import exit_rent_statement, rent_schedule
 
 from . import selectors, services
+from .api_calculators import WARNING, HomeIn, RentLineOut, TraceStepOut, router
+from .api_schema import RentalSchema
 from .models import Application, ApplicationStatus, Project, TerminationReason, UnitStatus
 
-router = Router(tags=["保障性租赁住房"])
+# One router for the domain: the stateless calculators (api_calculators) first, the records below.
+__all__ = ["router"]
 
-
-class TraceStepOut(Schema):
-    rule: str
-    citation: str | None
-    anchor: str | None
-    document: str | None
-    inputs: dict[str, Any]
-    result: Any
-    explanation: str
-
-
-class HomeIn(Schema):
-    area_m2: Decimal = Field(..., description="建筑面积（平方米，最多两位小数）")
-    in_district: bool = Field(True, description="是否在申请辖区内")
-    delivered: bool = Field(True, description="已交付；已签订预售合同尚未交付的填 false（视同无房）")
-
-
-class EligibilityIn(Schema):
-    application_date: dt.date
-    birth_date: dt.date | None = Field(None, description="出生日期；或填写 id_number")
-    id_number: str | None = Field(None, description="申请人身份证号码（据此取出生日期）")
-    full_civil_capacity: bool = Field(..., description="申请人声明具有完全民事行为能力")
-    has_spouse: bool = False
-    minor_children: int = Field(0, ge=0, le=20)
-    homes: list[HomeIn] = Field(default_factory=list, description="申请人、配偶、未成年子女名下住房")
-    other_subsidised_housing: bool = Field(False, description="在本市已享受其他形式的保障性住房")
-
-
-class ReasonOut(Schema):
-    code: str
-    message: str
-    citation: str
-
-
-class EligibilityOut(Schema):
-    eligible: bool
-    age: int
-    household_size: int
-    counted_homes: int
-    counted_area_m2: str
-    per_capita_m2: str
-    reasons: list[ReasonOut]
-    trace: list[TraceStepOut]
-
-
-def _rules_error(exc: Exception) -> ApiError:
-    if isinstance(exc, RentalHousingInputError):
-        return ApiError(exc.code, exc.message, field=exc.field, status=422)
-    return ApiError("parameter_not_set", str(exc), field="application_date", status=422)
-
-
-@router.post("/eligibility", response=EligibilityOut, auth=None, summary="承租条件核验（第十二条，无状态）")
-def eligibility(request: HttpRequest, payload: EligibilityIn) -> dict[str, Any]:
-    born = payload.birth_date
-    if payload.id_number:
-        try:
-            born = birth_date(validate_resident_id(payload.id_number))
-        except InvalidIdentifier as exc:
-            raise ApiError("invalid_id_number", f"身份证号码：{exc}", field="id_number", status=422) from exc
-    if born is None:
-        raise ApiError(
-            "invalid_input",
-            "请填写出生日期或身份证号码（第十二条第（一）项）。",
-            field="birth_date",
-            status=422,
-        )
-    trace = Trace()
-    try:
-        result = check_applicant(
-            application_date=payload.application_date,
-            birth_date=born,
-            full_civil_capacity=payload.full_civil_capacity,
-            has_spouse=payload.has_spouse,
-            minor_children=payload.minor_children,
-            homes=parse_homes([h.dict() for h in payload.homes]),
-            other_subsidised_housing=payload.other_subsidised_housing,
-            trace=trace,
-        )
-    except (RentalHousingInputError, ParameterNotSet) as exc:
-        raise _rules_error(exc) from exc
-    return {
-        "eligible": result.eligible,
-        "age": result.age,
-        "household_size": result.household_size,
-        "counted_homes": result.counted_homes,
-        "counted_area_m2": format_m2(result.counted_area_centi_m2),
-        "per_capita_m2": format_m2(result.per_capita_centi_m2),
-        "reasons": result.reasons,
-        "trace": trace.to_list(),
-    }
-
-
-class ExitRentIn(Schema):
-    exit_date: dt.date = Field(..., description="租赁关系终止日（腾退搬迁期自次日起算）")
-    move_out_months: int = Field(..., description="给予的腾退搬迁期（月，0–3）")
-    vacated_date: dt.date = Field(..., description="腾退房屋之日（计租至当日）")
-    contract_rent_fen: int = Field(..., ge=0, description="原合同月租金（分）")
-    market_rent_fen: int = Field(..., ge=0, description="市场月租金（分）")
-
-
-class RentLineOut(Schema):
-    kind: str
-    first_day: dt.date
-    last_day: dt.date
-    monthly_rent_fen: int
-    whole_months: int
-    extra_days: int
-    extra_period_days: int
-    amount_fen: int
-
-
-class ExitRentOut(Schema):
-    move_out_end: dt.date
-    lines: list[RentLineOut]
-    total_fen: int
-    total: str
-    trace: list[TraceStepOut]
-
-
-@router.post("/exit-rent", response=ExitRentOut, auth=None, summary="退出租金清单（第二十条第二款，无状态）")
-def exit_rent(request: HttpRequest, payload: ExitRentIn) -> dict[str, Any]:
-    trace = Trace()
-    try:
-        s = exit_rent_statement(**payload.dict(), trace=trace)
-    except (RentalHousingInputError, ParameterNotSet) as exc:
-        raise _rules_error(exc) from exc
-    return {
-        "move_out_end": s.move_out_end,
-        "lines": [line.to_dict() for line in s.lines],
-        "total_fen": s.total_fen,
-        "total": format_yuan(s.total_fen),
-        "trace": trace.to_list(),
-    }
-
-
-class RentToOwnIn(Schema):
-    housing_type: str = Field(..., description="rent_then_sell（允许先租后售）或 rent_only（只租不售）")
-    tenancy_start: dt.date
-    on: dt.date = Field(..., description="计算日")
-    rent_paid_fen: int = Field(..., ge=0, description="已交租金合计（分）")
-    price_fen: int | None = Field(None, ge=0, description="拟购产权份额的购房款（分）")
-    shared_ownership_from: dt.date | None = None
-    full_ownership: bool = False
-
-
-class RentToOwnOut(Schema):
-    allowed: bool
-    reason: str
-    conversion_from: dt.date | None
-    may_apply_now: bool
-    credited_rent_fen: int
-    payable_fen: int | None
-    uncredited_rent_fen: int
-    market_sale_from: dt.date | None
-    may_sell_now: bool
-    trace: list[TraceStepOut]
-
-
-@router.post(
-    "/rent-to-own", response=RentToOwnOut, auth=None, summary="先租后售：转共有产权日期与租金抵扣（无状态）"
-)
-def rent_to_own_view(request: HttpRequest, payload: RentToOwnIn) -> dict[str, Any]:
-    trace = Trace()
-    try:
-        r = rent_to_own(**payload.dict(), trace=trace)
-    except (RentalHousingInputError, ParameterNotSet) as exc:
-        raise _rules_error(exc) from exc
-    return {**r.__dict__, "trace": trace.to_list()}
+APP_ID = Path(..., title="申请编号")
+CONTRACT_ID = Path(..., title="合同编号（记录编号）")
+OFFER_ID = Path(..., title="轮候配租通知编号")
 
 
 # -- public lists ----------------------------------------------------------------------------------------------
-class UnitOut(Schema):
+class UnitOut(RentalSchema):
     id: int
-    number: str
+    number: str = Field(..., title="房号")
     layout: str
-    area_m2: str
-    rent_fen: int
+    area_m2: str = Field(..., title="建筑面积（平方米）")
+    rent_fen: int = Field(..., title="月租金（分）")
     property_fee_fen: int
     status: str
 
 
-class ProjectOut(Schema):
+class ProjectOut(RentalSchema):
     id: int
-    name: str
+    name: str = Field(..., title="项目名称")
     jurisdiction: str
     housing_type: str
     certificate_number: str
@@ -259,10 +92,10 @@ def projects(request: HttpRequest) -> list[dict[str, Any]]:
     return [_project(p) for p in qs]
 
 
-class PublicityOut(Schema):
+class PublicityOut(RentalSchema):
     project: str
-    name: str
-    id_number: str
+    name: str = Field(..., title="姓名（脱敏）")
+    id_number: str = Field(..., title="身份证号码（脱敏）")
     publicity_start: dt.date
     publicity_end: dt.date
 
@@ -287,15 +120,17 @@ def publicity(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 # -- applying and choosing (citizen) ---------------------------------------------------------------------------
-class ApplicationIn(Schema):
+class ApplicationIn(RentalSchema):
     project_id: int
-    name: str
-    id_number: str
-    phone: str
+    name: str = Field(
+        ..., title="申请人姓名", description="申请人姓名（网上申请须为本账户实名核验的姓名或被代理人姓名）"
+    )
+    id_number: str = Field(..., title="申请人身份证号码")
+    phone: str = Field(..., title="联系电话", description="联系电话（手机号码，或带区号的固定电话）")
     full_civil_capacity: bool
     has_spouse: bool = False
     minor_children: int = Field(0, ge=0, le=20)
-    homes: list[HomeIn] = Field(default_factory=list)
+    homes: list[HomeIn] = Field(default_factory=list, description="申请人、配偶、未成年子女在申请辖区的住房")
     other_subsidised_housing: bool = False
     work_unit: str = ""
     priority_public_service: bool = False
@@ -306,17 +141,20 @@ class ApplicationIn(Schema):
     )
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(RentalSchema):
     id: int
     project_id: int
     project: str
+    applicant_name: str = Field(..., description="申请人（为谁申请）")
+    on_behalf: bool = Field(..., description="由代理人账户为被代理人申请")
+    agent_relation: str = Field("", description="代理关系（代理申请时）")
     status: str
     status_label: str
     submitted_on: dt.date
     review_deadline: dt.date
     publicity_end: dt.date | None
     queue_position: int | None
-    unit: str | None
+    unit: str | None = Field(None, title="已选房号")
     missing_materials: list[str]
     offer_id: int | None = Field(None, description="待答复的轮候配租通知（第十七条）")
     offer_unit: str | None = None
@@ -332,6 +170,9 @@ def _application(app: Application) -> dict[str, Any]:
         "id": app.pk,
         "project_id": app.project_id,
         "project": app.project.name,
+        "applicant_name": app.name,
+        "on_behalf": app.agent_id is not None,
+        "agent_relation": app.agent.get_relation_display() if app.agent else "",
         "status": app.status,
         "status_label": app.get_status_display(),
         "submitted_on": app.submitted_on,
@@ -370,6 +211,8 @@ def _application_input(payload: ApplicationIn, project: Project) -> services.App
 )
 @api_requires(Role.CITIZEN)
 def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
+    """For the account's own verified identity, or for a principal of its recorded agent relationship; any
+    other name and ID number is refused (403 not_own_identity)."""
     # only projects with a published letting announcement take applications (第十六条)
     project = get_object_or_404(Project.objects.exclude(announced_on=None), pk=payload.project_id)
     app, _ = services.submit_application(
@@ -386,20 +229,20 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
 def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
     qs = (
         Application.objects.filter(applicant_id=request.user.pk)
-        .select_related("project")
+        .select_related("project", "agent")
         .order_by("-submitted_at")
     )
     return [_application(a) for a in qs]
 
 
-class ChooseIn(Schema):
+class ChooseIn(RentalSchema):
     unit_id: int | None = Field(None, description="所选房源；不填则分配本项目房号最小的空闲房源")
 
 
-class ChooseOut(Schema):
+class ChooseOut(RentalSchema):
     allocated: bool
     unit_id: int | None
-    unit: str | None
+    unit: str | None = Field(None, title="已选房号")
     queue_position: int | None
     earlier_waiting: int
     free_units: int
@@ -424,7 +267,7 @@ def _choose(request: HttpRequest, app: Application, unit_id: int | None) -> dict
     summary="选房：按申请先后先到先租，房源不足时轮候（第十七条）",
 )
 @api_requires(Role.CITIZEN)
-def choose(request: HttpRequest, app_id: int, payload: ChooseIn) -> dict[str, Any]:
+def choose(request: HttpRequest, payload: ChooseIn, app_id: int = APP_ID) -> dict[str, Any]:
     app = get_object_or_404(Application, pk=app_id, applicant=request.user)
     return _choose(request, app, payload.unit_id)
 
@@ -444,14 +287,14 @@ def apply_offline(request: HttpRequest, payload: ApplicationIn) -> Status:
     return Status(201, _application(app))
 
 
-class ReviewIn(Schema):
+class ReviewIn(RentalSchema):
     approve: bool
-    reason: str = ""
+    reason: str = Field("", title="不予通过理由", description="不予通过理由（不通过时必填）")
 
 
 @router.post("/applications/{app_id}/review", response=ApplicationOut, summary="运营单位审核（5个工作日内）")
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def review(request: HttpRequest, app_id: int, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, payload: ReviewIn, app_id: int = APP_ID) -> dict[str, Any]:
     app = get_object_or_404(selectors.applications_for(request.user), pk=app_id)
     if payload.approve:
         app = services.review_approve(app, acting_user=request.user)
@@ -462,24 +305,24 @@ def review(request: HttpRequest, app_id: int, payload: ReviewIn) -> dict[str, An
 
 @router.post("/applications/{app_id}/qualify", response=ApplicationOut, summary="公示期满确认承租资格")
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def qualify(request: HttpRequest, app_id: int) -> dict[str, Any]:
+def qualify(request: HttpRequest, app_id: int = APP_ID) -> dict[str, Any]:
     app = get_object_or_404(selectors.applications_for(request.user), pk=app_id)
     return _application(services.close_publicity(app, acting_user=request.user))
 
 
 @router.post("/applications/{app_id}/choose-for", response=ChooseOut, summary="运营单位为线下申请人登记选房")
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def choose_for(request: HttpRequest, app_id: int, payload: ChooseIn) -> dict[str, Any]:
+def choose_for(request: HttpRequest, payload: ChooseIn, app_id: int = APP_ID) -> dict[str, Any]:
     app = get_object_or_404(selectors.applications_for(request.user), pk=app_id)
     return _choose(request, app, payload.unit_id)
 
 
 # -- maintenance and complaints --------------------------------------------------------------------------------
-class MaintenanceIn(Schema):
-    description: str
+class MaintenanceIn(RentalSchema):
+    description: str = Field(..., title="报修内容")
 
 
-class CreatedOut(Schema):
+class CreatedOut(RentalSchema):
     id: int
     received_on: dt.date
 
@@ -488,7 +331,7 @@ class CreatedOut(Schema):
     "/contracts/{contract_id}/maintenance", response={201: CreatedOut}, summary="承租人报修（第二十四条）"
 )
 @api_requires(Role.CITIZEN)
-def maintenance(request: HttpRequest, contract_id: int, payload: MaintenanceIn) -> Status:
+def maintenance(request: HttpRequest, payload: MaintenanceIn, contract_id: int = CONTRACT_ID) -> Status:
     from .models import Contract
 
     contract = get_object_or_404(Contract, pk=contract_id, allocation__application__applicant=request.user)
@@ -496,10 +339,10 @@ def maintenance(request: HttpRequest, contract_id: int, payload: MaintenanceIn) 
     return Status(201, {"id": req.pk, "received_on": req.reported_on})
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(RentalSchema):
     content: str
-    project_id: int | None = None
-    complainant: str = ""
+    project_id: int | None = Field(None, title="涉及项目编号")
+    complainant: str = Field("", description="投诉人（可匿名）")
     phone: str = ""
 
 
@@ -518,12 +361,12 @@ def complaint(request: HttpRequest, payload: ComplaintIn) -> Status:
 
 
 # -- contracts and tenancy (第十八条–第二十三条) ------------------------------------------------------------------
-class ContractOut(Schema):
+class ContractOut(RentalSchema):
     id: int
-    number: str
+    number: str = Field(..., title="合同编号")
     application_id: int
     project: str
-    unit: str
+    unit: str = Field(..., title="房号")
     status: str
     status_label: str
     start_date: dt.date
@@ -539,6 +382,7 @@ class ContractOut(Schema):
     move_out_months: int | None
     vacated_on: dt.date | None
     exit_rent_fen: int | None
+    validity_warning: str = WARNING
 
 
 def _contract(c: Any) -> dict[str, Any]:
@@ -563,6 +407,7 @@ def _contract(c: Any) -> dict[str, Any]:
         "move_out_months": c.move_out_months,
         "vacated_on": c.vacated_on,
         "exit_rent_fen": c.exit_rent_fen,
+        "validity_warning": validity_warning(c.start_date),
     }
 
 
@@ -575,10 +420,10 @@ def _staff_contract(request: HttpRequest, contract_id: int) -> Any:
     return get_object_or_404(qs, pk=contract_id)
 
 
-class SignIn(Schema):
-    number: str = Field(..., min_length=1, max_length=40, description="合同编号")
-    start_date: dt.date
-    end_date: dt.date = Field(..., description="到期日（租期1至3年，第二十条第一款）")
+class SignIn(RentalSchema):
+    number: str = Field(..., min_length=1, max_length=40, title="合同编号")
+    start_date: dt.date = Field(..., description="起租日期（租赁期限的第一日）")
+    end_date: dt.date = Field(..., description="到期日期（租赁期限的最后一日，租期1至3年，第二十条第一款）")
     payment_period_months: int = Field(..., description="租金收取周期（月，1–3）")
     deposit_fen: int = Field(0, description="押金（分）")
     originals_checked: bool = Field(..., description="运营单位确认申请资料已与原件核对一致（第十八条）")
@@ -590,7 +435,7 @@ class SignIn(Schema):
     summary="签订租赁合同（第十八条：须核对原件一致）",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def sign(request: HttpRequest, app_id: int, payload: SignIn) -> Status:
+def sign(request: HttpRequest, payload: SignIn, app_id: int = APP_ID) -> Status:
     app = get_object_or_404(selectors.applications_for(request.user), pk=app_id)
     alloc = app.allocations.filter(active=True).first()
     if alloc is None:
@@ -603,15 +448,15 @@ def sign(request: HttpRequest, app_id: int, payload: SignIn) -> Status:
 
 @router.post("/contracts/{contract_id}/file", response=ContractOut, summary="合同备案（第十九条）")
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def file(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+def file(request: HttpRequest, contract_id: int = CONTRACT_ID) -> dict[str, Any]:
     c = services.file_contract(_staff_contract(request, contract_id), acting_user=request.user)
     return _contract(_staff_contract(request, c.pk))
 
 
-class RenewIn(Schema):
-    number: str = Field(..., min_length=1, max_length=40, description="新合同编号")
-    end_date: dt.date
-    payment_period_months: int
+class RenewIn(RentalSchema):
+    number: str = Field(..., min_length=1, max_length=40, title="新合同编号")
+    end_date: dt.date = Field(..., description="新合同到期日期（新合同自原合同到期次日起租，1至3年）")
+    payment_period_months: int = Field(..., description="租金收取周期（月，1–3）")
     has_spouse: bool = False
     minor_children: int = Field(0, ge=0, le=20)
     homes: list[HomeIn] = Field(default_factory=list, description="续签时申请人、配偶、未成年子女名下住房")
@@ -625,7 +470,7 @@ class RenewIn(Schema):
     summary="期满续签：复核承租条件（第二十条第一款）",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def renew(request: HttpRequest, contract_id: int, payload: RenewIn) -> Status:
+def renew(request: HttpRequest, payload: RenewIn, contract_id: int = CONTRACT_ID) -> Status:
     c = services.renew_contract(
         _staff_contract(request, contract_id),
         acting_user=request.user,
@@ -635,13 +480,14 @@ def renew(request: HttpRequest, contract_id: int, payload: RenewIn) -> Status:
     return Status(201, _contract(_staff_contract(request, c.pk)))
 
 
-class TerminateIn(Schema):
+class TerminateIn(RentalSchema):
     reason: str = Field(
         ...,
+        title="终止原因",
         description="终止原因："
         + "；".join(f"{value} {label}" for value, label in TerminationReason.choices),
     )
-    terminated_on: dt.date
+    terminated_on: dt.date = Field(..., description="终止日期（租赁关系的最后一日，不晚于今天）")
     record_text: str = Field("", description="违规情况记录（第二十三条情形必填）")
     move_out_months: int = Field(0, description="腾退搬迁期（月，0–3，第二十条第二款）")
 
@@ -652,7 +498,7 @@ class TerminateIn(Schema):
     summary="终止合同（第十九条、第二十条、第二十三条）",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def terminate(request: HttpRequest, contract_id: int, payload: TerminateIn) -> dict[str, Any]:
+def terminate(request: HttpRequest, payload: TerminateIn, contract_id: int = CONTRACT_ID) -> dict[str, Any]:
     c = services.terminate_contract(
         _staff_contract(request, contract_id),
         acting_user=request.user,
@@ -664,23 +510,31 @@ def terminate(request: HttpRequest, contract_id: int, payload: TerminateIn) -> d
     return _contract(_staff_contract(request, c.pk))
 
 
-class VacateIn(Schema):
-    vacated_on: dt.date
+class VacateIn(RentalSchema):
+    vacated_on: dt.date = Field(..., description="腾退日期（交还房屋之日，计租至当日，不晚于今天）")
     market_rent_fen: int = Field(..., ge=0, description="同地段市场月租金（分）")
 
 
-class RentStatementOut(Schema):
+class RentStatementOut(RentalSchema):
     contract: ContractOut
+    schedule: list[RentLineOut] = Field(..., description="租期内各期租金（按合同的收取周期，第二十条第一款）")
     move_out_end: dt.date | None
-    lines: list[RentLineOut]
-    total_fen: int | None
-    total: str
+    lines: list[RentLineOut] = Field(..., title="退出租金明细")
+    total_fen: int | None = Field(None, title="退出期间应缴租金合计（分）")
+    total: str = Field(..., title="退出期间应缴租金合计")
     trace: list[TraceStepOut]
 
 
 def _statement(c: Any) -> dict[str, Any]:
+    schedule = rent_schedule(
+        start=c.start_date,
+        end=c.end_date,
+        monthly_rent_fen=c.monthly_rent_fen,
+        payment_period_months=c.payment_period_months,
+    )
     out: dict[str, Any] = {
         "contract": _contract(c),
+        "schedule": [line.to_dict() for line in schedule],
         "move_out_end": None,
         "lines": [],
         "total_fen": c.exit_rent_fen,
@@ -706,7 +560,7 @@ def _statement(c: Any) -> dict[str, Any]:
     summary="腾退并结算退出租金（第二十条第二款）",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department="housing")
-def vacate(request: HttpRequest, contract_id: int, payload: VacateIn) -> dict[str, Any]:
+def vacate(request: HttpRequest, payload: VacateIn, contract_id: int = CONTRACT_ID) -> dict[str, Any]:
     c = services.record_vacated(
         _staff_contract(request, contract_id),
         acting_user=request.user,
@@ -736,20 +590,20 @@ def my_contracts(request: HttpRequest) -> list[dict[str, Any]]:
     summary="我的租金清单（含退出租金，第二十条第二款）",
 )
 @api_requires(Role.CITIZEN)
-def rent_statement(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+def rent_statement(request: HttpRequest, contract_id: int = CONTRACT_ID) -> dict[str, Any]:
     return _statement(get_object_or_404(_own_contracts(request), pk=contract_id))
 
 
 # -- 轮候配租通知 (第十七条) ----------------------------------------------------------------------------------
-class OfferOut(Schema):
+class OfferOut(RentalSchema):
     id: int
     application_id: int
     project: str
     unit_id: int
-    unit: str
+    unit: str = Field(..., title="房号")
     layout: str
-    area_m2: str
-    rent_fen: int
+    area_m2: str = Field(..., title="建筑面积（平方米）")
+    rent_fen: int = Field(..., title="月租金（分）")
     status: str
     status_label: str
     offered_at: dt.datetime
@@ -780,13 +634,13 @@ def my_offers(request: HttpRequest) -> list[dict[str, Any]]:
     return [_offer(o) for o in qs.order_by("-offered_at", "-id")]
 
 
-class AnswerIn(Schema):
+class AnswerIn(RentalSchema):
     accept: bool = Field(..., description="true 接受；false 放弃（房源按申请顺序通知下一位轮候人）")
 
 
 @router.post("/offers/{offer_id}/answer", response=OfferOut, summary="答复轮候配租通知：接受或放弃")
 @api_requires(Role.CITIZEN)
-def answer(request: HttpRequest, offer_id: int, payload: AnswerIn) -> dict[str, Any]:
+def answer(request: HttpRequest, payload: AnswerIn, offer_id: int = OFFER_ID) -> dict[str, Any]:
     from .models import UnitOffer
 
     offer = get_object_or_404(

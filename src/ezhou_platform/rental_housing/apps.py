@@ -17,7 +17,9 @@ class RentalHousingConfig(AppConfig):
     def ready(self) -> None:
         from ezhou_platform.common.demo import DEMO_LOADERS
 
-        from .demo import load_demo
+        from .demo import accounts_line, load_demo
 
         if not any(loader is load_demo for _, loader in DEMO_LOADERS):
-            DEMO_LOADERS.append(("保障性租赁住房：运营单位、项目、房源、申请", load_demo))
+            DEMO_LOADERS.append(
+                (f"保障性租赁住房：运营单位、项目、房源、各阶段的申请人账户——{accounts_line()}", load_demo)
+            )

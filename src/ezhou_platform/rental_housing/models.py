@@ -8,12 +8,25 @@ constraints, valid on SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from ezhou_rules.rental_housing.housing import RENT_ONLY, RENT_THEN_SELL, SOURCING_METHODS
+from ezhou_rules.core.dates import cn_date
+from ezhou_rules.rental_housing.housing import (
+    RENT_ONLY,
+    RENT_THEN_SELL,
+    SOURCING_METHODS,
+    rent_cap_ratio_bound,
+)
+
+# 第十条 "不高于…市场租金的70%": the database check is built from the parameter (rental_housing.yaml,
+# rent.cap_ratio), never a second literal. A changed parameter changes the constraint, and
+# `makemigrations --check` then asks for the migration (docs/interpretations.md R4).
+RENT_CAP = rent_cap_ratio_bound()
 
 
 class HousingType(models.TextChoices):
@@ -173,7 +186,9 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["project", "number"], name="rh_unit_number_unique_in_project"),
             models.CheckConstraint(
                 name="rh_unit_rent_at_most_70pct_market",
-                condition=Q(rent_fen__gt=0) & Q(rent_fen__lte=F("market_rent_fen") * 7 / 10),
+                # integer division in SQL rounds down, as `rent_cap` does
+                condition=Q(rent_fen__gt=0)
+                & Q(rent_fen__lte=F("market_rent_fen") * RENT_CAP.numerator / RENT_CAP.denominator),
             ),
             models.CheckConstraint(
                 name="rh_unit_let_only_when_fitted_out", condition=~Q(status="let") | Q(fitted_out=True)
@@ -182,6 +197,116 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.number}"
+
+
+def _valid_resident_id(value: str) -> None:
+    from ezhou_rules.core.ids import InvalidIdentifier, validate_resident_id
+
+    try:
+        validate_resident_id(value)
+    except InvalidIdentifier as exc:
+        raise ValidationError(f"身份证号码：{exc}") from exc
+
+
+class AccountIdentity(models.Model):
+    """实名核验: the name and resident ID of a citizen account, verified against the ID card (at a service window)
+    or by the government service platform's real-name authentication. An account applies online only for this
+    identity, unless it records an agent relationship (docs/interpretations.md P12)."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "窗口核验身份证原件"
+        ONLINE = "online", "政务服务平台实名认证"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="rental_identity",
+        verbose_name="账户",
+    )
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号码", max_length=18, unique=True, validators=[_valid_resident_id])
+    method = models.CharField("核验方式", max_length=20, choices=Method.choices)
+    verified_on = models.DateField("核验日期")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核验人",
+    )
+
+    class Meta:
+        verbose_name = "账户实名核验"
+        verbose_name_plural = "账户实名核验"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        from ezhou_rules.core.ids import mask_resident_id
+
+        return f"{self.name}（{mask_resident_id(self.id_number)}）"
+
+    def clean(self) -> None:
+        from ezhou_platform.common import clock
+
+        super().clean()
+        if self.verified_on and self.verified_on > clock.today():
+            raise ValidationError({"verified_on": f"核验日期：{cn_date(self.verified_on)}晚于今天，请核对。"})
+
+
+class AgentRelationship(models.Model):
+    """代理申请: an account that applies online for another person — a family member, or a work unit's housing
+    officer for its 基本公共服务 staff — with the principal's name and ID and the power of attorney seen.
+    Recorded by the housing department; the application then says for whom it was made."""
+
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", "配偶"
+        PARENT = "parent", "父母"
+        CHILD = "child", "子女"
+        EMPLOYER = "employer", "工作单位经办人"
+        OTHER = "other", "其他受托人"
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="rental_principals",
+        verbose_name="代理人账户",
+    )
+    principal_name = models.CharField("被代理人姓名", max_length=50)
+    principal_id_number = models.CharField(
+        "被代理人身份证号码", max_length=18, validators=[_valid_resident_id]
+    )
+    relation = models.CharField("代理关系", max_length=20, choices=Relation.choices)
+    evidence = models.CharField("委托书或证明材料", max_length=200)
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期止", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "代理申请关系"
+        verbose_name_plural = "代理申请关系"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "principal_id_number"], name="rh_agent_principal_once"),
+            models.CheckConstraint(
+                name="rh_agent_validity_order",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} 代理 {self.principal_name}（{self.get_relation_display()}）"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "有效期止：不能早于有效期起。"})
+
+    def active_on(self, day: Any) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -235,6 +360,15 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
     )
     channel = models.CharField("申请方式", max_length=10, choices=Channel.choices)
+    agent = models.ForeignKey(
+        AgentRelationship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name="代理关系",
+        help_text="网上申请由代理人账户为被代理人提出时记录；本人申请为空",
+    )
     name = models.CharField("申请人姓名", max_length=50)
     id_number = models.CharField("身份证号码", max_length=18)
     phone = models.CharField("联系电话", max_length=20)
@@ -340,7 +474,7 @@ class Objection(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.application} 的公示异议（{self.raised_on:%Y-%m-%d}）"
+        return f"{self.application} 的公示异议（{cn_date(self.raised_on)}）"
 
 
 class Allocation(models.Model):
@@ -515,7 +649,7 @@ class MaintenanceRequest(models.Model):
         ordering = ["-reported_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.contract} 报修（{self.reported_on:%Y-%m-%d}）"
+        return f"{self.contract} 报修（{cn_date(self.reported_on)}）"
 
 
 class Complaint(models.Model):
@@ -556,7 +690,7 @@ class Complaint(models.Model):
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
-        return f"投诉举报（{self.received_on:%Y-%m-%d}）"
+        return f"投诉举报（{cn_date(self.received_on)}）"
 
 
 class Inspection(models.Model):
@@ -578,7 +712,7 @@ class Inspection(models.Model):
         ordering = ["-inspected_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.project} 巡查（{self.inspected_on:%Y-%m-%d}）"
+        return f"{self.project} 巡查（{cn_date(self.inspected_on)}）"
 
 
 class Finding(models.Model):

@@ -29,12 +29,13 @@ from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.procedures import periods
 from ezhou_rules.core import periods as period_rules
-from ezhou_rules.core.ids import InvalidIdentifier, validate_resident_id
-from ezhou_rules.core.ids import birth_date as id_birth_date
-from ezhou_rules.core.periods import compute_deadline
+from ezhou_rules.core.dates import cn_date
+from ezhou_rules.core.ids import mask_name
+from ezhou_rules.core.periods import Deadline, compute_deadline
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.rental_housing import parameters
-from ezhou_rules.rental_housing.common import RentalHousingInputError, centi_m2
+from ezhou_rules.rental_housing.applicant import check_applicant_ids
+from ezhou_rules.rental_housing.common import RentalHousingInputError, centi_m2, in_force
 from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
 from ezhou_rules.rental_housing.housing import (
     AREA_REFUSED,
@@ -48,6 +49,8 @@ from ezhou_rules.rental_housing.tenancy import check_contract_terms, exit_rent_s
 
 from .models import (
     BREACH_REASONS,
+    AccountIdentity,
+    AgentRelationship,
     Allocation,
     Application,
     ApplicationStatus,
@@ -69,8 +72,10 @@ DOC = "鄂州政发〔2022〕19号"
 HOUSING_DEPARTMENT = "housing"
 
 
-def _input_error(exc: RentalHousingInputError) -> ApiError:
-    return ApiError(exc.code, exc.message, field=exc.field, status=422)
+def _input_error(exc: RentalHousingInputError, renamed: dict[str, str] | None = None) -> ApiError:
+    """The rules' error as an API error; `renamed` maps a rule's argument to the form or API field it came
+    from (the message already names it by its Chinese label)."""
+    return ApiError(exc.code, exc.message, field=(renamed or {}).get(exc.field, exc.field), status=422)
 
 
 _snap = fields_snapshot
@@ -78,6 +83,18 @@ _snap = fields_snapshot
 
 def today() -> dt.date:
     return clock.today()
+
+
+def _not_future(day: dt.date, field: str, label: str) -> None:
+    """A step that records a past event (a termination, a hand-back, a construction start) takes no future date."""
+    now = today()
+    if day > now:
+        raise ApiError(
+            "date_in_future",
+            f"{label}：{cn_date(day)}晚于今天（{cn_date(now)}），此处登记已经发生的事项，请核对日期。",
+            field=field,
+            status=422,
+        )
 
 
 # -- operators and projects (第七条, 第八条, 第十条, 第十五条) ------------------------------------------------
@@ -183,6 +200,73 @@ class ApplicationInput:
     materials: tuple[str, ...] = ()
 
 
+def review_deadline(start: dt.date, *, field: str = "application_date") -> Deadline:
+    """运营单位应…在5个工作日内…审核 (第十四条第（二）项): the 5th working day after the application date, on the
+    platform calendar (provisional, 暂定, in a year whose holidays are not entered yet)."""
+    try:
+        days = in_force(parameters(), "procedure.review_workdays", start, field=field)
+    except RentalHousingInputError as exc:
+        raise _input_error(exc) from exc
+    return compute_deadline(platform_calendar(), start, period_rules.workdays(days))
+
+
+def publicity_deadline(start: dt.date, *, field: str = "publicity_start") -> Deadline:
+    """公示期为5个工作日 (第十四条第（二）项): published on `start`, the publicity lasts the 5 working days after."""
+    try:
+        days = in_force(parameters(), "procedure.publicity_workdays", start, field=field)
+    except RentalHousingInputError as exc:
+        raise _input_error(exc) from exc
+    return compute_deadline(platform_calendar(), start, period_rules.workdays(days))
+
+
+def online_identities(account: Any, day: dt.date) -> list[tuple[str, str, AgentRelationship | None]]:
+    """Whom an account may apply for online on `day`: (name, resident ID, agent relationship or None for
+    itself) — its own verified identity first, then the principals of its active agent relationships."""
+    out: list[tuple[str, str, AgentRelationship | None]] = []
+    if account is None or not getattr(account, "pk", None):
+        return out
+    identity = AccountIdentity.objects.filter(user_id=account.pk).first()
+    if identity is not None:
+        out.append((identity.name, identity.id_number, None))
+    for rel in AgentRelationship.objects.filter(agent_id=account.pk).order_by("id"):
+        if rel.active_on(day):
+            out.append((rel.principal_name, rel.principal_id_number, rel))
+    return out
+
+
+def _online_principal(account: Any, name: str, number: str, day: dt.date) -> AgentRelationship | None:
+    """An online application is made for the account's own verified identity or for a principal of one of its
+    active agent relationships; anything else is an attempt to apply as someone else and is refused."""
+    allowed = online_identities(account, day)
+    if not allowed:
+        raise ApiError(
+            "identity_not_verified",
+            "本账户尚未完成实名核验（姓名、身份证号码），不能网上申请。请持身份证到住房和城乡建设局或项目运营单位"
+            "办理实名核验，或到运营单位线下申请（鄂州政发〔2022〕19号 第十四条第（一）项）。",
+            field="id_number",
+            status=403,
+        )
+    for allowed_name, allowed_number, rel in allowed:
+        if allowed_number == number:
+            if allowed_name != name:
+                raise ApiError(
+                    "name_mismatch",
+                    f"姓名与该身份证号码登记的姓名（{mask_name(allowed_name)}）不一致，请核对。",
+                    field="name",
+                    status=422,
+                )
+            return rel
+    own = next((n for n, _, rel in allowed if rel is None), None)
+    raise ApiError(
+        "not_own_identity",
+        "网上申请只能以本账户实名核验的身份"
+        + (f"（{mask_name(own)}）" if own else "")
+        + "提出，或为已登记代理关系的被代理人提出；不能以他人的姓名和身份证号码申请。",
+        field="id_number",
+        status=403,
+    )
+
+
 def submit_application(
     data: ApplicationInput,
     *,
@@ -191,23 +275,29 @@ def submit_application(
     applicant: Any = None,
     at: dt.datetime | None = None,
 ) -> tuple[Application, Trace]:
-    """Online (the applicant) or offline (the operator entering it, 第十四条第（一）项). The eligibility check
-    runs at once and its trace is kept; a failing applicant may still submit (the operator decides), but the
-    review shows the reasons. The review is due within 5 working days."""
+    """Online (the applicant's account, 第十四条第（一）项) or offline (the operator entering it). On submission
+    the resident ID is checked (valid, 18 full years on the application date) and the phone number; online,
+    the name and ID must be the account's verified identity or a principal of its recorded agent relationship.
+    The eligibility check runs at once and its trace is kept; an applicant failing the housing or subsidy
+    condition may still submit (the operator decides), the review shows the reasons. The review is due
+    within 5 working days."""
     if not data.name.strip():
-        raise ApiError("invalid_input", "申请人姓名不能为空。", field="name", status=422)
-    try:
-        number = validate_resident_id(data.id_number)
-    except InvalidIdentifier as exc:
-        raise ApiError("invalid_id_number", f"身份证号码：{exc}", field="id_number", status=422) from exc
+        raise ApiError("invalid_input", "申请人姓名：请填写。", field="name", status=422)
     when = at or clock.now()
     day = timezone.localdate(when)
+    try:
+        ids = check_applicant_ids(data.id_number, data.phone, day)
+    except RentalHousingInputError as exc:
+        raise _input_error(exc) from exc
+    agent = None
+    if channel == Application.Channel.ONLINE:
+        agent = _online_principal(applicant, data.name.strip(), ids.id_number, day)
     trace = Trace()
     try:
         homes = parse_homes(data.homes or [])
         check_applicant(
             application_date=day,
-            birth_date=id_birth_date(number),
+            birth_date=ids.birth_date,
             full_civil_capacity=data.full_civil_capacity,
             has_spouse=data.has_spouse,
             minor_children=data.minor_children,
@@ -217,21 +307,20 @@ def submit_application(
         )
     except RentalHousingInputError as exc:
         raise _input_error(exc) from exc
-    deadline = compute_deadline(
-        platform_calendar(), day, period_rules.workdays(parameters().get("procedure.review_workdays", day))
-    )
+    deadline = review_deadline(day)
     materials = {f"material_{m}": True for m in data.materials}
     try:
         with transaction.atomic():
             app = Application.objects.create(
                 project=data.project,
                 applicant=applicant,
+                agent=agent,
                 entered_by=acting_user,
                 channel=channel,
                 name=data.name.strip(),
-                id_number=number,
-                phone=data.phone,
-                birth_date=id_birth_date(number),
+                id_number=ids.id_number,
+                phone=ids.phone,
+                birth_date=ids.birth_date,
                 full_civil_capacity=data.full_civil_capacity,
                 has_spouse=data.has_spouse,
                 minor_children=data.minor_children,
@@ -264,8 +353,9 @@ def submit_application(
                     "id_number": app.id_number,
                     "name": app.name,
                     "channel": channel,
+                    "agent": agent.pk if agent else None,
                 },
-                label="提交保障性租赁住房申请",
+                label="提交保障性租赁住房申请" + ("（代理申请）" if agent else ""),
                 citation=f"{DOC} 第十四条第（一）项",
             )
     except IntegrityError as exc:
@@ -325,11 +415,7 @@ def review_approve(app: Application, *, acting_user: Any, on: dt.date | None = N
         app.reviewed_on = day
         app.reviewed_by = acting_user
         app.publicity_start = day
-        publicity = compute_deadline(
-            platform_calendar(),
-            day,
-            period_rules.workdays(parameters().get("procedure.publicity_workdays", day)),
-        )
+        publicity = publicity_deadline(day)
         app.publicity_end = publicity.due
         app.save()
         periods.track(
@@ -356,7 +442,9 @@ def review_reject(
     app: Application, *, acting_user: Any, reason: str, on: dt.date | None = None
 ) -> Application:
     if not reason.strip():
-        raise ApiError("invalid_input", "请填写不予通过的理由。", field="reason", status=422)
+        raise ApiError(
+            "invalid_input", "不予通过理由：请填写（第十四条第（二）项）。", field="reason", status=422
+        )
     with transaction.atomic():
         app = _lock(app)
         _transition(app, (ApplicationStatus.SUBMITTED,), "审核")
@@ -383,14 +471,14 @@ def raise_objection(
 ) -> Objection:
     day = on or today()
     if not content.strip():
-        raise ApiError("invalid_input", "请填写异议内容。", field="content", status=422)
+        raise ApiError("invalid_input", "异议内容：请填写。", field="content", status=422)
     with transaction.atomic():
         app = _lock(app)
         _transition(app, (ApplicationStatus.PUBLICITY,), "登记公示异议")
         if app.publicity_end and day > app.publicity_end:
             raise ApiError(
                 "publicity_over",
-                f"公示期已于{app.publicity_end:%Y年%m月%d日}结束。",
+                f"公示期已于{cn_date(app.publicity_end)}结束。",
                 field="raised_on",
                 status=409,
             )
@@ -417,7 +505,7 @@ def decide_objection(
 ) -> Objection:
     """异议成立 → the applicant does not obtain the qualification; 不成立 → the publicity goes on."""
     if not decision.strip():
-        raise ApiError("invalid_input", "请填写处理意见。", field="decision", status=422)
+        raise ApiError("invalid_input", "处理意见：请填写。", field="decision", status=422)
     with transaction.atomic():
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.upheld is not None:
@@ -457,7 +545,7 @@ def close_publicity(app: Application, *, acting_user: Any, on: dt.date | None = 
         if app.publicity_end is None or day <= app.publicity_end:
             raise ApiError(
                 "publicity_running",
-                f"公示期至{app.publicity_end:%Y年%m月%d日}，期满后方可确认承租资格（第十四条第（二）项）。",
+                f"公示期至{cn_date(app.publicity_end)}，期满后方可确认承租资格（第十四条第（二）项）。",
                 field="publicity_end",
                 status=409,
             )
@@ -783,7 +871,7 @@ def sign_contract(
     except RentalHousingInputError as exc:
         raise _input_error(exc) from exc
     if deposit_fen < 0:
-        raise ApiError("invalid_input", "押金不能为负数。", field="deposit_fen", status=422)
+        raise ApiError("invalid_input", "押金：不能为负数。", field="deposit_fen", status=422)
     with transaction.atomic():
         allocation = (
             Allocation.objects.select_for_update().select_related("unit", "application").get(pk=allocation.pk)
@@ -930,7 +1018,12 @@ def terminate_contract(
     """终止 (第十九条): for a breach of 第二十三条 the facts must be recorded. The move-out period granted
     (at most 3 months, 第二十条第二款) starts the day after `on`."""
     if reason not in TerminationReason.values:
-        raise ApiError("invalid_input", "终止原因不在规定范围内。", field="reason", status=422)
+        raise ApiError(
+            "invalid_input",
+            "终止原因：不在规定范围内（第十九条、第二十条、第二十三条）。",
+            field="reason",
+            status=422,
+        )
     if reason in BREACH_REASONS and not record_text.strip():
         raise ApiError(
             "record_required",
@@ -938,11 +1031,22 @@ def terminate_contract(
             field="record_text",
             status=422,
         )
-    most = parameters().get("contract.max_move_out_months", on)
-    if not 0 <= move_out_months <= most:
+    try:
+        most = in_force(parameters(), "contract.max_move_out_months", on, field="terminated_on")
+    except RentalHousingInputError as exc:
+        raise _input_error(exc) from exc
+    _not_future(on, "terminated_on", "终止日期")
+    if on < contract.start_date:
+        raise ApiError(
+            "invalid_date",
+            f"终止日期：{cn_date(on)}早于合同起租日期{cn_date(contract.start_date)}。",
+            field="terminated_on",
+            status=422,
+        )
+    if isinstance(move_out_months, bool) or not 0 <= move_out_months <= most:
         raise ApiError(
             "move_out_period",
-            f"腾退搬迁期最长不超过{most}个月（第二十条第二款）。",
+            f"腾退搬迁期：最长不超过{most}个月（第二十条第二款）。",
             field="move_out_months",
             status=422,
         )
@@ -973,6 +1077,7 @@ def record_vacated(
     contract: Contract, *, acting_user: Any, vacated_on: dt.date, market_rent_fen: int
 ) -> Contract:
     """The unit is handed back: the exit rent statement (第二十条第二款) is computed and kept, the unit released."""
+    _not_future(vacated_on, "vacated_on", "腾退日期")
     with transaction.atomic():
         contract = Contract.objects.select_for_update().select_related("allocation").get(pk=contract.pk)
         if contract.status != ContractStatus.TERMINATED or contract.terminated_on is None:
@@ -988,7 +1093,7 @@ def record_vacated(
                 trace=trace,
             )
         except RentalHousingInputError as exc:
-            raise _input_error(exc) from exc
+            raise _input_error(exc, {"vacated_date": "vacated_on", "exit_date": "terminated_on"}) from exc
         contract.vacated_on = vacated_on
         contract.market_rent_fen = market_rent_fen
         contract.exit_rent_fen = statement.total_fen
@@ -1014,7 +1119,7 @@ def record_vacated(
 # -- maintenance and complaints (第二十四条, 第二十七条) -------------------------------------------------------
 def report_maintenance(contract: Contract, *, acting_user: Any, description: str) -> MaintenanceRequest:
     if not description.strip():
-        raise ApiError("invalid_input", "请填写报修内容。", field="description", status=422)
+        raise ApiError("invalid_input", "报修内容：请填写。", field="description", status=422)
     if contract.status not in (ContractStatus.SIGNED, ContractStatus.FILED):
         raise ApiError("invalid_state", "合同不在履行中，不能报修。", field="contract", status=409)
     with transaction.atomic():
@@ -1036,7 +1141,7 @@ def submit_complaint(
     *, acting_user: Any, content: str, project: Project | None = None, complainant: str = "", phone: str = ""
 ) -> Complaint:
     if not content.strip():
-        raise ApiError("invalid_input", "请填写投诉举报内容。", field="content", status=422)
+        raise ApiError("invalid_input", "投诉举报内容：请填写。", field="content", status=422)
     with transaction.atomic():
         c = Complaint.objects.create(
             received_on=today(),
@@ -1062,9 +1167,9 @@ def handle_maintenance(
 ) -> MaintenanceRequest:
     """The operator's handling of a maintenance request (第二十四条): 维修中 or 已修复, with what was done."""
     if status not in (MaintenanceRequest.Status.IN_PROGRESS, MaintenanceRequest.Status.DONE):
-        raise ApiError("invalid_input", "处理状态只能是“维修中”或“已修复”。", field="status", status=422)
+        raise ApiError("invalid_input", "处理状态：只能是“维修中”或“已修复”。", field="status", status=422)
     if not note.strip():
-        raise ApiError("invalid_input", "请填写处理情况（第二十四条）。", field="note", status=422)
+        raise ApiError("invalid_input", "处理情况：请填写（第二十四条）。", field="note", status=422)
     with transaction.atomic():
         req = MaintenanceRequest.objects.select_for_update().get(pk=req.pk)
         if req.status == MaintenanceRequest.Status.DONE:
@@ -1091,9 +1196,9 @@ def handle_complaint(
 ) -> Complaint:
     """The housing department's (or operator's) handling of a complaint (第二十七条): 处理中 or 已答复."""
     if status not in (Complaint.Status.IN_PROGRESS, Complaint.Status.ANSWERED):
-        raise ApiError("invalid_input", "处理状态只能是“处理中”或“已答复”。", field="status", status=422)
+        raise ApiError("invalid_input", "处理状态：只能是“处理中”或“已答复”。", field="status", status=422)
     if not reply.strip():
-        raise ApiError("invalid_input", "请填写处理意见或答复（第二十七条）。", field="reply", status=422)
+        raise ApiError("invalid_input", "处理意见或答复：请填写（第二十七条）。", field="reply", status=422)
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.status == Complaint.Status.ANSWERED:
@@ -1121,9 +1226,8 @@ def record_construction_start(
     """A new-build project's actual start of construction and the number of homes started (鄂州政办发〔2022〕19号
     四（二）: 12月市城控集团负责开工建设住房1000套)."""
     if units <= 0:
-        raise ApiError("invalid_input", "开工建设套数应为正整数。", field="units", status=422)
-    if started_on > today():
-        raise ApiError("invalid_input", "开工日期不能晚于今天。", field="started_on", status=422)
+        raise ApiError("invalid_input", "开工建设套数：应为正整数。", field="units", status=422)
+    _not_future(started_on, "started_on", "开工日期")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         before = _snap(project, ["construction_started_on", "construction_units"])

@@ -3,7 +3,6 @@ board. Views validate input and call `services`; every write is there."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -21,12 +20,11 @@ from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures import periods
 from ezhou_rules.core.ids import mask_name, mask_resident_id
 from ezhou_rules.core.money import format_yuan
-from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.core.trace import Trace
-from ezhou_rules.rental_housing import parameters
 from ezhou_rules.rental_housing.common import RentalHousingInputError, format_m2
 from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
 from ezhou_rules.rental_housing.housing import reappraisal_due
+from ezhou_rules.rental_housing.sourcing import METHODS, construction_month, sourcing_plan
 
 from . import selectors, services
 from .models import (
@@ -42,7 +40,6 @@ from .models import (
     Project,
     TerminationReason,
     Unit,
-    UnitOffer,
     UnitStatus,
 )
 
@@ -71,9 +68,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 # -- eligibility calculator -----------------------------------------------------------------------------------
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class EligibilityForm(forms.Form):
-    application_date = forms.DateField(label="申请日期", initial=clock.today)
-    birth_date = forms.DateField(label="出生日期")
+    """Bound to what was posted, so the values stay in the form whether the check computes or refuses."""
+
+    application_date = forms.DateField(label="申请日期", initial=clock.today, widget=DATE)
+    birth_date = forms.DateField(label="出生日期", widget=DATE)
     full_civil_capacity = forms.BooleanField(label="具有完全民事行为能力", required=False, initial=True)
     has_spouse = forms.BooleanField(label="有配偶", required=False)
     minor_children = forms.IntegerField(label="未成年子女人数", min_value=0, max_value=20, initial=0)
@@ -105,9 +107,9 @@ def eligibility(request: HttpRequest) -> HttpResponse:
                 trace=trace,
             )
         except RentalHousingInputError as exc:
-            form.add_error("home_areas" if exc.field.startswith("homes") else None, exc.message)
-        except ParameterNotSet as exc:
-            form.add_error("application_date", str(exc))
+            field = "home_areas" if exc.field.startswith("homes") else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
+            result = None
     return render(
         request,
         "rental_housing/eligibility.html",
@@ -138,117 +140,6 @@ def publicity(request: HttpRequest) -> HttpResponse:
         for a in qs
     ]
     return render(request, "rental_housing/publicity.html", {"rows": rows})
-
-
-# -- citizen portal -------------------------------------------------------------------------------------------
-class ApplyForm(forms.Form):
-    project = forms.ModelChoiceField(label="申请项目", queryset=Project.objects.exclude(announced_on=None))
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号码", max_length=18)
-    phone = forms.CharField(label="联系电话", max_length=20)
-    full_civil_capacity = forms.BooleanField(label="本人承诺具有完全民事行为能力", required=True)
-    has_spouse = forms.BooleanField(label="有配偶", required=False)
-    minor_children = forms.IntegerField(label="未成年子女人数", min_value=0, max_value=20, initial=0)
-    home_areas = forms.CharField(
-        label="本人、配偶、未成年子女在申请辖区已交付住房面积（平方米，逗号分隔）", required=False
-    )
-    other_subsidised_housing = forms.BooleanField(label="在本市已享受其他形式的保障性住房", required=False)
-    work_unit = forms.CharField(label="工作单位", required=False)
-    priority_public_service = forms.BooleanField(label="从事基本公共服务", required=False)
-    priority_multi_child = forms.BooleanField(label="多孩家庭", required=False)
-    priority_three_generation = forms.BooleanField(label="三世同堂", required=False)
-    materials = forms.MultipleChoiceField(
-        label="已上传的申请材料（第十三条）",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(f.removeprefix("material_"), label) for f, label, _ in MATERIALS],
-    )
-
-
-@view_requires(Role.CITIZEN)
-def my_applications(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    form = ApplyForm(request.POST or None, initial={"name": user.display_name})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        areas = [a.strip() for a in d["home_areas"].replace("，", ",").split(",") if a.strip()]
-        try:
-            services.submit_application(
-                services.ApplicationInput(
-                    project=d["project"],
-                    name=d["name"],
-                    id_number=d["id_number"],
-                    phone=d["phone"],
-                    full_civil_capacity=d["full_civil_capacity"],
-                    has_spouse=d["has_spouse"],
-                    minor_children=d["minor_children"],
-                    homes=[{"area_m2": a} for a in areas],
-                    other_subsidised_housing=d["other_subsidised_housing"],
-                    work_unit=d["work_unit"],
-                    priority_public_service=d["priority_public_service"],
-                    priority_multi_child=d["priority_multi_child"],
-                    priority_three_generation=d["priority_three_generation"],
-                    materials=tuple(d["materials"]),
-                ),
-                acting_user=request.user,
-                channel=Application.Channel.ONLINE,
-                applicant=request.user,
-            )
-        except ApiError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "申请已提交，运营单位将在5个工作日内审核。")
-            return redirect("rental_housing:my")
-    apps = []
-    for a in Application.objects.filter(applicant=user).select_related("project").order_by("-submitted_at"):
-        pos = services.queue_position(a) if a.status == ApplicationStatus.QUALIFIED else None
-        alloc = a.allocations.filter(active=True).select_related("unit").first()
-        contract = Contract.objects.filter(allocation__application=a).order_by("-id").first()
-        free = (
-            Unit.objects.filter(project=a.project, status=UnitStatus.AVAILABLE, fitted_out=True).order_by(
-                "number"
-            )
-            if pos and pos.queue_position is None
-            else []
-        )
-        apps.append(
-            {
-                "a": a,
-                "offer": (offer := services.open_offer(a)),
-                "offer_rent": _yuan(offer.unit.rent_fen) if offer else "",
-                "rent": _yuan(contract.monthly_rent_fen) if contract else "",
-                "per_payment": _yuan(contract.monthly_rent_fen * contract.payment_period_months)
-                if contract
-                else "",
-                "pos": pos,
-                "alloc": alloc,
-                "contract": contract,
-                "free": free,
-                "exit_rent": _yuan(contract.exit_rent_fen) if contract else "",
-            }
-        )
-    return render(request, "rental_housing/my.html", {"form": form, "apps": apps})
-
-
-@view_requires(Role.CITIZEN)
-def choose(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_object_or_404(Application, pk=pk, applicant=request.user)
-    if request.method == "POST":
-        unit_id = request.POST.get("unit_id")
-        try:
-            result = services.choose_unit(
-                app, acting_user=request.user, unit_id=int(unit_id) if unit_id else None
-            )
-        except (ApiError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "房源编号无效。"))
-        else:
-            if result.allocation:
-                messages.success(
-                    request, f"已选定房源 {result.allocation.unit.number}，请与运营单位签订租赁合同。"
-                )
-            else:
-                messages.info(request, f"房源不足，您已进入轮候，当前轮候第{result.queue_position}位。")
-    return redirect("rental_housing:my")
 
 
 # -- operator / housing staff ---------------------------------------------------------------------------------
@@ -515,21 +406,10 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @view_requires(*STAFF, department="housing")
 def plan(request: HttpRequest) -> HttpResponse:
-    """The 5,000-unit sourcing plan (鄂州政办发〔2022〕19号 附件, 四（二）) against recognised units."""
-    tree = parameters()
-    on = dt.date(2022, 8, 18)
-    deadlines_ = tree.get("sourcing_plan.batch_deadlines", on)
-    batches = tree.get("sourcing_plan.batch_units", on)
-    total = tree.get("sourcing_plan.total_units", on)
-    targets = {
-        PlanBody.CHENGKONG: 2000,
-        PlanBody.CHANGDA: 300,
-        PlanBody.ECHENG: 500,
-        PlanBody.HUARONG: 300,
-        PlanBody.LIANGZIHU: 300,
-        PlanBody.GEDIAN: 1000,
-        PlanBody.LINKONG: 600,
-    }
+    """The sourcing plan of 鄂州政办发〔2022〕19号 (一, 四, 附件) against recognised units: every target and date
+    is a cited parameter (`sourcing.sourcing_plan()`), shown with its citation."""
+    sp = sourcing_plan()
+    today = clock.today()
     counts = dict(
         Unit.objects.values_list("project__plan_body")
         .annotate(n=Count("id"))
@@ -538,24 +418,29 @@ def plan(request: HttpRequest) -> HttpResponse:
     bodies = [
         {
             "label": b.label,
-            "target": t,
-            "done": counts.get(b.value, 0),
-            "pct": min(100, round(100 * counts.get(b.value, 0) / t)),
+            "citation": b.citation,
+            "target": b.total,
+            "cells": [b.by_method[key] for key, _ in METHODS],
+            "done": counts.get(b.key, 0),
+            "pct": min(100, round(100 * counts.get(b.key, 0) / b.total)),
         }
-        for b, t in targets.items()
+        for b in sp.bodies
     ]
     cumulative = []
-    running = 0
-    for day, n in zip(deadlines_, batches, strict=True):
-        running += n
-        done = Unit.objects.filter(project__certificate_date__lte=day).count()
+    for batch in sp.batches:
+        done = Unit.objects.filter(project__certificate_date__lte=batch.deadline).count()
         cumulative.append(
-            {"day": day, "target": running, "done": done, "pct": min(100, round(100 * done / running))}
+            {
+                "day": batch.deadline,
+                "units": batch.units,
+                "target": batch.cumulative,
+                "done": done,
+                "pct": min(100, round(100 * done / batch.cumulative)),
+            }
         )
     recognised = Unit.objects.count()
     # 12月市城控集团负责开工建设住房1000套 (四（二）): projects with a recorded start date, by month of start
-    starts_target = tree.get("sourcing_plan.construction_start_units", on)
-    december = (dt.date(2022, 12, 1), dt.date(2022, 12, 31))
+    first, last = construction_month()
     started = list(
         Project.objects.filter(plan_body=PlanBody.CHENGKONG, construction_started_on__isnull=False)
         .select_related("jurisdiction")
@@ -564,107 +449,30 @@ def plan(request: HttpRequest) -> HttpResponse:
     started_in_december = sum(
         p.construction_units
         for p in started
-        if p.construction_started_on and december[0] <= p.construction_started_on <= december[1]
+        if p.construction_started_on and first <= p.construction_started_on <= last
     )
-    started_total = sum(p.construction_units for p in started)
+    for p in started:
+        p.counts_for_target = bool(p.construction_started_on and first <= p.construction_started_on <= last)  # type: ignore[attr-defined]
     return render(
         request,
         "rental_housing/plan.html",
         {
-            "starts_target": starts_target,
+            "sp": sp,
+            "methods": [label for _, label in METHODS],
+            "method_totals": [sp.method_totals[key] for key, _ in METHODS],
+            "steps": [{"s": step, "passed": step.deadline < today} for step in sp.steps],
+            "december": (first, last),
             "started": started,
             "started_in_december": started_in_december,
-            "started_total": started_total,
-            "starts_pct": min(100, round(100 * started_in_december / starts_target)),
+            "started_total": sum(p.construction_units for p in started),
+            "starts_pct": min(100, round(100 * started_in_december / sp.construction_units)),
             "bodies": bodies,
             "cumulative": cumulative,
-            "total": total,
             "recognised": recognised,
-            "pct": min(100, round(100 * recognised / total)),
+            "pct": min(100, round(100 * recognised / sp.total)),
             "area_total": format_m2(
                 int(sum((u for u in Unit.objects.values_list("area_m2", flat=True)), Decimal(0)) * 100)
             ),
-        },
-    )
-
-
-# -- 轮候配租通知 (第十七条) ----------------------------------------------------------------------------------
-@view_requires(Role.CITIZEN)
-def answer_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("rental_housing:my")
-    offer = get_object_or_404(UnitOffer, pk=pk, application__applicant=request.user)
-    accept = request.POST.get("accept") == "1"
-    try:
-        services.answer_offer(offer, acting_user=request.user, accept=accept)
-    except ApiError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"已接受房源 {offer.unit.number}，请与运营单位签订租赁合同。"
-            if accept
-            else "已放弃该房源，您仍在轮候中，房源将按申请顺序通知下一位申请人。",
-        )
-    return redirect("rental_housing:my")
-
-
-# -- maintenance (第二十四条) and complaints (第二十七条) -----------------------------------------------------
-class MaintenanceForm(forms.Form):
-    contract = forms.ModelChoiceField(label="租赁合同", queryset=Contract.objects.none())
-    description = forms.CharField(label="报修内容", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ComplaintForm(forms.Form):
-    project = forms.ModelChoiceField(
-        label="涉及项目（可不选）", queryset=Project.objects.exclude(announced_on=None), required=False
-    )
-    content = forms.CharField(label="投诉举报内容", widget=forms.Textarea(attrs={"rows": 3}))
-    complainant = forms.CharField(label="投诉人（可匿名）", max_length=50, required=False)
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
-
-
-@view_requires(Role.CITIZEN)
-def my_service(request: HttpRequest) -> HttpResponse:
-    """The tenant reports repairs and files complaints, and follows both."""
-    user: Any = request.user
-    live = Contract.objects.filter(allocation__application__applicant=user, status__in=["signed", "filed"])
-    mform = MaintenanceForm(request.POST if request.POST.get("kind") == "maintenance" else None)
-    mform.fields["contract"].queryset = live  # type: ignore[attr-defined]
-    cform = ComplaintForm(request.POST if request.POST.get("kind") == "complaint" else None)
-    if request.method == "POST":
-        form: forms.Form = mform if request.POST.get("kind") == "maintenance" else cform
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                if form is mform:
-                    services.report_maintenance(
-                        d["contract"], acting_user=request.user, description=d["description"]
-                    )
-                else:
-                    services.submit_complaint(
-                        acting_user=request.user,
-                        content=d["content"],
-                        project=d["project"],
-                        complainant=d["complainant"],
-                        phone=d["phone"],
-                    )
-            except ApiError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, "已提交，可在本页查看处理进度。")
-                return redirect("rental_housing:my_service")
-    return render(
-        request,
-        "rental_housing/my_service.html",
-        {
-            "mform": mform,
-            "cform": cform,
-            "has_contract": live.exists(),
-            "repairs": MaintenanceRequest.objects.filter(
-                contract__allocation__application__applicant=user
-            ).select_related("contract__allocation__unit"),
-            "complaints": Complaint.objects.filter(submitted_by=user).select_related("project"),
         },
     )
 

@@ -16,11 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ezhou_rules.core.citations import rule
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.trace import NO_TRACE, Trace
 
-from . import parameters
-from .common import DOC, RentalHousingInputError, as_days, centi_m2, format_m2, param_centi_m2
+from . import parameters, validity_warning
+from .common import DOC, as_days, centi_m2, fail, format_m2, in_force, param_centi_m2
 
 CITE_AGE = f"{DOC} 第十二条第（一）项"
 CITE_HOUSING = f"{DOC} 第十二条第（二）项"
@@ -77,17 +78,17 @@ def eligibility(
     tree = params or parameters()
     days = as_days(application_date, field="application_date")
     born = as_days(birth_date, field="birth_date")
+    if days.size:
+        in_force(tree, "eligibility.min_age", days.min().astype(object), field="application_date")
     if (born > days).any():
-        raise RentalHousingInputError("birth_date：出生日期晚于申请日期。", field="birth_date")
+        raise fail("birth_date", "出生日期晚于申请日期。")
     persons = np.asarray(household_size, dtype=np.int64)
     if (persons < 1).any():
-        raise RentalHousingInputError(
-            "household_size：家庭人数至少为1（申请人本人）。", field="household_size"
-        )
+        raise fail("household_size", "家庭人数至少为1（申请人本人）。")
     area = np.asarray(home_area_centi_m2, dtype=np.int64)
     count = np.asarray(home_count, dtype=np.int64)
     if (area < 0).any() or (count < 0).any():
-        raise RentalHousingInputError("homes：住房面积和套数不能为负数。", field="homes")
+        raise fail("homes", "住房面积和套数不能为负数。")
 
     min_age = tree.get_array("eligibility.min_age", days)
     threshold = param_centi_m2(tree, "eligibility.per_capita_floor_area_below", days)
@@ -133,6 +134,8 @@ class EligibilityResult:
     counted_area_centi_m2: int
     per_capita_centi_m2: int
     reasons: list[dict[str, str]] = field(default_factory=list)
+    # 鄂州政发〔2022〕19号 applied after its validity ended (第三十一条); "" while in force
+    warning: str = ""
 
 
 def parse_homes(rows: list[dict[str, Any]]) -> list[Home]:
@@ -163,7 +166,7 @@ def check_applicant(
     """One applicant through `eligibility`, with a trace step for each condition."""
     tree = params or parameters()
     if minor_children < 0:
-        raise RentalHousingInputError("minor_children：未成年子女人数不能为负数。", field="minor_children")
+        raise fail("minor_children", "未成年子女人数不能为负数。")
     persons = 1 + int(has_spouse) + minor_children
     counted = [h for h in homes if h.in_district and h.delivered]
     area = sum(h.area_centi_m2 for h in counted)
@@ -191,7 +194,7 @@ def check_applicant(
         CITE_AGE,
         {"birth_date": birth_date, "application_date": application_date, "min_age": min_age},
         bool(out["age_ok"][0]),
-        f"申请日{application_date:%Y年%m月%d日}申请人{age}周岁，"
+        f"申请日{cn_date(application_date)}申请人{age}周岁，"
         + ("已年满" if out["age_ok"][0] else "未满")
         + f"{min_age}周岁。",
     )
@@ -258,4 +261,5 @@ def check_applicant(
         counted_area_centi_m2=area,
         per_capita_centi_m2=per_capita,
         reasons=reasons,
+        warning=validity_warning(application_date),
     )

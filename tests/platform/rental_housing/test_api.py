@@ -10,7 +10,7 @@ import pytest
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Application, ApplicationStatus
 
-from .conftest import add_units, qualified, resident_id
+from .conftest import add_units, qualified, resident_id, verify
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/rental-housing"
@@ -67,12 +67,16 @@ def test_eligibility_bad_input_names_the_field(client: Any) -> None:
         },
     )
     assert r.status_code == 422 and r.json()["field"] == "homes.0.area_m2"
+    # the message names the field by its label, never "homes.0.area_m2" (issue 8 §4)
+    assert r.json()["message"] == "第1套住房的建筑面积：面积最多保留两位小数（0.01平方米）。"
     r = post(
         client,
         "/eligibility",
         {"application_date": "2022-01-01", "birth_date": "1990-01-01", "full_civil_capacity": True},
     )
-    assert r.status_code == 422 and r.json()["code"] == "parameter_not_set"
+    # a date before the measures: a clear message naming the field (was a bare parameter_not_set)
+    assert r.status_code == 422 and r.json()["code"] == "date_before_in_force"
+    assert r.json()["message"].startswith("申请日期：2022年1月1日早于鄂州政发〔2022〕19号")
 
 
 def test_exit_rent_statement(client: Any) -> None:
@@ -88,9 +92,9 @@ def test_exit_rent_statement(client: Any) -> None:
         },
     )
     assert r.status_code == 200
-    # 3 × 1500.00 + 2500.00 × 10/30 = 4500.00 + 833.33
-    assert r.json()["total_fen"] == 533333 and r.json()["move_out_end"] == "2024-04-30"
-    assert r.json()["total"] == "5,333.33元"
+    # 3 × 1500.00 + 2500.00 × 10/31 (05-01 … 05-10 of May) = 4500.00 + 806.45 (was 10/30 → 833.33)
+    assert r.json()["total_fen"] == 530645 and r.json()["move_out_end"] == "2024-04-30"
+    assert r.json()["total"] == "5,306.45元"
     assert {s["anchor"] for s in r.json()["trace"]} == {"art20-para2"}
     r = post(
         client,
@@ -121,9 +125,12 @@ def test_rent_to_own(client: Any) -> None:
     assert r.json()["may_apply_now"] is True and r.json()["payable_fen"] == 44000000
 
 
-def test_citizen_applies_and_chooses(login_client: Any, housing: dict[str, Any]) -> None:
+def test_citizen_applies_and_chooses(
+    login_client: Any, demo_users: dict[str, Any], housing: dict[str, Any]
+) -> None:
     p, clerk = housing["project"], housing["clerk"]
     units = add_units(p, clerk, 1)
+    verify(demo_users["citizen"], "张三", resident_id(7))  # the account's own verified identity
     c = login_client("citizen")
     body = {
         "project_id": p.pk,
@@ -148,6 +155,7 @@ def test_citizen_applies_and_chooses(login_client: Any, housing: dict[str, Any])
     assert r.status_code == 200 and r.json()["allocated"] is True
     mine = c.get(f"{BASE}/applications/mine").json()
     assert mine[0]["unit"] == units[0].number and mine[0]["status"] == ApplicationStatus.ALLOCATED
+    assert mine[0]["applicant_name"] == "张三" and mine[0]["on_behalf"] is False
 
 
 def test_choosing_someone_elses_application_is_not_found(login_client: Any, housing: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Application, ApplicationStatus, OperatorStaff
 
-from .conftest import SHANGHAI, add_units, qualified, resident_id, submit
+from .conftest import SHANGHAI, add_units, qualified, resident_id, submit, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_demo_data_fills_every_page(login_client: Any) -> None:
     assert "张三" in login_client("citizen").get("/rental-housing/my/").content.decode()
     assert "公示" in c.get("/rental-housing/publicity/").content.decode()
     # the pages of the tenancy service and the construction starts show demo records too
-    assert "凤凰大道" in plan and "2022年12月内开工 600 套" in plan
+    assert "凤凰大道" in plan and "2022年12月1日至2022年12月31日开工 600 套" in plan
     c = login_client("zhujian_clerk")
     assert "水龙头漏水" in c.get("/rental-housing/maintenance/").content.decode()
     assert "物业费公示不清楚" in c.get("/rental-housing/complaints/").content.decode()
@@ -88,36 +88,32 @@ def test_clerk_reviews_through_the_detail_page(login_client: Any, housing: dict[
     assert login_client("yibao_clerk").get(f"/rental-housing/manage/{app.pk}/").status_code == 403
 
 
-def test_citizen_applies_and_chooses_on_the_portal(login_client: Any, housing: dict[str, Any]) -> None:
+def test_citizen_applies_and_chooses_on_the_portal(
+    login_client: Any, demo_users: dict[str, Any], housing: dict[str, Any]
+) -> None:
     p, clerk = housing["project"], housing["clerk"]
     units = add_units(p, clerk, 1)
     c = login_client("citizen")
-    r = c.post(
-        "/rental-housing/my/",
-        {
-            "project": p.pk,
-            "name": "张三",
-            "id_number": resident_id(9),
-            "phone": "13800000000",
-            "full_civil_capacity": "on",
-            "minor_children": 0,
-            "materials": ["form", "identity", "marriage", "housing"],
-        },
-    )
+    # without a verified identity there is no form, only how to get one
+    assert "尚未完成实名核验" in c.get("/rental-housing/my/").content.decode()
+    verify(demo_users["citizen"], "张三", resident_id(9))
+    form = {
+        "project": p.pk,
+        "applicant": "self",
+        "phone": "13800000000",
+        "full_civil_capacity": "on",
+        "minor_children": 0,
+        "materials": ["form", "identity", "marriage", "housing"],
+    }
+    r = c.post("/rental-housing/my/", {**form, "phone": "1"})
+    page = r.content.decode()
+    # refused naming the field by its label; what was entered stays in the form
+    assert "联系电话：“1”不是电话号码。" in page and 'name="phone" value="1"' in page
+    r = c.post("/rental-housing/my/", form)
     assert r.status_code == 302
     app = Application.objects.get(applicant__username="citizen")
-    r = c.post(
-        "/rental-housing/my/",
-        {
-            "project": p.pk,
-            "name": "张三",
-            "id_number": "123",
-            "phone": "1",
-            "full_civil_capacity": "on",
-            "minor_children": 0,
-        },
-    )
-    assert "身份证号码" in r.content.decode()  # the field and the rule are named
+    assert app.name == "张三" and app.id_number == resident_id(9) and app.agent is None
+    assert "张三（本人）" in c.get("/rental-housing/my/").content.decode()
     app.status = ApplicationStatus.QUALIFIED  # shortcut through review and publicity (tested elsewhere)
     app.save()
     assert "选定房源" in c.get("/rental-housing/my/").content.decode()
@@ -192,12 +188,12 @@ def test_contract_through_the_detail_page(login_client: Any, housing: dict[str, 
     page = c.post(
         url, {"action": "vacate", "vacated_on": "2024-11-04", "market_rent_yuan": "1500.00"}, follow=True
     ).content.decode()
-    # 1000.00 (one month) + 1500.00 × 5/31 = 241.94 → 1241.94 (see test_procedures)
-    assert Contract.objects.get().exit_rent_fen == 124194
-    assert "退出期间应缴租金合计1,241.94元" in page
+    # 1000.00 (10-01 … 10-31) + 1500.00 × 4/30 (11-01 … 11-04) = 200.00 → 1200.00 (see test_procedures)
+    assert Contract.objects.get().exit_rent_fen == 120000
+    assert "退出期间应缴租金合计1,200.00元" in page
     # the tenant sees the same statement in the portal
     from ezhou_platform.common.models import User
 
     Application.objects.filter(pk=a.pk).update(applicant=User.objects.get(username="citizen"))
     mine = login_client("citizen").get("/rental-housing/my/").content.decode()
-    assert "退出期间应缴租金合计1,241.94元" in mine and "第二十条第二款" in mine
+    assert "退出期间应缴租金合计1,200.00元" in mine and "第二十条第二款" in mine

@@ -229,10 +229,11 @@ def test_contract_sign_file_terminate_vacate(housing: dict[str, Any]) -> None:
         record_text="巡查发现转租他人",
         move_out_months=1,
     )
-    # move-out period 10-01 … 10-30 (09-30 + 1 month) at 1000.00; 10-31 … 11-04: 5 days of the month
-    # 10-30 → 11-30 (31 days) at the market rent 1500.00: 1500 × 5/31 = 241.935… → 241.94; total 1241.94
+    # move-out period 10-01 … 10-31 (one month from 10-01) at 1000.00; 11-01 … 11-04: 4 days of November
+    # (30 days) at the market rent 1500.00: 1500 × 4/30 = 200.00; total 1200.00 (issue 8: whole calendar
+    # months then days; before, 10-01 … 10-30 and 5 days of 31 gave 1241.94)
     c = services.record_vacated(c, acting_user=clerk, vacated_on=D(2024, 11, 4), market_rent_fen=150000)
-    assert c.exit_rent_fen == 100000 + 24194
+    assert c.exit_rent_fen == 100000 + 20000
     assert p.units.get().status == UnitStatus.AVAILABLE
     a.refresh_from_db()
     assert a.status == ApplicationStatus.EXITED

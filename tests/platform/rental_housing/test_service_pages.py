@@ -176,6 +176,24 @@ def test_construction_starts_on_the_plan_dashboard(login_client: Any, housing: d
     assert AuditRecord.objects.filter(action="rental_housing.project.construction_start").count() == 3
     page = login_client("zhujian_clerk").get("/rental-housing/plan/").content.decode()
     # December 2022: 400 + 350 = 750 of 1,000 = 75%; 3 January 2023 is not counted; 1,000 recorded in all
-    assert "2022年12月内开工 750 套 / 目标 1,000 套" in page
+    assert "2022年12月1日至2022年12月31日开工 750 套 / 目标 1,000 套" in page
     assert "75%" in page and "已登记开工合计 1,000 套" in page
-    assert "2023年1月3日" in page and "否（不在2022年12月）" in page
+    assert "2023年1月3日" in page and "否（不在2022年12月1日至2022年12月31日）" in page
+
+
+def test_plan_dashboard_shows_the_cited_steps_and_annex_targets(
+    login_client: Any, housing: dict[str, Any]
+) -> None:
+    import re
+
+    page = login_client("zhujian_clerk").get("/rental-housing/plan/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.find("<main") :]))
+    # 四（一）调研摸底 2022年7月底前, 四（三）评估总结 2022年12月底前: dates from the parameters, with citations
+    assert "调研摸底 2022年7月31日前 四（一） 期限已过" in text
+    assert "评估总结 2022年12月31日前 四（三） 期限已过" in text
+    assert 'href="/policies/public_service_housing/#sec4-item3"' in page
+    # the annex: totals by method 3550 / 450 / 1000 (合计 row) and the rows with their citations
+    assert "合计 5,000 3,550 450 1,000" in text
+    assert (
+        "葛店开发区 1,000 550 450" in text and 'href="/policies/public_service_housing/#annex1-item6"' in page
+    )

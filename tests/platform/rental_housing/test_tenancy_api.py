@@ -89,21 +89,22 @@ def test_contract_sign_file_terminate_vacate_through_the_api(
     assert r.status_code == 422 and r.json()["field"] == "reason"
     r = post(staff, f"/contracts/{cid}/terminate", {**term, "record_text": "巡查发现转租他人"})
     assert r.status_code == 200 and r.json()["status"] == "terminated"
-    # move-out period 10-01 … 10-30 at 1,000.00; 10-31 … 11-04 is 5 days of the month 10-30 → 11-30
-    # (31 days) at the market rent 1,500.00: 1500 × 5 / 31 = 241.935… → 241.94; total 1,241.94元
+    # move-out period 10-01 … 10-31 (one month from 10-01) at 1,000.00; 11-01 … 11-04 is 4 days of November
+    # (30 days) at the market rent 1,500.00: 1500 × 4 / 30 = 200.00; total 1,200.00元 (issue 8: whole calendar
+    # months then days; before, the month ran 10-01 … 10-30 and 5 days of 31 gave 1,241.94)
     r = post(staff, f"/contracts/{cid}/vacate", {"vacated_on": "2024-11-04", "market_rent_fen": 150000})
     assert r.status_code == 200, r.content
     st = r.json()
-    assert st["total_fen"] == 124194 and st["total"] == "1,241.94元"
-    assert [line["amount_fen"] for line in st["lines"]] == [100000, 24194]
-    assert st["move_out_end"] == "2024-10-30"
+    assert st["total_fen"] == 120000 and st["total"] == "1,200.00元"
+    assert [line["amount_fen"] for line in st["lines"]] == [100000, 20000]
+    assert st["move_out_end"] == "2024-10-31"
     assert p.units.get().status == UnitStatus.AVAILABLE
     # the tenant sees their own contract and rent statement
     tenant = login_client("citizen")
     mine = tenant.get(f"{BASE}/contracts/mine").json()
     assert [c["number"] for c in mine] == ["HT-API-1"] and mine[0]["status"] == "closed"
     r = tenant.get(f"{BASE}/contracts/{cid}/rent-statement")
-    assert r.status_code == 200 and r.json()["total_fen"] == 124194
+    assert r.status_code == 200 and r.json()["total_fen"] == 120000
     assert r.json()["trace"][0]["citation"].startswith("鄂州政发〔2022〕19号 第二十条")
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ezhou_rules.rental_housing.common import add_months
+from ezhou_rules.rental_housing.common import period_last_day
 from ezhou_rules.rental_housing.eligibility import Home, check_applicant, eligibility
 from ezhou_rules.rental_housing.tenancy import exit_rent_statement
 
@@ -21,11 +21,12 @@ rents = st.integers(min_value=0, max_value=2_000_000)
 def test_whole_months_inside_the_move_out_period_cost_exactly_the_contract_rent(
     exit_day, months, k, rent, market
 ):
+    # vacating on the last day of the k-th month of the move-out period (counted from the day after the exit)
     k = min(k, months)
     s = exit_rent_statement(
         exit_date=exit_day,
         move_out_months=months,
-        vacated_date=add_months(exit_day, k),
+        vacated_date=period_last_day(exit_day + dt.timedelta(days=1), months=k),
         contract_rent_fen=rent,
         market_rent_fen=market,
     )

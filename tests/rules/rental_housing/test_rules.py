@@ -7,10 +7,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.rental_housing import parameters
-from ezhou_rules.rental_housing.common import RentalHousingInputError, add_months, centi_m2
+from ezhou_rules.rental_housing.common import RentalHousingInputError, centi_m2, period_last_day
 from ezhou_rules.rental_housing.eligibility import Home, check_applicant, eligibility
 from ezhou_rules.rental_housing.housing import (
     AREA_OK,
@@ -139,8 +138,13 @@ def test_vectorised_eligibility_over_columns():
 
 
 def test_a_date_before_the_measures_took_effect_is_refused():
-    with pytest.raises(ParameterNotSet):
+    # issue 8 §4: a clear Chinese message naming the field, no longer a bare ParameterNotSet
+    with pytest.raises(RentalHousingInputError) as e:
         applicant(application_date=D(2022, 10, 27))
+    assert e.value.field == "application_date" and e.value.code == "date_before_in_force"
+    assert e.value.message == (
+        "申请日期：2022年10月27日早于鄂州政发〔2022〕19号（2022年10月28日起施行），该规定尚不适用，请核对日期。"
+    )
 
 
 def test_birth_after_application_is_an_input_error():
@@ -221,10 +225,12 @@ def test_contract_term_1_to_3_years():
 
 
 # -- 第二十条第二款: exit rent statement ----------------------------------------------------------------------
-def test_add_months_clips_to_month_end():
-    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
-    assert add_months(D(2024, 1, 31), 3) == D(2024, 4, 30)
-    assert add_months(D(2023, 11, 30), 3) == D(2024, 2, 29)
+def test_months_from_a_first_day_end_on_the_month_end_when_no_corresponding_day():
+    # 1 month from 31 Jan: no 31 Feb → the month's last day (第二百零二条); 3 months: the day before 31 Apr → 30 Apr
+    assert period_last_day(D(2024, 1, 31), months=1) == D(2024, 2, 29)
+    assert period_last_day(D(2024, 1, 31), months=3) == D(2024, 4, 30)
+    # 3 months from 1 Dec 2023: the day before 1 Mar 2024
+    assert period_last_day(D(2023, 12, 1), months=3) == D(2024, 2, 29)
 
 
 def test_exit_statement_three_months_at_contract_rent_then_market_rent():
@@ -237,19 +243,20 @@ def test_exit_statement_three_months_at_contract_rent_then_market_rent():
         market_rent_fen=250000,
         trace=t,
     )
-    # move-out period 2024-02-01 … 2024-04-30 (01-31 + 3 months): 3 whole months × 1500.00 = 4500.00
-    # then 2024-05-01 … 05-10: 10 days of the month 04-30 → 05-30 (30 days): 2500.00 × 10 / 30 = 833.333… → 833.33
+    # move-out period 2024-02-01 … 2024-04-30 (3 months from 02-01): 3 whole months × 1500.00 = 4500.00
+    # then 2024-05-01 … 05-10: 10 days of the month-period 05-01 … 05-31 (31 days):
+    # 2500.00 × 10 / 31 = 806.4516… → 806.45 (before issue 8 the days were counted in 04-30 → 05-30, 833.33)
     assert s.move_out_end == D(2024, 4, 30)
-    assert [(x.kind, x.whole_months, x.extra_days, x.amount_fen) for x in s.lines] == [
-        ("contract", 3, 0, 450000),
-        ("market", 0, 10, 83333),
+    assert [(x.kind, x.whole_months, x.extra_days, x.extra_period_days, x.amount_fen) for x in s.lines] == [
+        ("contract", 3, 0, 0, 450000),
+        ("market", 0, 10, 31, 80645),
     ]
-    assert s.total_fen == 533333
+    assert s.total_fen == 530645
     assert all(step.citation.anchor() == "art20-para2" for step in t.steps)
 
 
 def test_exit_statement_vacated_inside_the_move_out_period():
-    # 2024-07-01 … 07-15: 15 days of the month 06-30 → 07-30 (30 days): 1000.00 × 15/30 = 500.00
+    # 2024-07-01 … 07-15: 15 days of July (07-01 … 07-31, 31 days): 1000.00 × 15/31 = 483.870… → 483.87
     s = exit_rent_statement(
         exit_date=D(2024, 6, 30),
         move_out_months=3,
@@ -257,11 +264,11 @@ def test_exit_statement_vacated_inside_the_move_out_period():
         contract_rent_fen=100000,
         market_rent_fen=300000,
     )
-    assert [(x.kind, x.amount_fen) for x in s.lines] == [("contract", 50000)]
+    assert [(x.kind, x.amount_fen) for x in s.lines] == [("contract", 48387)]
 
 
 def test_exit_statement_rounds_half_up_to_the_fen():
-    # no move-out period; one day of the month 03-31 → 04-30 (30 days): 0.75 × 1/30 … use 75 fen: 75/30 = 2.5 → 3
+    # no move-out period; one day of April (30 days): 75 fen × 1/30 = 2.5 → 3 fen (half up)
     s = exit_rent_statement(
         exit_date=D(2024, 3, 31),
         move_out_months=0,
