@@ -255,13 +255,15 @@ def test_enterprise_page_shows_plan_with_explanation(login_client, unit, clerk):
 
 
 def test_demo_loader_is_idempotent(demo_users):
-    from ezhou_platform.water_plan.demo import load_demo
+    from ezhou_platform.water_plan.demo import demo_summary, load_demo
 
     load_demo()
-    counts = (YearlyPlan.objects.count(), SurchargeNotice.objects.count())
+    counts = demo_summary()
     load_demo()
-    assert (YearlyPlan.objects.count(), SurchargeNotice.objects.count()) == counts and counts[0] == 4
-    assert dt.date(2026, 1, 16) == SurchargeNotice.objects.order_by("pk").first().received_on
+    assert demo_summary() == counts
+    # today 2026-06-15: plans of 2024, 2025 and 2026 for the four units; notices of 2024 and 2025 (and one
+    # upheld appeal's second version)
+    assert counts["plans"] == 12 and counts["notices"] == 9 and counts["appeals"] == 2
 
 
 def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
