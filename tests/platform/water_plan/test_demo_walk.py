@@ -16,7 +16,7 @@ from ezhou_platform.water_plan.models import Appeal, EvidenceFile, SupplementReq
 
 pytestmark = pytest.mark.django_db
 
-FOLLOW = ("/water-plan/", "/api/v1/water-plan/", "/gazette/")
+FOLLOW = ("/water-plan/", "/api/v1/water-plan/", "/policies/")
 HREF = re.compile(r'href="([^"#]+)')
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,8 +27,8 @@ def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def walk(client: Any, start: list[str]) -> dict[str, str]:
-    """Every page reachable from ``start`` through links under FOLLOW (gazette pages are not followed further);
+def walk(client: Any, start: list[str], follow: tuple[str, ...] = FOLLOW) -> dict[str, str]:
+    """Every page reachable from ``start`` through links under FOLLOW (policy-library pages are not followed further);
     fails on anything but a 200, a page title with markup, a date written otherwise than 2026年12月1日."""
     seen: dict[str, str] = {}
     todo = deque(start)
@@ -50,24 +50,28 @@ def walk(client: Any, start: list[str]) -> dict[str, str]:
         assert not re.search(r"\d{4}年0\d月|月0\d日", text), f"{url}: a date with leading zeros"
         for days in re.findall(r"已逾期(\d+)个工作日", text):
             assert int(days) <= 5, f"{url}: an item overdue by {days} working days"
-        if url.startswith("/gazette/"):
+        if url.startswith("/policies/"):
             continue
         for link in HREF.findall(html):
             link = link.replace("&amp;", "&")
-            if link.startswith(FOLLOW) and link not in seen:
+            if link.startswith(follow) and link not in seen:
                 todo.append(link)
     return seen
 
 
 @pytest.fixture
 def demo(demo_users, settings, tmp_path):
+    from django.core.management import call_command
+
     settings.WATER_PLAN_EVIDENCE_ROOT = str(tmp_path)
+    call_command("load_gazette", verbosity=0)  # as `manage.py demo` does: the policy library the pages cite
     load_demo()
 
 
 def test_enterprise_journey(demo, login_client):
     c = login_client("enterprise")
     pages = walk(c, ["/water-plan/", "/water-plan/my/"])
+    assert "/policies/water_plan/" in pages  # the document itself, from the introduction
     # its plans with their change notices (the coefficient case of this year), notices and PDFs
     assert any(u.startswith("/water-plan/changes/") and u.endswith("/pdf/") for u in pages)
     assert any(u.startswith("/water-plan/notices/") and u.endswith("/pdf/") for u in pages)
@@ -135,6 +139,6 @@ def test_demo_makes_sense_on_other_days(demo_users, login_client, clock_at, sett
     # table: provisional dates)
     settings.WATER_PLAN_EVIDENCE_ROOT = str(tmp_path)
     clock_at(today)
-    load_demo()
-    walk(login_client("shuiwu_clerk"), ["/water-plan/board/"])
-    walk(login_client("enterprise"), ["/water-plan/my/"])
+    load_demo()  # the policy library is not loaded here: its links are not followed
+    walk(login_client("shuiwu_clerk"), ["/water-plan/board/"], FOLLOW[:2])
+    walk(login_client("enterprise"), ["/water-plan/my/"], FOLLOW[:2])
