@@ -271,7 +271,7 @@ def leak(
     needed = [leak_start + dt.timedelta(days=i) for i in range(-week, leak_days + week)]
     missing = [d for d in needed if d not in daily_m3x100]
     if missing:
-        shown = "、".join(d.isoformat() for d in missing[:5]) + ("等" if len(missing) > 5 else "")
+        shown = "、".join(cn_date(d) for d in missing[:5]) + ("等" if len(missing) > 5 else "")
         raise WaterPlanError(
             "leak_no_daily_readings",
             f"缺少{len(missing)}天的每日抄表记录（{shown}）；须有漏水前一周、漏水期间和修复后一周的每日水量，"

@@ -135,7 +135,7 @@ def test_leak_without_daily_readings_refused():
     del daily[LEAK_START + dt.timedelta(days=5)]  # a day of the week after is missing
     with pytest.raises(WaterPlanError) as e:
         s.leak(daily, LEAK_START, LEAK_START + dt.timedelta(days=3), LEAK_START)
-    assert "2024-06-15" in e.value.message
+    assert "2024年6月15日" in e.value.message  # one date format in messages (issue 8 §4)
 
 
 def test_equipment_metered_and_fire_test_invoice():
