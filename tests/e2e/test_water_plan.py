@@ -1,4 +1,5 @@
-"""计划用水管理 in a real Chromium: the enterprise reads its plan and notice; the clerk reads the deadline board."""
+"""计划用水管理 in a real Chromium: the enterprise reads its plan, its plan-change notice and a surcharge notice;
+the clerk reads the deadline board. The demo is dated from the clock's today (frozen at 2026-06-15)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ def test_enterprise_and_clerk(live_server: Any, page: Any, demo_users: Any, demo
     _login(page, live_server.url, "enterprise", demo_password)
     page.goto(f"{live_server.url}/water-plan/my/")
     body = page.inner_text("main")
-    assert "鄂州示范制造有限公司 · 2025年度用水计划" in body
+    assert "鄂州示范制造有限公司 · 2026年度用水计划" in body
     assert "附件1 二（二）1" in body  # the explanation cites the weighting rule
+    assert "增减系数变化（附件1 三）" in body  # this year's non-conventional water changed the plan
+    page.click("text=查看")
+    assert "用水计划变更通知书" in page.inner_text("main")
+    page.goto(f"{live_server.url}/water-plan/my/")
     page.click("text=鄂水节计〔2025〕00001号")
     assert "超计划、超定额用水加价收费通知单" in page.inner_text("main")
     assert "第1档" in page.inner_text("main")
@@ -34,5 +39,6 @@ def test_enterprise_and_clerk(live_server: Any, page: Any, demo_users: Any, demo
     _login(page, live_server.url, "shuiwu_clerk", demo_password)
     page.goto(f"{live_server.url}/water-plan/board/")
     rows = page.locator("tbody tr")
-    assert rows.count() >= 2
-    assert "已逾期" in rows.first.inner_text()  # the demo adjustment of 2025 is overdue: listed first
+    assert rows.count() >= 3
+    # the demo is dated from today: pending items, none overdue by months
+    assert "已逾期" not in page.inner_text("main")

@@ -75,10 +75,21 @@ def field_label(request: HttpRequest, loc: list[Any] | tuple[Any, ...]) -> str:
             or content.get("multipart/form-data")
             or next(iter(content.values()), {})
         )
-        node = _resolve(schema, media.get("schema", {}))
+        raw = media.get("schema", {})
+        node = _resolve(schema, raw)
+        while "$ref" in raw:  # a root model: its component holds the union
+            raw = schema.get("components", {}).get("schemas", {}).get(raw["$ref"].rsplit("/", 1)[-1], {})
         # ninja names the body parameter (payload); it is not a property of the schema.
         if parts and str(parts[0]) not in node.get("properties", {}):
             parts.pop(0)
+        # A discriminated union (oneOf + discriminator): pydantic puts the tag in the location; follow it to
+        # the member, or name the discriminator itself when the tag is what is wrong.
+        union = raw.get("discriminator") or {}
+        if union:
+            if parts and str(parts[0]) in union.get("mapping", {}):
+                node = _resolve(schema, {"$ref": union["mapping"][str(parts.pop(0))]})
+            elif not parts:
+                parts = [union.get("propertyName", "")]
     else:
         name = str(parts.pop(0)) if parts else ""
         for p in op.get("parameters", []):
@@ -157,6 +168,12 @@ def chinese_reason(error: dict[str, Any]) -> str:
         return f"至少{ctx.get('min_length')}项"
     if kind in ("literal_error", "enum"):
         return f"应为以下之一：{ctx.get('expected', '')}".replace("'", "")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return (
+            f"应为以下之一：{ctx.get('expected_tags', '')}".replace("'", "")
+            if ctx.get("expected_tags")
+            else "必须填写"
+        )
     if kind == "string_pattern_mismatch":
         return "格式不正确"
     if kind.startswith(("decimal_max_places", "decimal_max_digits")):

@@ -19,6 +19,7 @@ from .models import (
     Appeal,
     CoefficientEvent,
     CollectionReminder,
+    ConstructionReport,
     EvidenceFile,
     ImportBatch,
     PlanChange,
@@ -194,6 +195,18 @@ class SupplementRequestAdmin(WaterAdminMixin, admin.ModelAdmin):
             lambda r: services.approve_supplement(r, actor=request.user, on=today),
             "已核准",
         )
+
+
+@admin.register(ConstructionReport)
+class ConstructionReportAdmin(WaterAdminMixin, admin.ModelAdmin):
+    """Read here; reported through the unit's page or the API (附件2 （三）, services.report_construction_month)."""
+
+    list_display = ("request", "month", "volume_m3x100", "reported_on", "due_on", "on_time")
+    list_filter = ("month",)
+
+    @admin.display(boolean=True, description="按期上报")
+    def on_time(self, obj: ConstructionReport) -> bool:
+        return obj.on_time
 
 
 @admin.register(SurchargeNotice)

@@ -1,19 +1,22 @@
 """JSON API of 计划用水管理 (鄂州政办发〔2022〕15号), mounted at /api/v1/water-plan/.
 
 Volumes are decimal strings in m³ with at most two decimals ("1234.56"); money is integer fen; dates ISO 8601.
-The three calculators are stateless and public; the rest acts for the logged-in unit (enterprise users see
-only the units registered under their USCC) or for 水利和湖泊局 clerks.
+The calculators are stateless and public; the rest acts for the logged-in unit (enterprise users see only
+the units registered under their USCC) or for 水利和湖泊局 clerks. The schemas (with their Chinese titles, the
+contract other systems read) are in ``schemas``.
 
 No `from __future__ import annotations` here: the endpoints are wrapped by `api_requires`, and django-ninja
 resolves string annotations in the wrapper's module, where the schemas are unknown.
 """
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema, Status
+from django.urls import reverse
+from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from ezhou_platform.common import clock
@@ -21,12 +24,15 @@ from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
-from ezhou_rules.core.params import ParameterNotSet, convert_value
+from ezhou_rules.core.dates import cn_date
+from ezhou_rules.core.params import ParameterNotSet, ParameterTree, convert_value
 from ezhou_rules.core.trace import Trace
+from ezhou_rules.water_plan import breakdown, deadlines, limits, parameters, supplement_requests
 from ezhou_rules.water_plan import plan as plan_rules
 from ezhou_rules.water_plan import settlement as settlement_rules
-from ezhou_rules.water_plan import supplements as supplement_rules
 from ezhou_rules.water_plan.errors import WaterPlanError
+from ezhou_rules.water_plan.labels import with_label
+from ezhou_rules.water_plan.supplements import PLACES, SUPPLEMENT_TYPES
 from ezhou_rules.water_plan.volumes import format_volume, parse_decimal, parse_volume
 
 from . import services
@@ -37,11 +43,48 @@ from .models import (
     AdjustmentRequest,
     Appeal,
     EvidenceFile,
+    PlanChange,
     PlanFinding,
     SupplementRequest,
     SurchargeNotice,
     WaterUnit,
     YearlyPlan,
+)
+from .schemas import (
+    WaterAdjustmentIn,
+    WaterAppealDecisionIn,
+    WaterAppealIn,
+    WaterAppealOut,
+    WaterClerkPlanIn,
+    WaterCoefficientKindOut,
+    WaterConstructionReportIn,
+    WaterConstructionReportOut,
+    WaterDateIn,
+    WaterDecisionIn,
+    WaterEventIn,
+    WaterEventOut,
+    WaterEvidenceOut,
+    WaterFindingIn,
+    WaterFindingOut,
+    WaterImportOut,
+    WaterNoticeOut,
+    WaterPlanCalcIn,
+    WaterPlanCalcOut,
+    WaterPlanOut,
+    WaterPlanRequestIn,
+    WaterPlanRequestOut,
+    WaterReminderIn,
+    WaterReminderOut,
+    WaterRequestOut,
+    WaterShortageCutIn,
+    WaterShortageCutOut,
+    WaterSupplementCalcIn,
+    WaterSupplementIn,
+    WaterSupplementTypeOut,
+    WaterSurchargeCalcIn,
+    WaterSurchargeCalcOut,
+    WaterUnitOut,
+    WaterVolumeOut,
 )
 
 router = Router(tags=["计划用水管理"])
@@ -51,87 +94,158 @@ CLERK_SIDE = (Role.CLERK, Role.DEPARTMENT_HEAD)
 
 
 def _err(exc: Exception) -> ApiError:
+    """A rule's refusal as a 422 naming the field by its Chinese label (or the missing parameter)."""
     if isinstance(exc, WaterPlanError):
-        return ApiError(exc.code, exc.message, field=exc.field, status=422)
+        return ApiError(exc.code, with_label(exc.field, exc.message), field=exc.field, status=422)
     if isinstance(exc, ParameterNotSet):
-        return ApiError("parameter_not_set", str(exc), field="tiers", status=422)
+        return ApiError("parameter_not_set", str(exc), field=exc.name, status=422)
     raise exc
 
 
-class TraceStepOut(Schema):
-    rule: str
-    citation: str | None
-    anchor: str | None
-    document: str | None
-    inputs: dict[str, Any]
-    result: Any
-    explanation: str
+def _today() -> dt.date:
+    return clock.today()
 
 
-# -- calculators ----------------------------------------------------------------------------------------
+def _pct(value: int) -> str:
+    return f"{value / 100:+.2f}"
 
 
-class EventIn(Schema):
-    kind: str = Field(..., description="附件1 三 的情形，如 balance_test_rectified、statistics_late")
-    on: dt.date = Field(..., description="完成、备案、实施或认定日期")
-    until: dt.date | None = Field(None, description="节水型称号的有效期截止日")
-    evidence: str = ""
+def _num(value: Fraction) -> str:
+    """An exact number without trailing zeros: 30, 12.5, 0.05."""
+    text = breakdown.exact_text(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class PlanCalcIn(Schema):
-    plan_year: int = Field(..., ge=2022, le=2100)
-    method: str = Field(..., description="statistic（统计法）、quota（定额法）")
-    history: list[str] | None = Field(None, description="统计法：前三年、前二年、前一年用水量（立方米）")
-    normal_use_started: dt.date | None = Field(None, description="统计法：正常用水开始日期")
-    years_of_normal_use: int | None = Field(None, ge=0, le=200, description="或直接给出正常用水整年数")
-    quantity: str | None = Field(None, description="定额法：被考核指标的数量（最多两位小数）")
-    quota: str | None = Field(
-        None, description="定额法：用水定额值（立方米/单位）；或给出 indicator 与 quota_unit 查定额表"
-    )
-    indicator: str | None = None
-    quota_unit: str | None = None
-    events: list[EventIn] = Field(default_factory=list)
-    adjustment: str = Field("0", description="增减量（立方米，可为负）")
+# -- calculators (public, stateless) ----------------------------------------------------------------------
 
 
-class PlanCalcOut(Schema):
-    plan_volume: str
-    coefficient: str
-    method: str
-    trace: list[TraceStepOut]
+@router.get(
+    "/coefficient-kinds",
+    response=list[WaterCoefficientKindOut],
+    auth=None,
+    summary="增减系数的各情形、增减和计入年度（附件1 三）",
+)
+def coefficient_kinds(request: HttpRequest) -> list[dict[str, Any]]:
+    params = parameters()
+    return [
+        {
+            "kind": kind,
+            "label": case.label,
+            "effect": _pct(case.effect(params, _today())),
+            "counts_for": case.years_label,
+            "citation": f"{services.DOC} {case.place}",
+        }
+        for kind, case in plan_rules.COEFFICIENT_CASES.items()
+    ]
+
+
+@router.get(
+    "/supplement-types",
+    response=list[WaterSupplementTypeOut],
+    auth=None,
+    summary="突发用水类型（附件2 八类及附件2 注的其他情况）",
+)
+def supplement_types(request: HttpRequest) -> list[dict[str, Any]]:
+    places = {**PLACES, "other": "附件2 注"}
+    return [
+        {"type": t, "label": label, "citation": f"{services.DOC} {places[t]}"}
+        for t, label in SUPPLEMENT_TYPES.items()
+    ]
+
+
+def _breakdown_out(out: breakdown.PlanBreakdown, coef: plan_rules.CoefficientBreakdown) -> dict[str, Any]:
+    return {
+        "formula": out.place,
+        "years_of_normal_use": (
+            _num(out.years_of_normal_use) if out.years_of_normal_use is not None else None
+        ),
+        "components": [
+            {
+                "label": c.label,
+                "year": c.year,
+                "volume": format_volume(c.volume_m3x100) if c.volume_m3x100 is not None else None,
+                "weight": f"{_num(c.weight * 100)}%" if c.weight is not None else None,
+                "quantity": _num(c.quantity) if c.quantity is not None else None,
+                "quota": _num(c.quota) if c.quota is not None else None,
+                "amount": breakdown.exact_text(c.amount),
+            }
+            for c in out.components
+        ],
+        "base_volume": breakdown.exact_text(out.base),
+        "coefficient": _pct(coef.value),
+        "coefficient_detail": {
+            "value": _pct(coef.value),
+            "increases": _pct(coef.increases),
+            "decreases": _pct(-coef.decreases),
+            "increase_cap": _pct(coef.increase_cap),
+            "decrease_cap": _pct(-coef.decrease_cap),
+            "cases": [
+                {
+                    "kind": c.kind,
+                    "label": c.label,
+                    "citation": f"{services.DOC} {c.place}",
+                    "on": c.on,
+                    "counts_for": list(c.counts_for),
+                    "delta": _pct(c.delta),
+                }
+                for c in coef.cases
+            ],
+        },
+        "coefficient_volume": breakdown.exact_text(out.coefficient_amount),
+        "formula_volume": format_volume(out.formula_m3x100),
+        "adjustment": format_volume(out.adjustment_m3x100),
+        "plan_volume": format_volume(out.plan_m3x100),
+    }
 
 
 @router.post(
-    "/plan/calculate", response=PlanCalcOut, auth=None, summary="年度计划用水量核定（附件1，无状态）"
+    "/plan/calculate", response=WaterPlanCalcOut, auth=None, summary="年度计划用水量核定（附件1，无状态）"
 )
-def plan_calculate(request: HttpRequest, payload: PlanCalcIn) -> dict[str, Any]:
+def plan_calculate(request: HttpRequest, payload: WaterPlanCalcIn) -> dict[str, Any]:
     trace = Trace()
+    today = _today()
     try:
-        events = [plan_rules.CoefficientEvent(e.kind, e.on, e.until, e.evidence) for e in payload.events]
-        coef = plan_rules.coefficient(events, payload.plan_year, trace=trace)
+        year = limits.check_year(payload.plan_year, field="plan_year", today=today)
+        events = [
+            plan_rules.CoefficientEvent(e.kind.value, e.on, e.until, e.evidence) for e in payload.events
+        ]
+        for i, e in enumerate(payload.events):
+            limits.check_date(
+                e.on,
+                field=f"events[{i}].on",
+                label=f"增减系数情形第{i + 1}项的发生日期",
+                today=today,
+                not_before=dt.date.min,  # a case before the document may count for a year under it (W3)
+            )
+        coef = plan_rules.coefficient_breakdown(events, year, trace=trace)
         adj = parse_volume(payload.adjustment, field="adjustment", allow_negative=True)
         if payload.method == "statistic":
-            if payload.history is None or len(payload.history) != 3:
+            if payload.history is None:
                 raise WaterPlanError(
                     "history_shape",
-                    "统计法须给出前三年、前二年、前一年三个用水量（未满的年份填0）。",
+                    "前三年用水量：统计法须给出前三年、前二年、前一年三个用水量（未满的年份填0）。",
                     field="history",
                 )
             hist = [parse_volume(v, field=f"history[{i}]") for i, v in enumerate(payload.history)]
+            years: Fraction
             if payload.years_of_normal_use is not None:
-                years = payload.years_of_normal_use
+                years = Fraction(payload.years_of_normal_use)
             elif payload.normal_use_started is not None:
-                years = plan_rules.normal_use_years(payload.normal_use_started, payload.plan_year)
+                started = limits.check_date(
+                    payload.normal_use_started,
+                    field="normal_use_started",
+                    today=today,
+                    not_before=dt.date.min,
+                )
+                years = Fraction(plan_rules.normal_use_years(started, year))
             else:
                 raise WaterPlanError(
                     "normal_use_missing",
-                    "须给出正常用水开始日期或正常用水年数（附件1 二（二））。",
+                    "正常用水开始日期：须给出正常用水开始日期或正常用水年数（附件1 二（二））。",
                     field="normal_use_started",
                 )
-            volume = int(
-                plan_rules.statistic_plan([hist], [years], [coef], [adj], payload.plan_year, trace=trace)[0]
-            )
-        elif payload.method == "quota":
+            out = breakdown.statistic_breakdown(hist, years, coef.value, adj, year, trace=trace)
+        else:
             if payload.quota:
                 quota = parse_decimal(payload.quota, field="quota")
             else:
@@ -139,123 +253,117 @@ def plan_calculate(request: HttpRequest, payload: PlanCalcIn) -> dict[str, Any]:
                     services.quota_entries(),
                     payload.indicator or "",
                     payload.quota_unit or "",
-                    dt.date(payload.plan_year, 1, 1),
+                    dt.date(year, 1, 1),
                 ).value
             quantity = parse_decimal(payload.quantity or "", field="quantity", max_places=2)
-            volume = int(
-                plan_rules.quota_plan(
-                    [quantity],
-                    [quota],
-                    [coef],
-                    [adj],
-                    trace=trace,
-                    indicator=payload.indicator or "",
-                    unit=payload.quota_unit or "",
-                )[0]
-            )
-        else:
-            raise WaterPlanError(
-                "method",
-                "核定方法应为 statistic（统计法）或 quota（定额法）（第七条第二款）。",
-                field="method",
+            out = breakdown.quota_breakdown(
+                quantity,
+                quota,
+                coef.value,
+                adj,
+                indicator=payload.indicator or "",
+                unit=payload.quota_unit or "",
+                trace=trace,
             )
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None
     return {
-        "plan_volume": format_volume(volume),
-        "coefficient": f"{coef / 100:+.2f}",
+        **_breakdown_out(out, coef),
         "method": payload.method,
+        "method_label": "统计法" if payload.method == "statistic" else "定额法",
+        "plan_year": year,
+        "expiry_warning": services.expiry_warning(dt.date(year, 1, 1)),
         "trace": trace.to_list(),
     }
 
 
-class SupplementCalcIn(Schema):
-    type: str = Field(
-        ..., description="fire, burst_pipe, construction, transfer, leak, equipment, drill_cleaning, increase"
-    )
-    event_on: dt.date
-    inputs: dict[str, Any] = Field(default_factory=dict, description="该类型的计算依据（见用户指南）")
-    quota: str | None = Field(None, description="适用的用水定额值（按定额增补的类型）")
-
-
-class VolumeOut(Schema):
-    volume: str
-    type: str
-    label: str
-    trace: list[TraceStepOut]
-
-
 @router.post(
-    "/supplements/calculate", response=VolumeOut, auth=None, summary="突发用水增补水量（附件2，无状态）"
+    "/supplements/calculate", response=WaterVolumeOut, auth=None, summary="突发用水增补水量（附件2，无状态）"
 )
-def supplement_calculate(request: HttpRequest, payload: SupplementCalcIn) -> dict[str, Any]:
+def supplement_calculate(request: HttpRequest, payload: WaterSupplementCalcIn) -> dict[str, Any]:
+    data: Any = payload.root  # one of the per-type schemas (a discriminated union)
     trace = Trace()
     try:
-        quota = parse_decimal(payload.quota, field="quota") if payload.quota else None
-        volume = supplement_rules.calculate(
-            payload.type, payload.inputs, payload.event_on, quota=quota, trace=trace
+        limits.check_date(data.event_on, field="event_on", today=_today())
+        quota = parse_decimal(data.quota, field="quota") if data.quota else None
+        if quota is None and data.type == "other":
+            quota = _other_quota(data.inputs.indicator, data.inputs.quota_unit, data.event_on)
+        volume = supplement_requests.calculate(
+            data.type,
+            data.inputs.model_dump(mode="json", exclude_none=True),
+            data.event_on,
+            quota=quota,
+            cal=platform_calendar(),
+            trace=trace,
         )
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None
     return {
-        "volume": format_volume(volume),
-        "type": payload.type,
-        "label": supplement_rules.SUPPLEMENT_TYPES[payload.type],
+        "volume": format_volume(volume) if volume is not None else None,
+        "type": data.type,
+        "label": SUPPLEMENT_TYPES[data.type],
+        "pending_opinion": volume is None,
+        "expiry_warning": services.expiry_warning(data.event_on),
         "trace": trace.to_list(),
     }
 
 
-class TiersIn(Schema):
-    band_upper_bounds: list[str] = Field(..., description='各档上限（占计划的比例，如 ["10%", "30%"]）')
-    multipliers: list[str] = Field(..., description='各档加价倍数（比上限多一项，如 ["0.5", "1", "2"]）')
-    base_price_fen: int = Field(..., gt=0, description="加价基价（分/立方米）")
+def _other_quota(indicator: str | None, quota_unit: str | None, on: dt.date) -> Fraction | None:
+    if not (indicator and quota_unit):
+        return None
+    try:
+        return plan_rules.find_quota(services.quota_entries(), indicator, quota_unit, on).value
+    except WaterPlanError:
+        return None
 
 
-class SurchargeCalcIn(Schema):
-    year: int = Field(..., ge=2022, le=2100)
-    issued_plan: str
-    adjustments: str = "0"
-    supplements: str = "0"
-    cuts: str = "0"
-    supplier_volume: str
-    construction_volume: str = "0"
-    tiers: TiersIn | None = Field(None, description="不填则用管理员录入的分档与基价")
-
-
-class SurchargeCalcOut(Schema):
-    actual_volume: str
-    plan_volume: str
-    excess_volume: str
-    band_amounts_fen: list[int]
-    amount_fen: int
-    trace: list[TraceStepOut]
+def _configured_source(params: ParameterTree, day: dt.date) -> str:
+    parts = []
+    for name, what in (
+        ("surcharge.band_upper_bounds", "分档上限"),
+        ("surcharge.multipliers", "加价倍数"),
+        ("surcharge.base_price", "加价基价"),
+    ):
+        entry = params.entry(name, day)
+        parts.append(f"{what}：{entry.reference or '未注明来源'}（自{cn_date(entry.valid_from)}起）")
+    return "管理员录入的取值——" + "；".join(parts)
 
 
 @router.post(
     "/surcharge/calculate",
-    response=SurchargeCalcOut,
+    response=WaterSurchargeCalcOut,
     auth=None,
     summary="超计划用水累进加价（第十四条，无状态）",
 )
-def surcharge_calculate(request: HttpRequest, payload: SurchargeCalcIn) -> dict[str, Any]:
+def surcharge_calculate(request: HttpRequest, payload: WaterSurchargeCalcIn) -> dict[str, Any]:
     trace = Trace()
     try:
-        day = dt.date(payload.year, 12, 31)
+        year = limits.check_year(payload.year, field="year", label="考核年度", today=_today())
+        day = dt.date(year, 12, 31)
         if payload.tiers is None:
-            bounds, mults, price = settlement_rules.surcharge_tiers(services.rules_parameters(), day)
+            # No silent fallback: the configured values (with their sources) or a refusal naming the parameter.
+            params = services.rules_parameters()
+            bounds, mults, price = settlement_rules.surcharge_tiers(params, day)
+            source, source_text = "configured", _configured_source(params, day)
         else:
-            bounds = tuple(convert_value("ratio", x) for x in payload.tiers.band_upper_bounds)
-            mults = tuple(convert_value("ratio", x) for x in payload.tiers.multipliers)
+            try:
+                bounds = tuple(convert_value("ratio", x) for x in payload.tiers.band_upper_bounds)
+                mults = tuple(convert_value("ratio", x) for x in payload.tiers.multipliers)
+            except ValueError as exc:  # a ratio that does not parse
+                raise ApiError(
+                    "invalid_tiers", f"加价分档：分档或倍数无法识别：{exc}", field="tiers", status=422
+                ) from None
             price = payload.tiers.base_price_fen
+            source, source_text = "request", "请求中给出的分档、倍数和基价"
         v = {
-            k: parse_volume(getattr(payload, k), field=k, allow_negative=k == "adjustments")
-            for k in (
-                "issued_plan",
-                "adjustments",
-                "supplements",
-                "cuts",
-                "supplier_volume",
-                "construction_volume",
+            k: parse_volume(getattr(payload, k), field=k, label=label, allow_negative=k == "adjustments")
+            for k, label in (
+                ("issued_plan", "下达计划"),
+                ("adjustments", "计划调整"),
+                ("supplements", "突发用水增补"),
+                ("cuts", "按比例下调"),
+                ("supplier_volume", "供水企业水量"),
+                ("construction_volume", "基建水量"),
             )
         }
         actual, plan, excess = settlement_rules.assessment(
@@ -270,14 +378,34 @@ def surcharge_calculate(request: HttpRequest, payload: SurchargeCalcIn) -> dict[
         bands, total = settlement_rules.surcharge(plan, excess, bounds, mults, price, trace=trace)
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None
-    except ValueError as exc:  # a ratio that does not parse
-        raise ApiError("invalid_tiers", f"分档或倍数无法识别：{exc}", field="tiers", status=422) from None
+    band_steps = [s for s in trace.steps if s.rule == "surcharge_band"]
+    lowers = [Fraction(0), *bounds]
     return {
         "actual_volume": format_volume(int(actual[0])),
         "plan_volume": format_volume(int(plan[0])),
         "excess_volume": format_volume(int(excess[0])),
+        "tiers_source": source,
+        "tiers_source_text": source_text,
+        "band_upper_bounds": [f"{_num(b * 100)}%" for b in bounds],
+        "multipliers": [_num(m) for m in mults],
+        "base_price_fen": price,
+        "bands": [
+            {
+                "band": i + 1,
+                "span": (
+                    f"超计划{_num(lowers[i] * 100)}%至{_num(bounds[i] * 100)}%的部分"
+                    if i < len(bounds)
+                    else f"超计划{_num(lowers[i] * 100)}%以上的部分"
+                ),
+                "volume": str(band_steps[i].inputs["volume_m3"]),
+                "multiplier": _num(m),
+                "amount_fen": int(bands[0][i]),
+            }
+            for i, m in enumerate(mults)
+        ],
         "band_amounts_fen": [int(x) for x in bands[0]],
         "amount_fen": int(total[0]),
+        "expiry_warning": services.expiry_warning(day),
         "trace": trace.to_list(),
     }
 
@@ -292,20 +420,7 @@ def _units(request: HttpRequest):  # type: ignore[no-untyped-def]
     return WaterUnit.objects.all()
 
 
-def _today() -> dt.date:
-    return clock.today()
-
-
-class UnitOut(Schema):
-    id: int
-    name: str
-    uscc: str
-    jurisdiction: str
-    method: str
-    accounts: list[str]
-
-
-@router.get("/units", response=list[UnitOut], summary="用水单位（企业用户只见本单位）")
+@router.get("/units", response=list[WaterUnitOut], summary="用水单位（企业用户只见本单位）")
 @api_requires(*UNIT_SIDE, department="water")
 def units(request: HttpRequest) -> list[dict[str, Any]]:
     return [
@@ -321,35 +436,26 @@ def units(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-class ChangeOut(Schema):
-    kind: str
-    volume: str
-    reason: str
-    citation: str
-    decided_on: dt.date
-
-
-class PlanOut(Schema):
-    id: int
-    unit: str
-    year: int
-    method: str
-    issued_volume: str
-    effective_volume: str
-    coefficient: str
-    explanation: str
-    issued_on: dt.date
-    adjustment_due: dt.date
-    changes: list[ChangeOut]
-    trace: list[TraceStepOut]
+def _change_out(c: PlanChange) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.get_kind_display(),
+        "volume": format_volume(c.delta_m3x100),
+        "coefficient": _pct(c.coefficient_pct) if c.coefficient_pct is not None else None,
+        "reason": c.reason,
+        "citation": c.citation,
+        "decided_on": c.decided_on,
+        "notice_url": reverse("water_plan:change_notice", args=[c.pk]),
+        "pdf_url": reverse("water_plan:change_notice_pdf", args=[c.pk]),
+    }
 
 
 def _plan_out(p: YearlyPlan, with_trace: bool) -> dict[str, Any]:
-    from ezhou_rules.water_plan import deadlines
-
     trace = Trace()
     if with_trace:
         services.compute_plan(p.inputs, p.year, trace=trace)
+    changes = sorted(p.changes.all(), key=lambda c: c.pk)
+    coefs = [c.coefficient_pct for c in changes if c.coefficient_pct is not None]
     return {
         "id": p.pk,
         "unit": p.unit.name,
@@ -357,20 +463,12 @@ def _plan_out(p: YearlyPlan, with_trace: bool) -> dict[str, Any]:
         "method": p.method,
         "issued_volume": format_volume(p.volume_m3x100),
         "effective_volume": format_volume(p.effective_m3x100),
-        "coefficient": f"{p.coefficient_pct / 100:+.2f}",
+        "coefficient": _pct(coefs[-1] if coefs else p.coefficient_pct),
         "explanation": p.explanation,
         "issued_on": p.issued_on,
         "adjustment_due": deadlines.adjustment_filing_due(p.issued_on, platform_calendar()).due,
-        "changes": [
-            {
-                "kind": c.get_kind_display(),
-                "volume": format_volume(c.delta_m3x100),
-                "reason": c.reason,
-                "citation": c.citation,
-                "decided_on": c.decided_on,
-            }
-            for c in p.changes.all()
-        ],
+        "changes": [_change_out(c) for c in changes],
+        "expiry_warning": services.expiry_warning(p.issued_on),
         "trace": trace.to_list(),
     }
 
@@ -379,9 +477,11 @@ def _plan(request: HttpRequest, plan_id: int) -> YearlyPlan:
     return get_object_or_404(YearlyPlan.objects.select_related("unit"), pk=plan_id, unit__in=_units(request))
 
 
-@router.get("/plans", response=list[PlanOut], summary="本单位的年度用水计划")
+@router.get("/plans", response=list[WaterPlanOut], summary="本单位的年度用水计划")
 @api_requires(*UNIT_SIDE, department="water")
-def plans(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+def plans(
+    request: HttpRequest, year: int | None = Query(None, title="年度", description="只列出该年度的计划")
+) -> list[dict[str, Any]]:
     qs = (
         YearlyPlan.objects.filter(unit__in=_units(request)).select_related("unit").prefetch_related("changes")
     )
@@ -390,9 +490,12 @@ def plans(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]
     return [_plan_out(p, False) for p in qs.order_by("-year", "unit__name")[:200]]
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="一项年度计划及其核定过程与依据")
+PLAN_ID = Path(..., title="计划编号", description="年度计划编号")
+
+
+@router.get("/plans/{plan_id}", response=WaterPlanOut, summary="一项年度计划及其核定过程、变更与依据")
 @api_requires(*UNIT_SIDE, department="water")
-def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_detail(request: HttpRequest, plan_id: int = PLAN_ID) -> dict[str, Any]:
     return _plan_out(_plan(request, plan_id), True)
 
 
@@ -408,38 +511,32 @@ def _evidence(request: HttpRequest, ids: list[int]) -> list[EvidenceFile]:
     if missing:
         raise WaterPlanError(
             "evidence_unknown",
-            f"证明材料编号{'、'.join(map(str, missing))}不存在或不属于本单位。",
+            f"证明材料编号：{'、'.join(map(str, missing))}不存在或不属于本单位。",
             field="evidence_ids",
         )
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-class EvidenceOut(Schema):
-    id: int
-    kind: str
-    name: str
-    content_type: str
-    size: int
-
-
 @router.post(
     "/units/{unit_id}/evidence",
-    response={201: EvidenceOut},
+    response={201: WaterEvidenceOut},
     summary="上传证明材料（PDF、JPEG、PNG，10MB以内；第十条、第十二条、第十五条）",
 )
 @api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
 def upload_evidence(
     request: HttpRequest,
-    unit_id: int,
-    kind: str = Form(..., description="form、change、balance_test、other、supplement 或 appeal"),
-    file: UploadedFile = File(...),  # noqa: B008
+    unit_id: int = Path(..., title="单位编号", description="用水单位编号"),
+    kind: str = Form(
+        ..., title="材料类别", description="form、change、balance_test、other、supplement 或 appeal"
+    ),
+    file: UploadedFile = File(..., title="文件", description="PDF、JPEG或PNG文件，10MB以内"),  # noqa: B008
 ) -> Status:
     unit = get_object_or_404(_units(request), pk=unit_id)
     if file.size and file.size > services.EVIDENCE_MAX_BYTES:
         raise _err(
             WaterPlanError(
                 "evidence_too_large",
-                f"文件超过{services.EVIDENCE_MAX_BYTES // 1048576}MB的上限。",
+                f"文件：超过{services.EVIDENCE_MAX_BYTES // 1048576}MB的上限。",
                 field="file",
             )
         )
@@ -465,7 +562,9 @@ def upload_evidence(
     response={200: None},
 )
 @api_requires(*UNIT_SIDE, department="water")
-def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+def download_evidence(
+    request: HttpRequest, evidence_id: int = Path(..., title="材料编号", description="证明材料编号")
+) -> FileResponse:
     ev = get_object_or_404(EvidenceFile.objects.select_related("unit"), pk=evidence_id)
     if not services.can_download_evidence(ev, request.user):
         raise Http404
@@ -478,29 +577,11 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     )
 
 
-class AdjustmentIn(Schema):
-    requested_volume: str
-    reason: str
-    has_form: bool = False
-    has_change_evidence: bool = False
-    has_balance_test: bool = False
-    other_materials: str = ""
-    evidence_ids: list[int] = Field(
-        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
-    )
-
-
-class RequestOut(Schema):
-    id: int
-    status: str
-    received_on: dt.date
-    due: dt.date
-    volume: str
-
-
-@router.post("/plans/{plan_id}/adjustments", response={201: RequestOut}, summary="提出计划调整申请（第十条）")
+@router.post(
+    "/plans/{plan_id}/adjustments", response={201: WaterRequestOut}, summary="提出计划调整申请（第十条）"
+)
 @api_requires(Role.ENTERPRISE, Role.CLERK)
-def file_adjustment(request: HttpRequest, plan_id: int, payload: AdjustmentIn) -> Status:
+def file_adjustment(request: HttpRequest, payload: WaterAdjustmentIn, plan_id: int = PLAN_ID) -> Status:
     plan = _plan(request, plan_id)
     try:
         req = services.file_adjustment(
@@ -529,36 +610,31 @@ def file_adjustment(request: HttpRequest, plan_id: int, payload: AdjustmentIn) -
     )
 
 
-class SupplementIn(Schema):
-    type: str
-    event_on: dt.date
-    inputs: dict[str, Any] = Field(default_factory=dict)
-    evidence_ids: list[int] = Field(
-        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
-    )
-    paper_materials: bool = Field(
-        default=False,
-        description="经办人员确认已收到纸质证明材料（仅水利和湖泊局经办人员可用；企业须上传材料）",
-    )
+def _request_volume(req: SupplementRequest) -> str | None:
+    volume = req.approved_m3x100 if req.approved_m3x100 is not None else req.computed_m3x100
+    return format_volume(volume) if volume is not None else None
 
 
 @router.post(
-    "/plans/{plan_id}/supplements", response={201: RequestOut}, summary="提出突发用水增补申请（第十二条）"
+    "/plans/{plan_id}/supplements",
+    response={201: WaterRequestOut},
+    summary="提出突发用水增补申请（第十二条；附件2 八类及附件2 注的其他情况）",
 )
 @api_requires(Role.ENTERPRISE, Role.CLERK)
-def file_supplement(request: HttpRequest, plan_id: int, payload: SupplementIn) -> Status:
+def file_supplement(request: HttpRequest, payload: WaterSupplementIn, plan_id: int = PLAN_ID) -> Status:
+    data: Any = payload.root  # one of the per-type schemas (a discriminated union)
     plan = _plan(request, plan_id)
     try:
         req = services.file_supplement(
             plan,
-            payload.type,
-            payload.event_on,
+            data.type,
+            data.event_on,
             _today(),
-            payload.inputs,
+            data.inputs.model_dump(mode="json", exclude_none=True),
             actor=request.user,
-            evidence=_evidence(request, payload.evidence_ids),
+            evidence=_evidence(request, data.evidence_ids),
             # Only a clerk who received the paper material may confirm it; an enterprise uploads its files.
-            paper_materials=payload.paper_materials and getattr(request.user, "role", None) == Role.CLERK,
+            paper_materials=data.paper_materials and getattr(request.user, "role", None) == Role.CLERK,
         )
     except (WaterPlanError, ParameterNotSet) as exc:
         raise _err(exc) from None
@@ -569,27 +645,48 @@ def file_supplement(request: HttpRequest, plan_id: int, payload: SupplementIn) -
             "status": req.get_status_display(),
             "received_on": req.received_on,
             "due": req.review_due,
-            "volume": format_volume(req.computed_m3x100),
+            "volume": _request_volume(req),
         },
     )
 
 
-class NoticeOut(Schema):
-    id: int
-    number: str
-    version: int
-    unit: str
-    year: int
-    state: str
-    actual_volume: str
-    plan_volume: str
-    excess_volume: str
-    amount_fen: int
-    issued_on: dt.date
-    received_on: dt.date | None
-    payment_due: dt.date | None
-    appeal_due: dt.date | None
-    pdf_url: str
+@router.post(
+    "/supplements/{req_id}/construction-reports",
+    response={201: WaterConstructionReportOut},
+    summary="上报基建水表月用水量（附件2 （三）：次月月底前上报的按期）",
+)
+@api_requires(Role.ENTERPRISE, Role.CLERK)
+def construction_report(
+    request: HttpRequest,
+    payload: WaterConstructionReportIn,
+    req_id: int = Path(..., title="申请编号", description="基建、装修用水申请编号"),
+) -> Status:
+    req = get_object_or_404(
+        SupplementRequest.objects.select_related("plan"), pk=req_id, plan__unit__in=_units(request)
+    )
+    try:
+        try:
+            month = dt.date.fromisoformat(payload.month + "-01")
+        except ValueError:
+            raise WaterPlanError(
+                "month_format", f"月份：“{payload.month}”不是月份（年-月，如 2026-05）。", field="month"
+            ) from None
+        r = services.report_construction_month(
+            req, month, parse_volume(payload.volume, field="volume"), _today(), actor=request.user
+        )
+    except WaterPlanError as exc:
+        raise _err(exc) from None
+    return Status(
+        201,
+        {
+            "id": r.pk,
+            "month": f"{r.month:%Y-%m}",
+            "volume": format_volume(r.volume_m3x100),
+            "reported_on": r.reported_on,
+            "due_on": r.due_on,
+            "on_time": r.on_time,
+        },
+    )
 
 
 def _notice_out(n: SurchargeNotice) -> dict[str, Any]:
@@ -608,7 +705,8 @@ def _notice_out(n: SurchargeNotice) -> dict[str, Any]:
         "received_on": n.received_on,
         "payment_due": n.payment_due,
         "appeal_due": n.appeal_due,
-        "pdf_url": f"/water-plan/notices/{n.pk}/pdf/",
+        "pdf_url": reverse("water_plan:notice_pdf", args=[n.pk]),
+        "expiry_warning": services.expiry_warning(n.issued_on),
     }
 
 
@@ -618,7 +716,10 @@ def _notice(request: HttpRequest, notice_id: int) -> SurchargeNotice:
     )
 
 
-@router.get("/notices", response=list[NoticeOut], summary="本单位的加价收费通知单（含历次版本）")
+NOTICE_ID = Path(..., title="通知单编号", description="通知单记录编号")
+
+
+@router.get("/notices", response=list[WaterNoticeOut], summary="本单位的加价收费通知单（含历次版本）")
 @api_requires(*UNIT_SIDE, department="water")
 def notices(request: HttpRequest) -> list[dict[str, Any]]:
     qs = SurchargeNotice.objects.filter(unit__in=_units(request)).select_related("unit")
@@ -626,36 +727,24 @@ def notices(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/notices/{notice_id}/acknowledge", response=NoticeOut, summary="签收通知单（起算缴费与异议期限）"
+    "/notices/{notice_id}/acknowledge", response=WaterNoticeOut, summary="签收通知单（起算缴费与异议期限）"
 )
 @api_requires(Role.ENTERPRISE)
-def acknowledge(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+def acknowledge(request: HttpRequest, notice_id: int = NOTICE_ID) -> dict[str, Any]:
     n = _notice(request, notice_id)
-    return _notice_out(services.deliver_notice(n, _today(), actor=request.user))
-
-
-class AppealIn(Schema):
-    reason: str
-    claimed_actual_volume: str | None = None
-    evidence_ids: list[int] = Field(
-        default_factory=list, description="已上传证明材料的编号（POST /units/{id}/evidence）"
-    )
-
-
-class AppealOut(Schema):
-    id: int
-    state: str
-    received_on: dt.date
-    decision_due: dt.date
+    try:
+        return _notice_out(services.deliver_notice(n, _today(), actor=request.user))
+    except WaterPlanError as exc:
+        raise _err(exc) from None
 
 
 @router.post(
     "/notices/{notice_id}/appeals",
-    response={201: AppealOut},
+    response={201: WaterAppealOut},
     summary="对通知单的水量、金额提出异议（第十五条）",
 )
 @api_requires(Role.ENTERPRISE)
-def file_appeal(request: HttpRequest, notice_id: int, payload: AppealIn) -> Status:
+def file_appeal(request: HttpRequest, payload: WaterAppealIn, notice_id: int = NOTICE_ID) -> Status:
     n = _notice(request, notice_id)
     try:
         claimed = (
@@ -686,19 +775,16 @@ def file_appeal(request: HttpRequest, notice_id: int, payload: AppealIn) -> Stat
 
 # -- clerk actions ------------------------------------------------------------------------------------------
 
-
-class DecisionIn(Schema):
-    action: str = Field(..., description="verify、approve 或 refuse")
-    approved_volume: str | None = None
-    refusal_case: int | None = Field(None, ge=1, le=7, description="第十三条第（一）至（七）项")
-    reason: str = ""
+REQ_ID = Path(..., title="申请编号", description="申请编号")
 
 
 @router.post(
-    "/adjustments/{req_id}/decision", response=RequestOut, summary="核实、核准或不予调整（第十条、第十三条）"
+    "/adjustments/{req_id}/decision",
+    response=WaterRequestOut,
+    summary="核实、核准或不予调整（第十条、第十三条）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def decide_adjustment(request: HttpRequest, req_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_adjustment(request: HttpRequest, payload: WaterDecisionIn, req_id: int = REQ_ID) -> dict[str, Any]:
     req = get_object_or_404(AdjustmentRequest.objects.select_related("plan__unit"), pk=req_id)
     today = _today()
     try:
@@ -711,12 +797,10 @@ def decide_adjustment(request: HttpRequest, req_id: int, payload: DecisionIn) ->
                 actor=request.user,
                 on=today,
             )
-        elif payload.action == "refuse":
+        else:
             services.refuse_adjustment(
                 req, payload.refusal_case or 0, payload.reason, actor=request.user, on=today
             )
-        else:
-            raise WaterPlanError("action", "action 应为 verify、approve 或 refuse。", field="action")
     except WaterPlanError as exc:
         raise _err(exc) from None
     req.refresh_from_db()
@@ -730,21 +814,34 @@ def decide_adjustment(request: HttpRequest, req_id: int, payload: DecisionIn) ->
 
 
 @router.post(
-    "/supplements/{req_id}/decision", response=RequestOut, summary="核准或不予增补（第十二条、第十三条）"
+    "/supplements/{req_id}/decision",
+    response=WaterRequestOut,
+    summary="核准或不予增补（第十二条、第十三条；无定额的其他情况按书面意见核准）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def decide_supplement(request: HttpRequest, req_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_supplement(request: HttpRequest, payload: WaterDecisionIn, req_id: int = REQ_ID) -> dict[str, Any]:
     req = get_object_or_404(SupplementRequest.objects.select_related("plan__unit"), pk=req_id)
     today = _today()
     try:
         if payload.action == "approve":
-            services.approve_supplement(req, actor=request.user, on=today)
+            volume = (
+                parse_volume(payload.approved_volume, field="approved_volume")
+                if req.computed_m3x100 is None and payload.approved_volume
+                else None
+            )
+            services.approve_supplement(
+                req, actor=request.user, on=today, approved_m3x100=volume, opinion=payload.opinion
+            )
         elif payload.action == "refuse":
             services.refuse_supplement(
                 req, payload.refusal_case or 0, payload.reason, actor=request.user, on=today
             )
         else:
-            raise WaterPlanError("action", "action 应为 approve 或 refuse。", field="action")
+            raise WaterPlanError(
+                "action",
+                "办理事项：突发用水增补申请只能核准（approve）或不予增补（refuse）。",
+                field="action",
+            )
     except WaterPlanError as exc:
         raise _err(exc) from None
     req.refresh_from_db()
@@ -753,19 +850,17 @@ def decide_supplement(request: HttpRequest, req_id: int, payload: DecisionIn) ->
         "status": req.get_status_display(),
         "received_on": req.received_on,
         "due": req.review_due,
-        "volume": format_volume(req.approved_m3x100 or req.computed_m3x100),
+        "volume": _request_volume(req),
     }
 
 
-class AppealDecisionIn(Schema):
-    upheld: bool
-    decision: str
-    corrected_actual_volume: str | None = None
-
-
-@router.post("/appeals/{appeal_id}/decision", response=AppealOut, summary="处理异议（第十五条）")
+@router.post("/appeals/{appeal_id}/decision", response=WaterAppealOut, summary="处理异议（第十五条）")
 @api_requires(*CLERK_SIDE, department="water")
-def decide_appeal(request: HttpRequest, appeal_id: int, payload: AppealDecisionIn) -> dict[str, Any]:
+def decide_appeal(
+    request: HttpRequest,
+    payload: WaterAppealDecisionIn,
+    appeal_id: int = Path(..., title="异议编号", description="异议编号"),
+) -> dict[str, Any]:
     appeal = get_object_or_404(Appeal.objects.select_related("notice__unit"), pk=appeal_id)
     try:
         corrected = (
@@ -791,17 +886,17 @@ def decide_appeal(request: HttpRequest, appeal_id: int, payload: AppealDecisionI
     }
 
 
-class ImportOut(Schema):
-    batch_id: int
-    already_imported: bool
-    accepted: int
-    rejected: int
-    rejects: list[dict[str, Any]]
+READINGS_FILE = File(..., title="文件", description="CSV 或 Excel：account、kind、period、volume、cumulative")
 
 
-@router.post("/readings/import", response=ImportOut, summary="导入供水企业抄表数据（CSV 或 Excel，第五条）")
+@router.post(
+    "/readings/import", response=WaterImportOut, summary="导入供水企业抄表数据（CSV 或 Excel，第五条）"
+)
 @api_requires(*CLERK_SIDE, department="water")
-def import_readings(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
+def import_readings(
+    request: HttpRequest,
+    file: UploadedFile = READINGS_FILE,
+) -> dict[str, Any]:
     try:
         result = services.import_readings(file.read(), file.name or "upload.csv", actor=request.user)
     except WaterPlanError as exc:
@@ -819,40 +914,27 @@ def import_readings(request: HttpRequest, file: UploadedFile = File(...)) -> dic
 # -- more clerk actions: delivery, payment, reminders, credit listing, coefficient events, clerk-set plans -------
 
 
-class DateIn(Schema):
-    on: dt.date | None = Field(None, description="日期（默认今天）")
-
-
-class ReminderIn(Schema):
-    pay_by: dt.date = Field(..., description="催告单上的缴费期限")
-
-
-class ReminderOut(Schema):
-    number: str
-    sequence: int
-    issued_on: dt.date
-    pay_by: dt.date
-
-
 def _clerk_notice(notice_id: int) -> SurchargeNotice:
     return get_object_or_404(SurchargeNotice.objects.select_related("unit"), pk=notice_id)
 
 
 @router.post(
     "/notices/{notice_id}/delivery",
-    response=NoticeOut,
+    response=WaterNoticeOut,
     summary="登记通知单送达日期（起算第十五条、第十六条期限）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def deliver(request: HttpRequest, notice_id: int, payload: DateIn) -> dict[str, Any]:
-    return _notice_out(
-        services.deliver_notice(_clerk_notice(notice_id), payload.on or _today(), actor=request.user)
-    )
+def deliver(request: HttpRequest, payload: WaterDateIn, notice_id: int = NOTICE_ID) -> dict[str, Any]:
+    try:
+        n = services.deliver_notice(_clerk_notice(notice_id), payload.on or _today(), actor=request.user)
+    except WaterPlanError as exc:
+        raise _err(exc) from None
+    return _notice_out(n)
 
 
-@router.post("/notices/{notice_id}/payment", response=NoticeOut, summary="登记缴纳加价水费（第十六条）")
+@router.post("/notices/{notice_id}/payment", response=WaterNoticeOut, summary="登记缴纳加价水费（第十六条）")
 @api_requires(*CLERK_SIDE, department="water")
-def payment(request: HttpRequest, notice_id: int, payload: DateIn) -> dict[str, Any]:
+def payment(request: HttpRequest, payload: WaterDateIn, notice_id: int = NOTICE_ID) -> dict[str, Any]:
     try:
         n = services.record_payment(_clerk_notice(notice_id), payload.on or _today(), actor=request.user)
     except WaterPlanError as exc:
@@ -861,10 +943,12 @@ def payment(request: HttpRequest, notice_id: int, payload: DateIn) -> dict[str, 
 
 
 @router.post(
-    "/notices/{notice_id}/reminders", response={201: ReminderOut}, summary="下发征收催告单（第十六条第二款）"
+    "/notices/{notice_id}/reminders",
+    response={201: WaterReminderOut},
+    summary="下发征收催告单（第十六条第二款）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def reminder(request: HttpRequest, notice_id: int, payload: ReminderIn) -> Status:
+def reminder(request: HttpRequest, payload: WaterReminderIn, notice_id: int = NOTICE_ID) -> Status:
     try:
         r = services.issue_reminder(_clerk_notice(notice_id), _today(), payload.pay_by, actor=request.user)
     except WaterPlanError as exc:
@@ -876,11 +960,11 @@ def reminder(request: HttpRequest, notice_id: int, payload: ReminderIn) -> Statu
 
 @router.post(
     "/notices/{notice_id}/credit-listing",
-    response=NoticeOut,
+    response=WaterNoticeOut,
     summary="第二次催缴后仍未缴纳，纳入社会信用体系平台",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def credit_listing(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+def credit_listing(request: HttpRequest, notice_id: int = NOTICE_ID) -> dict[str, Any]:
     try:
         n = services.list_for_credit(_clerk_notice(notice_id), _today(), actor=request.user)
     except WaterPlanError as exc:
@@ -888,57 +972,61 @@ def credit_listing(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     return _notice_out(n)
 
 
-class EventOut(Schema):
-    id: int
-    kind: str
-    on: dt.date
-    counts_for: list[int]
+UNIT_ID = Path(..., title="单位编号", description="用水单位编号")
 
 
 @router.post(
-    "/units/{unit_id}/coefficient-events", response={201: EventOut}, summary="记录增减系数情形（附件1 三）"
+    "/units/{unit_id}/coefficient-events",
+    response={201: WaterEventOut},
+    summary="记录增减系数情形（附件1 三）；计入已下达年度的，变更该年度计划并通知单位",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def coefficient_event(request: HttpRequest, unit_id: int, payload: EventIn) -> Status:
+def coefficient_event(request: HttpRequest, payload: WaterEventIn, unit_id: int = UNIT_ID) -> Status:
     unit = get_object_or_404(WaterUnit, pk=unit_id)
     try:
         ev = services.record_coefficient_event(
-            unit, payload.kind, payload.on, payload.evidence, actor=request.user, until=payload.until
+            unit,
+            payload.kind.value,
+            payload.on,
+            payload.evidence,
+            actor=request.user,
+            recorded_on=_today(),
+            until=payload.until,
         )
         first, last = plan_rules.applicable_years(plan_rules.CoefficientEvent(ev.kind, ev.on, ev.until))
     except WaterPlanError as exc:
         raise _err(exc) from None
+    changes: list[PlanChange] = getattr(ev, "plan_changes", [])
+    not_applied: list[tuple[int, str]] = getattr(ev, "not_applied", [])
     return Status(
-        201, {"id": ev.pk, "kind": ev.kind, "on": ev.on, "counts_for": list(range(first, last + 1))}
+        201,
+        {
+            "id": ev.pk,
+            "kind": ev.kind,
+            "on": ev.on,
+            "counts_for": list(range(first, last + 1)),
+            "plan_changes": [
+                {
+                    "plan_id": c.plan_id,
+                    "year": c.plan.year,
+                    "delta": format_volume(c.delta_m3x100),
+                    "coefficient": _pct(c.coefficient_pct or 0),
+                    "notice_url": reverse("water_plan:change_notice", args=[c.pk]),
+                }
+                for c in changes
+            ],
+            "not_applied": [{"year": y, "reason": why} for y, why in not_applied],
+        },
     )
-
-
-class FindingIn(Schema):
-    year: int = Field(..., ge=2022, le=2100, description="计划年度")
-    basis: str = Field(
-        ...,
-        description="art8-item1（第八条第（一）项）、art8-item2（第八条第（二）项）或 annex1（附件1 增减量）",
-    )
-    delta: str = Field(..., description='增减量（立方米，最多两位小数；核减为负数，如 "-120.50"）')
-    reason: str
-    evidence: str
-
-
-class FindingOut(Schema):
-    id: int
-    year: int
-    basis: str
-    delta: str
-    citation: str
 
 
 @router.post(
     "/units/{unit_id}/findings",
-    response={201: FindingOut},
+    response={201: WaterFindingOut},
     summary="认定下一年度计划的增减量（第八条第（一）（二）项核减、附件1 ±增减量）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def plan_finding(request: HttpRequest, unit_id: int, payload: FindingIn) -> Status:
+def plan_finding(request: HttpRequest, payload: WaterFindingIn, unit_id: int = UNIT_ID) -> Status:
     unit = get_object_or_404(WaterUnit, pk=unit_id)
     try:
         f = services.record_plan_finding(
@@ -964,18 +1052,11 @@ def plan_finding(request: HttpRequest, unit_id: int, payload: FindingIn) -> Stat
     )
 
 
-class ClerkPlanIn(Schema):
-    year: int = Field(..., ge=2022, le=2100)
-    volume: str
-    basis: str = Field(..., description="design（设计用水量）、quota（用水定额）、actual（实际用水量）")
-    reason: str
-
-
 @router.post(
-    "/units/{unit_id}/plans", response={201: PlanOut}, summary="核定未满1年单位的计划（附件1 二（二）4）"
+    "/units/{unit_id}/plans", response={201: WaterPlanOut}, summary="核定未满1年单位的计划（附件1 二（二）4）"
 )
 @api_requires(*CLERK_SIDE, department="water")
-def clerk_set_plan(request: HttpRequest, unit_id: int, payload: ClerkPlanIn) -> Status:
+def clerk_set_plan(request: HttpRequest, payload: WaterClerkPlanIn, unit_id: int = UNIT_ID) -> Status:
     unit = get_object_or_404(WaterUnit, pk=unit_id)
     try:
         p = services.issue_clerk_set_plan(
@@ -992,24 +1073,13 @@ def clerk_set_plan(request: HttpRequest, unit_id: int, payload: ClerkPlanIn) -> 
     return Status(201, _plan_out(p, True))
 
 
-class PlanRequestIn(Schema):
-    plan_year: int = Field(..., ge=2022, le=2100)
-    requested_volume: str
-    note: str = ""
-
-
-class PlanRequestOut(Schema):
-    id: int
-    plan_year: int
-    filed_on: dt.date
-    due_on: dt.date
-
-
 @router.post(
-    "/units/{unit_id}/plan-requests", response={201: PlanRequestOut}, summary="提出年度用水计划申请（第六条）"
+    "/units/{unit_id}/plan-requests",
+    response={201: WaterPlanRequestOut},
+    summary="提出年度用水计划申请（第六条）",
 )
 @api_requires(Role.ENTERPRISE, Role.CLERK)
-def plan_request(request: HttpRequest, unit_id: int, payload: PlanRequestIn) -> Status:
+def plan_request(request: HttpRequest, payload: WaterPlanRequestIn, unit_id: int = UNIT_ID) -> Status:
     unit = get_object_or_404(_units(request), pk=unit_id)
     try:
         r = services.file_plan_request(
@@ -1025,28 +1095,13 @@ def plan_request(request: HttpRequest, unit_id: int, payload: PlanRequestIn) -> 
     return Status(201, {"id": r.pk, "plan_year": r.plan_year, "filed_on": r.filed_on, "due_on": r.due_on})
 
 
-class ShortageCutIn(Schema):
-    year: int = Field(..., ge=2022, le=2100)
-    percent: str = Field(..., description='下调比例（%），如 "10" 或 "12.5"')
-    start: dt.date
-    end: dt.date
-    reason: str
-
-
-class ShortageCutOut(Schema):
-    id: int
-    year: int
-    percent: str
-    plans: int
-
-
 @router.post(
     "/shortage-cuts",
-    response={201: ShortageCutOut},
+    response={201: WaterShortageCutOut},
     summary="水资源紧缺时按比例下调全部用水单位的计划（第十一条）",
 )
 @api_requires(*CLERK_SIDE, department="water")
-def shortage_cut(request: HttpRequest, payload: ShortageCutIn) -> Status:
+def shortage_cut(request: HttpRequest, payload: WaterShortageCutIn) -> Status:
     try:
         pct = parse_decimal(payload.percent, field="percent", max_places=2) / 100
         cut = services.apply_shortage_cut(

@@ -224,11 +224,15 @@ class YearlyPlan(models.Model):
 
 
 class PlanChange(models.Model):
+    """A change of an issued plan, with its article; each is notified to the unit (计划变更通知书, a page and a
+    PDF). The plan itself is never edited."""
+
     class Kind(models.TextChoices):
         ADJUSTMENT = "adjustment", "计划调整（第十条）"
         SUPPLEMENT = "supplement", "突发用水增补（第十二条）"
         CUT = "cut", "按比例下调（第十一条）"
         CONSTRUCTION = "construction", "基建用水减除（附件2 （三））"
+        COEFFICIENT = "coefficient", "增减系数变化（附件1 三）"
 
     plan = models.ForeignKey(YearlyPlan, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField("类别", max_length=12, choices=Kind.choices)
@@ -238,6 +242,10 @@ class PlanChange(models.Model):
     decided_on = models.DateField("决定日期")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveIntegerField("申请编号", null=True, blank=True)
+    coefficient_pct = models.SmallIntegerField(
+        "变更后的增减系数（百分之一）", null=True, blank=True, help_text="增减系数变化（附件1 三）时填写"
+    )
+    trace = models.JSONField("计算过程", default=list, blank=True)
 
     class Meta:
         verbose_name = "计划变更"
@@ -311,13 +319,17 @@ class SupplementRequest(models.Model):
     event_on = models.DateField("事发日期")
     received_on = models.DateField("接到申请日期")
     inputs = models.JSONField("计算依据数据")
-    computed_m3x100 = models.BigIntegerField("计算增补水量（0.01立方米）")
+    # None: an "other" case without a quota, whose volume the department's written opinion sets (附件2 注).
+    computed_m3x100 = models.BigIntegerField("计算增补水量（0.01立方米）", null=True, blank=True)
     trace = models.JSONField("计算过程", default=list)
     review_due = models.DateField("审核期限")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RECEIVED)
     approved_m3x100 = models.BigIntegerField("核准水量（0.01立方米）", null=True, blank=True)
     refusal_case = models.PositiveSmallIntegerField("不予增补情形（第十三条）", null=True, blank=True)
     refusal_reason = models.CharField("不予增补理由", max_length=300, blank=True)
+    opinion = models.TextField(
+        "市水行政主管部门的书面意见", blank=True, help_text="无定额标准的其他突发用水情况（附件2 注）"
+    )
     decided_on = models.DateField("决定日期", null=True, blank=True)
 
     class Meta:
@@ -326,6 +338,41 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"突发用水增补申请#{self.pk}"
+
+
+class ConstructionReport(models.Model):
+    """A month's construction-meter volume reported through the platform (附件2 （三）: "每月通过节水平台上报");
+    deducted from actual use only if the construction request is approved and the month reported on time."""
+
+    request = models.ForeignKey(
+        SupplementRequest,
+        on_delete=models.PROTECT,
+        related_name="construction_reports",
+        verbose_name="基建用水申请",
+    )
+    month = models.DateField("月份", help_text="当月1日")
+    volume_m3x100 = models.BigIntegerField("基建水表用水量（0.01立方米）")
+    reported_on = models.DateField("上报日期")
+    due_on = models.DateField("上报期限")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "基建水表月用水量上报"
+        verbose_name_plural = "基建水表月用水量上报"
+        ordering = ["month"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "month"], name="water_construction_report_once"),
+            models.CheckConstraint(
+                name="water_construction_report_nonnegative", condition=models.Q(volume_m3x100__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {format_volume(self.volume_m3x100)}"
+
+    @property
+    def on_time(self) -> bool:
+        return self.reported_on <= self.due_on
 
 
 class SurchargeNotice(models.Model):

@@ -24,19 +24,22 @@ from fractions import Fraction
 from typing import Any, cast
 
 import numpy as np
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
+from ezhou_platform.common import clock
 from ezhou_platform.common.audit.services import fields_snapshot, record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.parameters import configured
 from ezhou_platform.procedures import periods
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.periods import Deadline
 from ezhou_rules.core.trace import Trace
-from ezhou_rules.water_plan import deadlines, parameters
+from ezhou_rules.water_plan import cite, deadlines, limits, parameters, supplement_requests
 from ezhou_rules.water_plan import plan as plan_rules
 from ezhou_rules.water_plan import settlement as settlement_rules
 from ezhou_rules.water_plan import supplements as supplement_rules
@@ -48,6 +51,7 @@ from .models import (
     Appeal,
     CoefficientEvent,
     CollectionReminder,
+    ConstructionReport,
     EvidenceFile,
     ImportBatch,
     MeterReading,
@@ -86,6 +90,11 @@ def _track(obj: Any, field: str, deadline: Deadline, label: str, place: str) -> 
     periods.track(obj, field, deadline, label=label, citation=f"{DOC} {place}", department=WATER_DEPARTMENT)
 
 
+def expiry_warning(day: dt.date) -> str:
+    """第十九条: 15号 is valid for 5 years (to 2027-07-10); a rule applied after that says so (W18)."""
+    return parameters().expiry_warning(day)
+
+
 def rules_parameters() -> ParameterTree:
     """The YAML tree with the administrator-entered values (surcharge tiers, base price) merged in."""
     return configured(parameters())
@@ -112,12 +121,42 @@ def quota_entries() -> list[plan_rules.QuotaEntry]:
 
 
 def record_coefficient_event(
-    unit: WaterUnit, kind: str, on: dt.date, evidence: str, *, actor: Any, until: dt.date | None = None
+    unit: WaterUnit,
+    kind: str,
+    on: dt.date,
+    evidence: str,
+    *,
+    actor: Any,
+    recorded_on: dt.date,
+    until: dt.date | None = None,
 ) -> CoefficientEvent:
-    """附件1 三 (and 第八条 findings): a dated case with its evidence; it counts for the years the rule gives."""
-    plan_rules.applicable_years(plan_rules.CoefficientEvent(kind, on, until))  # validates kind and period
+    """附件1 三 (and 第八条 findings): a dated case with its evidence; it counts for the years the rule gives.
+
+    A case that counts for a year whose plan is already issued changes that plan at once, as a recorded plan
+    change with its article and a notice to the unit (``apply_coefficient_event``; "实施当年 +0.1" of 附件1
+    三（四） always happens after issuance). The changes made are on ``event.plan_changes``, the years left
+    alone (already settled) with the reason on ``event.not_applied``."""
+    today = clock.today()
+    limits.check_date(recorded_on, field="recorded_on", label="记录日期", today=today)
+    limits.check_date(
+        on,
+        field="on",
+        label="发生（完成、备案、认定）日期",
+        today=today,
+        not_after=recorded_on,
+        not_after_why="记录日期",
+        # a case before the document may still count for a plan year under it (W3, W19): checked below
+        not_before=dt.date.min,
+    )
+    first, last = plan_rules.applicable_years(plan_rules.CoefficientEvent(kind, on, until))
+    if last < limits.document_start().year:
+        raise WaterPlanError(
+            "coefficient_before_document",
+            f"发生（完成、备案、认定）日期：该情形只计入{first}年至{last}年，均早于本细则施行（第十九条），不予记录。",
+            field="on",
+        )
     if not evidence.strip():
-        raise WaterPlanError("evidence_missing", "须写明证明材料（附件1 三）。", field="evidence")
+        raise WaterPlanError("evidence_missing", "证明材料：须写明证明材料（附件1 三）。", field="evidence")
     case = plan_rules.COEFFICIENT_CASES[kind]
     with transaction.atomic():
         ev = CoefficientEvent.objects.create(
@@ -131,7 +170,82 @@ def record_coefficient_event(
             label=f"记录增减系数情形：{case.label}",
             citation=f"{DOC} {case.place}",
         )
+        changes, not_applied = apply_coefficient_event(ev, actor=actor, on=recorded_on)
+    ev.plan_changes = changes  # type: ignore[attr-defined]
+    ev.not_applied = not_applied  # type: ignore[attr-defined]
     return ev
+
+
+def _current_coefficient(plan: YearlyPlan) -> tuple[int, int]:
+    """(coefficient in force, the formula part of the plan: issued volume + earlier coefficient changes)."""
+    coef_changes = list(plan.changes.filter(kind=PlanChange.Kind.COEFFICIENT).order_by("pk"))
+    coef = coef_changes[-1].coefficient_pct if coef_changes else plan.coefficient_pct
+    return int(coef if coef is not None else plan.coefficient_pct), plan.volume_m3x100 + sum(
+        c.delta_m3x100 for c in coef_changes
+    )
+
+
+def apply_coefficient_event(
+    ev: CoefficientEvent, *, actor: Any, on: dt.date
+) -> tuple[list[PlanChange], list[tuple[int, str]]]:
+    """Each issued plan of the unit for a year the case counts for is recomputed with every case recorded so
+    far; a different result is a PlanChange (kind coefficient) of the difference, citing the case's article,
+    with the recomputation as its trace (the 计划变更通知书). Idempotent: one change per plan and event.
+
+    Not applied: a clerk-set plan (附件1 二（二）4 applies no coefficient, W2) and a year already assessed
+    (its notice is corrected through an appeal, 第十五条)."""
+    first, last = plan_rules.applicable_years(plan_rules.CoefficientEvent(ev.kind, ev.on, ev.until))
+    case = plan_rules.COEFFICIENT_CASES[ev.kind]
+    events = _events_json(_events([ev.unit_id]).get(ev.unit_id, []))
+    changes: list[PlanChange] = []
+    not_applied: list[tuple[int, str]] = []
+    plans = YearlyPlan.objects.filter(unit_id=ev.unit_id, year__gte=first, year__lte=last).order_by("year")
+    for plan in plans.select_for_update():
+        if plan.method not in (Method.STATISTIC, Method.QUOTA):
+            not_applied.append((plan.year, "经办人员核定的计划不适用增减系数（附件1 二（二）4）"))
+            continue
+        if SurchargeNotice.objects.filter(unit_id=plan.unit_id, year=plan.year).exists():
+            not_applied.append(
+                (
+                    plan.year,
+                    f"{plan.year}年度已考核并开具加价收费通知单，计划不再变更；对考核结果有异议的按第十五条办理",
+                )
+            )
+            continue
+        if plan.changes.filter(kind=PlanChange.Kind.COEFFICIENT, source_id=ev.pk).exists():
+            continue
+        old_coef, old_formula = _current_coefficient(plan)
+        trace = Trace()
+        new_formula = compute_plan({**plan.inputs, "events": events}, plan.year, trace=trace)
+        new_coef = plan_rules.coefficient(_events_from_json(events), plan.year)
+        if new_coef == old_coef and new_formula == old_formula:
+            continue  # e.g. the same case already counted this year, or a side already at ±0.3
+        delta = new_formula - old_formula
+        change = PlanChange.objects.create(
+            plan=plan,
+            kind=PlanChange.Kind.COEFFICIENT,
+            delta_m3x100=delta,
+            coefficient_pct=new_coef,
+            reason=(
+                f"{cn_date(ev.on)}{case.label}：{plan.year}年增减系数由{old_coef / 100:+.2f}变为{new_coef / 100:+.2f}，"
+                f"计划{'增加' if delta >= 0 else '减少'}{format_volume(abs(delta))}立方米"
+            )[:300],
+            citation=f"{DOC} {case.place}",
+            decided_on=on,
+            decided_by=actor,
+            source_id=ev.pk,
+            trace=trace.to_list(),
+        )
+        record(
+            "water_plan.plan.coefficient_change",
+            actor=actor,
+            obj=change,
+            after=_snap(change, ["kind", "delta_m3x100", "coefficient_pct", "decided_on", "source_id"]),
+            label=f"增减系数变化，变更{plan.year}年度用水计划",
+            citation=f"{DOC} {case.place}",
+        )
+        changes.append(change)
+    return changes, not_applied
 
 
 FINDING_CITATIONS = {
@@ -153,6 +267,7 @@ def record_plan_finding(
 ) -> PlanFinding:
     """The ± 增减量 of one unit's plan for a year, applied by issue_plans: 第八条第（一）（二）项 reduce only
     (negative), 附件1 either way. Refused once the year's plan is issued (a later change is 第十条/第十一条)."""
+    limits.check_year(year, field="year", today=clock.today())
     if basis not in PlanFinding.Basis.values:
         raise WaterPlanError(
             "finding_basis", "依据应为第八条第（一）项、第八条第（二）项或附件1 增减量。", field="basis"
@@ -277,6 +392,7 @@ def import_readings(content: bytes, filename: str, *, actor: Any) -> ImportResul
 
     Each bad row is rejected with its reason (unknown account, negative or malformed volume, falling
     cumulative reading, duplicate); accepted rows are kept. The same file again changes nothing."""
+    today = clock.today()
     digest = hashlib.sha256(content).hexdigest()
     existing = ImportBatch.objects.filter(sha256=digest).first()
     if existing:
@@ -324,6 +440,10 @@ def import_readings(content: bytes, filename: str, *, actor: Any) -> ImportResul
             )
         except ValueError:
             reject("期间格式不正确（月：YYYY-MM；日：YYYY-MM-DD）")
+            continue
+        out_of_range = limits.check_reading_period(period, today=today)
+        if out_of_range:
+            reject(out_of_range)
             continue
         try:
             volume = parse_volume(row.get("volume", ""), field="volume", allow_negative=True)
@@ -411,13 +531,16 @@ def file_plan_request(
     unit: WaterUnit, plan_year: int, requested_m3x100: int, filed_on: dt.date, *, actor: Any, note: str = ""
 ) -> PlanRequest:
     """第六条: by 12-31 for next year; a new unit within the 30 days before it starts using water."""
+    today = clock.today()
+    limits.check_year(plan_year, field="plan_year", today=today)
+    limits.check_date(filed_on, field="filed_on", today=today)
     counted: Deadline | None = None
     if unit.normal_use_started and unit.normal_use_started.year == plan_year:
         first, due = deadlines.new_unit_request_window(unit.normal_use_started)
         if filed_on > due:
             raise WaterPlanError(
                 "plan_request_late",
-                f"新增用水单位应在用水前30日内（{first:%Y年%m月%d日}至{due:%Y年%m月%d日}）"
+                f"申请日期：新增用水单位应在用水前30日内（{cn_date(first)}至{cn_date(due)}）"
                 "提出本年度用水计划申请（第六条）。",
                 field="filed_on",
             )
@@ -427,11 +550,11 @@ def file_plan_request(
         if filed_on > due:
             raise WaterPlanError(
                 "plan_request_late",
-                f"{plan_year}年度用水计划申请应于{due:%Y年%m月%d日}前提出（第六条）。",
+                f"申请日期：{plan_year}年度用水计划申请应于{cn_date(due)}前提出（第六条）。",
                 field="filed_on",
             )
     if requested_m3x100 < 0:
-        raise WaterPlanError("volume_negative", "申请水量不能为负数。", field="requested_volume")
+        raise WaterPlanError("volume_negative", "申请水量：不能为负数。", field="requested_volume")
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -464,22 +587,28 @@ def file_plan_request(
 
 
 def _history(unit_ids: list[int], plan_year: int) -> dict[int, list[int]]:
-    """Volumes of Y-3, Y-2, Y-1 per unit: normal accounts minus construction meters (附件2 （三））."""
+    """Actual use of Y-3, Y-2, Y-1 per unit, as the assessment counts it (第十四条, 附件2 （三））: the supplier's
+    volumes of the unit's accounts less the construction water deducted those years (approved requests, months
+    reported on time). Accounts flagged as construction meters are sub-meters behind the main meter: their
+    water is already in the supplier's volume and is not added (W6)."""
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     qs = (
         MeterReading.objects.filter(
             kind=MeterReading.Kind.MONTHLY,
             account__unit_id__in=unit_ids,
+            account__construction_meter=False,
             period__year__gte=plan_year - 3,
             period__year__lt=plan_year,
         )
         .annotate(y=ExtractYear("period"))
-        .values("account__unit_id", "account__construction_meter", "y")
+        .values("account__unit_id", "y")
         .annotate(v=Sum("volume_m3x100"))
     )
     for row in qs:
-        sign = -1 if row["account__construction_meter"] else 1
-        out[row["account__unit_id"]][row["y"] - plan_year + 3] += sign * int(row["v"])
+        out[row["account__unit_id"]][row["y"] - plan_year + 3] += int(row["v"])
+    deducted = construction_deductions(unit_ids, range(plan_year - 3, plan_year))
+    for (unit_id, year), volume in deducted.items():
+        out[unit_id][year - plan_year + 3] -= volume
     return {k: [max(x, 0) for x in v] for k, v in out.items()}
 
 
@@ -490,19 +619,22 @@ def _events(unit_ids: list[int]) -> dict[int, list[plan_rules.CoefficientEvent]]
     return out
 
 
-def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = None) -> int:
-    """Recompute (and explain) a plan from its stored inputs: the explanation a unit sees."""
-    trace = trace or Trace(enabled=False)
-    events = [
+def _events_from_json(rows: list[dict[str, Any]]) -> list[plan_rules.CoefficientEvent]:
+    return [
         plan_rules.CoefficientEvent(
             e["kind"],
             dt.date.fromisoformat(e["on"]),
             dt.date.fromisoformat(e["until"]) if e.get("until") else None,
             e.get("evidence", ""),
         )
-        for e in inputs.get("events", [])
+        for e in rows
     ]
-    coef = plan_rules.coefficient(events, plan_year, trace=trace)
+
+
+def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = None) -> int:
+    """Recompute (and explain) a plan from its stored inputs: the explanation a unit sees."""
+    trace = trace or Trace(enabled=False)
+    coef = plan_rules.coefficient(_events_from_json(inputs.get("events", [])), plan_year, trace=trace)
     for f in inputs.get("findings", []):
         delta = int(f["delta_m3x100"])
         trace.step(
@@ -556,6 +688,7 @@ def issue_plans(
 ) -> IssueReport:
     """第九条: the plans of all units for the year. Idempotent and resumable: units that already have a plan
     are skipped, and each chunk commits on its own (one audit record per chunk lists its plans)."""
+    _check_issue_date(plan_year, issued_on)
     report = IssueReport(needs_clerk=[], failed=[])
     all_ids = list(WaterUnit.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
     done = set(YearlyPlan.objects.filter(year=plan_year).values_list("unit_id", flat=True))
@@ -686,6 +819,26 @@ def issue_plans(
     return report
 
 
+def _check_issue_date(plan_year: int, issued_on: dt.date) -> None:
+    """A plan is issued in the year before its plan year or during it (第六条, 第九条), on a day that has come."""
+    today = clock.today()
+    limits.check_year(plan_year, field="plan_year", today=today)
+    limits.check_date(
+        issued_on,
+        field="issued_on",
+        today=today,
+        not_after=dt.date(plan_year, 12, 31),
+        not_after_why=f"{plan_year}年度结束",
+    )
+    if issued_on.year < plan_year - 1:
+        raise WaterPlanError(
+            "issue_date_early",
+            f"下达日期：{cn_date(issued_on)}早于{plan_year - 1}年，{plan_year}年度计划按上一年度12月31日前的申请核定"
+            "（第六条、第九条）。",
+            field="issued_on",
+        )
+
+
 def _events_json(events: list[plan_rules.CoefficientEvent]) -> list[dict[str, Any]]:
     return [
         {
@@ -709,6 +862,7 @@ def issue_clerk_set_plan(
     issued_on: dt.date,
 ) -> YearlyPlan:
     """附件1 二（二）4: a new unit or one under a year of normal use; the reason is recorded."""
+    _check_issue_date(plan_year, issued_on)
     plan_rules.clerk_set_plan(volume_m3x100, basis, reason)
     with transaction.atomic():
         if YearlyPlan.objects.filter(unit=unit, year=plan_year).exists():
@@ -749,10 +903,13 @@ def apply_shortage_cut(
     year: int, percent: Fraction, start: dt.date, end: dt.date, reason: str, *, actor: Any, on: dt.date
 ) -> ShortageCut:
     """第十一条: cut every unit's plan by `percent` for the period; one PlanChange per plan, recorded."""
+    today = clock.today()
+    limits.check_year(year, field="year", today=today)
+    limits.check_date(on, field="on", label="决定日期", today=today)
     if not reason.strip():
-        raise WaterPlanError("cut_reason", "须写明水资源紧缺的情况（第十一条）。", field="reason")
+        raise WaterPlanError("cut_reason", "理由：须写明水资源紧缺的情况（第十一条）。", field="reason")
     if start.year != year:
-        raise WaterPlanError("cut_period", "下调期间应在该年度内（第十一条）。", field="start")
+        raise WaterPlanError("cut_period", "开始日期：下调期间应在该年度内（第十一条）。", field="start")
     plans = list(YearlyPlan.objects.filter(year=year).order_by("pk"))
     cuts = settlement_rules.proportional_cut([p.volume_m3x100 for p in plans] or [0], percent, start, end)
     with transaction.atomic():
@@ -918,8 +1075,8 @@ def _refuse_if_unpaid(unit: WaterUnit, on: dt.date) -> None:
     if owed:
         raise WaterPlanError(
             "refused_unpaid_surcharge",
-            f"该单位拖欠超计划用水加价水费（通知单{'、'.join(n.number for n in owed)}），不得调整和增补用水计划指标"
-            "（第十三条第（七）项）。",
+            f"用水单位：该单位拖欠超计划用水加价水费（通知单{'、'.join(n.number for n in owed)}），"
+            "不得调整和增补用水计划指标（第十三条第（七）项）。",
             field="unit",
         )
 
@@ -952,11 +1109,18 @@ def file_adjustment(
         has_balance_test = EvidenceFile.Kind.BALANCE_TEST in kinds
         others = "、".join(ev.original_name for ev in evidence if ev.kind == EvidenceFile.Kind.OTHER)
         other_materials = "；".join(x for x in (other_materials, others) if x)[:200]
+    limits.check_date(
+        received_on,
+        field="received_on",
+        today=clock.today(),
+        not_before=plan.issued_on,
+        not_before_why=f"计划下达日期（{cn_date(plan.issued_on)}）",
+    )
     due = deadlines.adjustment_filing_due(plan.issued_on, platform_calendar()).due
     if received_on > due:
         raise WaterPlanError(
             "adjustment_late",
-            f"调整申请应在用水计划指标下达次月月底前（{due:%Y年%m月%d日}）提出，已逾期（第十条第一款）。",
+            f"接到申请日期：调整申请应在用水计划指标下达次月月底前（{cn_date(due)}）提出，已逾期（第十条第一款）。",
             field="received_on",
         )
     missing = [
@@ -971,13 +1135,13 @@ def file_adjustment(
     if missing:
         raise WaterPlanError(
             "adjustment_materials",
-            f"缺少材料：{'、'.join(missing)}；未提供证明材料的，申请内容不予认可（第十条）。",
+            f"证明材料：缺少{'、'.join(missing)}；未提供证明材料的，申请内容不予认可（第十条）。",
             field="materials",
         )
     if requested_m3x100 <= 0:
-        raise WaterPlanError("volume_range", "申请增加的水量应大于0。", field="requested_volume")
+        raise WaterPlanError("volume_range", "申请水量：申请增加的水量应大于0。", field="requested_volume")
     if not reason.strip():
-        raise WaterPlanError("adjustment_reason", "须写明申请调整的原因（第十条）。", field="reason")
+        raise WaterPlanError("adjustment_reason", "理由：须写明申请调整的原因（第十条）。", field="reason")
     cal = platform_calendar()
     verify_due = deadlines.adjustment_verify_due(received_on, cal)
     notify_due = deadlines.adjustment_notify_due(received_on, cal)
@@ -1014,13 +1178,25 @@ def file_adjustment(
 def _decide(obj: Any, allowed: tuple[str, ...], target: str) -> str:
     if obj.status not in allowed:
         raise WaterPlanError(
-            "bad_state", f"当前状态为“{obj.get_status_display()}”，不能执行此操作。", field="status"
+            "bad_state", f"状态：当前状态为“{obj.get_status_display()}”，不能执行此操作。", field="status"
         )
     return target
 
 
+def _check_decision_day(on: dt.date, received_on: dt.date) -> None:
+    limits.check_date(
+        on,
+        field="on",
+        label="决定日期",
+        today=clock.today(),
+        not_before=received_on,
+        not_before_why=f"接到申请日期（{cn_date(received_on)}）",
+    )
+
+
 def verify_adjustment(req: AdjustmentRequest, *, actor: Any, on: dt.date) -> AdjustmentRequest:
     """received → verified (第十条: within 5 working days of receipt)."""
+    _check_decision_day(on, req.received_on)
     with transaction.atomic():
         before = _snap(req, ["status"])
         req.status = _decide(req, (Status.RECEIVED,), Status.VERIFIED)
@@ -1041,10 +1217,13 @@ def approve_adjustment(
     req: AdjustmentRequest, approved_m3x100: int, *, actor: Any, on: dt.date
 ) -> PlanChange:
     """verified → approved: a PlanChange (the plan itself is never edited); refused if case (七) applies."""
+    _check_decision_day(on, req.received_on)
     _refuse_if_unpaid(req.plan.unit, on)
     if not 0 < approved_m3x100 <= req.requested_m3x100:
         raise WaterPlanError(
-            "volume_range", "核准水量应大于0且不超过申请水量（第十条）。", field="approved_volume"
+            "volume_range",
+            f"核准水量：应大于0且不超过申请水量{format_volume(req.requested_m3x100)}立方米（第十条）。",
+            field="approved_volume",
         )
     with transaction.atomic():
         before = _snap(req, ["status"])
@@ -1081,10 +1260,13 @@ def refuse_adjustment(req: AdjustmentRequest, case: int, reason: str, *, actor: 
 
 
 def _refuse(obj: Any, case: int, reason: str, *, actor: Any, on: dt.date, action: str, label: str) -> None:
+    _check_decision_day(on, obj.received_on)
     if case not in REFUSAL_CASES:
-        raise WaterPlanError("refusal_case", "不予调整或增补须选择第十三条所列七种情形之一。", field="case")
+        raise WaterPlanError(
+            "refusal_case", "不予调整/增补情形：须选择第十三条所列七种情形之一。", field="case"
+        )
     if not reason.strip():
-        raise WaterPlanError("refusal_reason", "须写明不予调整或增补的具体理由。", field="reason")
+        raise WaterPlanError("refusal_reason", "理由：须写明不予调整或增补的具体理由。", field="reason")
     with transaction.atomic():
         before = _snap(obj, ["status"])
         obj.status = _decide(obj, (Status.RECEIVED, Status.VERIFIED), Status.REFUSED)
@@ -1109,6 +1291,21 @@ def _unit_quota(unit: WaterUnit, on: dt.date) -> Fraction | None:
         return None
     try:
         return plan_rules.find_quota(quota_entries(), unit.quota_indicator, unit.quota_unit, on).value
+    except WaterPlanError:
+        return None
+
+
+def _request_quota(unit: WaterUnit, type_: str, inputs: dict[str, Any], on: dt.date) -> Fraction | None:
+    """The quota a supplement uses. "Other" cases (附件2 注): the quota of the indicator the request names, if
+    the quota table has one in force on the event day ("有定额标准的，按定额增补"); none → the department's
+    opinion. The other types: the unit's own quota."""
+    if type_ != "other":
+        return _unit_quota(unit, on)
+    indicator, quota_unit = str(inputs.get("indicator") or ""), str(inputs.get("quota_unit") or "")
+    if not (indicator and quota_unit):
+        return None
+    try:
+        return plan_rules.find_quota(quota_entries(), indicator, quota_unit, on).value
     except WaterPlanError:
         return None
 
@@ -1149,41 +1346,56 @@ def file_supplement(
 
     "未提供证明材料的，申请内容不予认可": the request needs its 证明材料 — uploaded files, or material handed in on
     paper and confirmed by a clerk (`paper_materials`, which the API accepts from water-department staff only).
+    Construction water (附件2 （三）) is a request to have the monthly construction-meter volumes deducted: its
+    months are reported afterwards (``report_construction_month``), so it computes nothing at filing. An
+    "other" case without a quota (附件2 注) computes None: the department's opinion sets it on approval.
     """
     cal = platform_calendar()
+    today = clock.today()
     evidence = evidence or []
+    limits.check_date(received_on, field="received_on", today=today)
+    limits.check_date(
+        event_on, field="event_on", today=today, not_after=received_on, not_after_why="接到申请日期"
+    )
     _check_evidence(evidence, plan.unit, {EvidenceFile.Kind.SUPPLEMENT})
     if not evidence and not paper_materials:
         raise WaterPlanError(
             "supplement_materials",
-            "未提供证明材料：请上传附件2所列的证明材料，或由经办人员确认已收到纸质材料；"
+            "证明材料：未提供。请上传附件2所列的证明材料，或由经办人员确认已收到纸质材料；"
             "未提供证明材料的，申请内容不予认可（第十二条）。",
             field="evidence_ids",
         )
     if event_on.year != plan.year:
-        raise WaterPlanError("supplement_year", f"事发日期应在{plan.year}年度内。", field="event_on")
-    if received_on < event_on:
-        raise WaterPlanError("supplement_dates", "申请日期不能早于事发日期。", field="received_on")
+        raise WaterPlanError("supplement_year", f"事发日期：应在{plan.year}年度内。", field="event_on")
     cutoff = dt.date(plan.year, 12, 31)
     if received_on > cutoff:
         raise WaterPlanError(
             "supplement_after_cutoff",
-            f"突发用水情况处理申请截止日期为{cutoff:%Y年%m月%d日}，超过截止日期的不予受理（第十二条）。",
+            f"接到申请日期：突发用水情况处理申请截止日期为{cn_date(cutoff)}，超过截止日期的不予受理（第十二条）。",
             field="received_on",
         )
     due = deadlines.supplement_filing_due(event_on, cal).due
     if received_on > due:
         raise WaterPlanError(
             "supplement_late",
-            f"应在事发后3个工作日内（{due:%Y年%m月%d日}前）提出申请，已逾期（第十二条）。",
+            f"接到申请日期：应在事发后3个工作日内（{cn_date(due)}前）提出申请，已逾期（第十二条）。",
             field="received_on",
         )
-    if type_ == "leak" and not inputs.get("daily"):
-        inputs = {**inputs, "daily": _daily_readings(plan.unit, inputs)}
     trace = Trace()
-    volume = supplement_rules.calculate(
-        type_, inputs, event_on, quota=_unit_quota(plan.unit, event_on), trace=trace
-    )
+    volume: int | None
+    if type_ == "construction":
+        volume = _construction_request(inputs, trace)
+    else:
+        if type_ == "leak" and not inputs.get("daily"):
+            inputs = {**inputs, "daily": _daily_readings(plan.unit, inputs)}
+        volume = supplement_requests.calculate(
+            type_,
+            inputs,
+            event_on,
+            quota=_request_quota(plan.unit, type_, inputs, event_on),
+            cal=cal,
+            trace=trace,
+        )
     review_due = deadlines.supplement_review_due(received_on, cal)
     with transaction.atomic():
         req = SupplementRequest.objects.create(
@@ -1213,35 +1425,91 @@ def file_supplement(
     return req
 
 
-def approve_supplement(req: SupplementRequest, *, actor: Any, on: dt.date) -> PlanChange:
+def _construction_request(inputs: dict[str, Any], trace: Trace) -> int:
+    """附件2 （三） at filing: the contract is required; the months come later, reported one by one."""
+    if not inputs.get("has_contract"):
+        raise WaterPlanError(
+            "construction_contract",
+            "工程施工合同：基建、装修用水须提供工程施工合同（附件2 （三））。",
+            field="has_contract",
+        )
+    if inputs.get("months"):
+        raise WaterPlanError(
+            "construction_months_later",
+            "基建水表月用水量：申请时不填写；每月结束后通过节水平台逐月上报，按期上报的月份从实际用水量中减除"
+            "（附件2 （三））。",
+            field="months",
+        )
+    trace.step(
+        "construction_request",
+        cite("附件2 （三）"),
+        {"project": str(inputs.get("project", ""))},
+        format_volume(0),
+        "基建、装修用水申请（附工程施工合同）：申请经核准后，每月通过节水平台上报基建水表用水量，按期上报的月份"
+        "在年度考核时从实际用水量中减除；不提出申请或不按期上报的，原则上不予认可基建水量（附件2 （三））。",
+    )
+    return 0
+
+
+def approve_supplement(
+    req: SupplementRequest,
+    *,
+    actor: Any,
+    on: dt.date,
+    approved_m3x100: int | None = None,
+    opinion: str = "",
+) -> PlanChange:
     """received → approved: the computed volume becomes a PlanChange (construction water: a deduction from
-    actual use, recorded as its own kind)."""
+    actual use, recorded as its own kind). An "other" case without a quota (附件2 注) is approved with the
+    volume the department's written opinion sets (``approved_m3x100`` and ``opinion`` required)."""
+    _check_decision_day(on, req.received_on)
     _refuse_if_unpaid(req.plan.unit, on)
+    trace = Trace()
+    if req.computed_m3x100 is None:
+        if approved_m3x100 is None:
+            raise WaterPlanError(
+                "opinion_volume_missing",
+                "核准水量：无定额标准的其他突发用水情况，须按书面意见填写增补水量（附件2 注）。",
+                field="approved_volume",
+            )
+        volume = supplement_requests.by_opinion(approved_m3x100, opinion, trace=trace)
+    else:
+        volume = req.computed_m3x100
     with transaction.atomic():
         before = _snap(req, ["status"])
         req.status = _decide(req, (Status.RECEIVED,), Status.APPROVED)
-        req.approved_m3x100, req.decided_on = req.computed_m3x100, on
-        req.save(update_fields=["status", "approved_m3x100", "decided_on"])
+        req.approved_m3x100, req.decided_on = volume, on
+        req.opinion = opinion.strip() if req.computed_m3x100 is None else req.opinion
+        if trace.steps:
+            req.trace = [*req.trace, *trace.to_list()]
+        req.save(update_fields=["status", "approved_m3x100", "decided_on", "opinion", "trace"])
         construction = req.type == "construction"
+        label = supplement_rules.SUPPLEMENT_TYPES[req.type]
         change = PlanChange.objects.create(
             plan=req.plan,
             kind=PlanChange.Kind.CONSTRUCTION if construction else PlanChange.Kind.SUPPLEMENT,
             # a construction deduction lowers actual use; it is kept apart so it never raises the plan
-            delta_m3x100=0 if construction else req.computed_m3x100,
-            reason=f"{supplement_rules.SUPPLEMENT_TYPES[req.type]}（{format_volume(req.computed_m3x100)}立方米）",
+            delta_m3x100=0 if construction else volume,
+            reason=(
+                f"{label}：申请经核准，按期上报的基建水表月用水量从实际用水量中减除"
+                if construction
+                else f"{label}（{format_volume(volume)}立方米）"
+                + (f"，依书面意见：{req.opinion}" if req.opinion else "")
+            )[:300],
             citation=f"{DOC} 第十二条",
             decided_on=on,
             decided_by=actor,
             source_id=req.pk,
+            trace=req.trace,
         )
         record(
             "water_plan.supplement.approve",
             actor=actor,
             obj=req,
             before=before,
-            after=_snap(req, ["status", "approved_m3x100", "decided_on"]),
+            after=_snap(req, ["status", "approved_m3x100", "decided_on", "opinion"]),
             label="核准突发用水增补",
-            citation=f"{DOC} 第十二条",
+            citation=f"{DOC} 附件2" if req.computed_m3x100 is None else f"{DOC} 第十二条",
         )
     return change
 
@@ -1252,27 +1520,123 @@ def refuse_supplement(req: SupplementRequest, case: int, reason: str, *, actor: 
     )
 
 
+def report_construction_month(
+    req: SupplementRequest, month: dt.date, volume_m3x100: int, reported_on: dt.date, *, actor: Any
+) -> ConstructionReport:
+    """附件2 （三）: a month's construction-meter volume reported through the platform, once the month is over.
+    Its due date (the end of the next month, W16) is stored and tracked; whether it counts is decided at the
+    assessment (approved request, reported on time)."""
+    first = month.replace(day=1)
+    if req.type != "construction":
+        raise WaterPlanError(
+            "not_construction",
+            "基建、装修项目：只有基建、装修用水申请才能上报基建水表用水量。",
+            field="request",
+        )
+    if req.status == Status.REFUSED:
+        raise WaterPlanError(
+            "construction_refused",
+            "基建、装修项目：该基建用水申请不予认可，基建水量不从实际用水量中减除（附件2 （三））。",
+            field="request",
+        )
+    month_end = first + relativedelta(months=1) - dt.timedelta(days=1)
+    limits.check_date(reported_on, field="reported_on", today=clock.today())
+    if first.year != req.plan.year or first < req.event_on.replace(day=1):
+        raise WaterPlanError(
+            "construction_month",
+            f"月份：应为{req.plan.year}年内、基建用水开始（{cn_date(req.event_on)}）以后的月份。",
+            field="month",
+        )
+    if reported_on <= month_end:
+        raise WaterPlanError(
+            "construction_month_open",
+            f"月份：{first.year}年{first.month}月尚未结束，月用水量在月末抄表后上报。",
+            field="month",
+        )
+    if volume_m3x100 < 0:
+        raise WaterPlanError("volume_negative", "水量：不能为负数。", field="volume")
+    due = deadlines.construction_report_due(first, platform_calendar())
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report = ConstructionReport.objects.create(
+                    request=req,
+                    month=first,
+                    volume_m3x100=volume_m3x100,
+                    reported_on=reported_on,
+                    due_on=due.due,
+                    reported_by=actor,
+                )
+        except IntegrityError:
+            raise WaterPlanError(
+                "construction_month_duplicate",
+                f"月份：{first.year}年{first.month}月的基建水表用水量已上报过。",
+                field="month",
+            ) from None
+        _track(report, "due_on", due, "基建水表月用水量上报期限", "附件2 （三）")
+        record(
+            "water_plan.construction.report",
+            actor=actor,
+            obj=report,
+            after=_snap(report, ["month", "volume_m3x100", "reported_on", "due_on"]),
+            label="上报基建水表月用水量",
+            citation=f"{DOC} 附件2 （三）",
+        )
+    return report
+
+
+def construction_deductions(
+    unit_ids: Collection[int],
+    years: Collection[int],
+    traces: dict[tuple[int, int], list[dict[str, Any]]] | None = None,
+) -> dict[tuple[int, int], int]:
+    """(unit, year) → the construction water deducted from actual use (附件2 （三）, W6, W16): the on-time
+    monthly reports of the year's approved construction requests. Without an approved request, nothing.
+    ``traces`` (if given) receives each deduction's explanation, for the notice."""
+    cal = platform_calendar()
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    requests = (
+        SupplementRequest.objects.filter(
+            plan__unit_id__in=unit_ids, plan__year__in=years, type="construction", status=Status.APPROVED
+        )
+        .select_related("plan")
+        .prefetch_related("construction_reports")
+    )
+    for req in requests:
+        rows = [(r.month, r.volume_m3x100, r.reported_on) for r in req.construction_reports.all()]
+        trace = Trace(enabled=traces is not None)
+        key = (req.plan.unit_id, req.plan.year)
+        out[key] += supplement_rules.construction_deduction(rows, True, cal, trace=trace)
+        if traces is not None:
+            traces.setdefault(key, []).extend(trace.to_list())
+    return out
+
+
 # -- settlement, notices, appeals, collection (第十四条—第十六条) ---------------------------------------------
 
 
-def _year_volumes(unit_ids: list[int], year: int) -> tuple[dict[int, int], dict[int, int]]:
+def _year_volumes(
+    unit_ids: list[int], year: int, traces: dict[tuple[int, int], list[dict[str, Any]]] | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(supplier volume, construction water deducted) per unit for the year (第十四条, 附件2 （三））.
+
+    The supplier volume is the unit's accounts' monthly volumes; construction-meter accounts are sub-meters and
+    not added. The deduction comes only from an approved construction request's months reported on time —
+    a construction meter's water without one stays in actual use ("不提出申请或不按期上报的，原则上不予认可")."""
     supplier: dict[int, int] = defaultdict(int)
-    construction: dict[int, int] = defaultdict(int)
     qs = (
         MeterReading.objects.filter(
-            kind=MeterReading.Kind.MONTHLY, account__unit_id__in=unit_ids, period__year=year
+            kind=MeterReading.Kind.MONTHLY,
+            account__unit_id__in=unit_ids,
+            account__construction_meter=False,
+            period__year=year,
         )
-        .values("account__unit_id", "account__construction_meter")
+        .values("account__unit_id")
         .annotate(v=Sum("volume_m3x100"))
     )
     for row in qs:
-        target = construction if row["account__construction_meter"] else supplier
-        target[row["account__unit_id"]] += int(row["v"])
-    # approved construction-water requests: only months reported on time count (附件2 （三））
-    for req in SupplementRequest.objects.filter(
-        plan__unit_id__in=unit_ids, plan__year=year, type="construction", status=Status.APPROVED
-    ):
-        construction[req.plan.unit_id] = max(construction[req.plan.unit_id], int(req.approved_m3x100 or 0))
+        supplier[row["account__unit_id"]] += int(row["v"])
+    construction = {u: v for (u, _), v in construction_deductions(unit_ids, [year], traces).items()}
     return supplier, construction
 
 
@@ -1290,7 +1654,18 @@ def settle_year(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """第十四条: assess every plan of the year; a notice for each unit above its plan. Idempotent (a unit that
-    has a notice for the year is skipped). Stops with ParameterNotSet until the tiers and price are entered."""
+    has a notice for the year is skipped). Stops with ParameterNotSet until the tiers and price are entered.
+    The year is assessed after it ends (第七条: 年度考核), on a day that has come."""
+    today = clock.today()
+    limits.check_year(year, field="year", today=today)
+    limits.check_date(
+        issued_on,
+        field="issued_on",
+        label="开具日期",
+        today=today,
+        not_before=dt.date(year + 1, 1, 1),
+        not_before_why=f"{year}年度结束（年度考核在年度结束后进行，第七条）",
+    )
     params = rules_parameters()
     bounds, multipliers, price = settlement_rules.surcharge_tiers(params, dt.date(year, 12, 31))
     done = set(SurchargeNotice.objects.filter(year=year).values_list("unit_id", flat=True))
@@ -1310,7 +1685,8 @@ def settle_year(
             .order_by("pk")
         )
         unit_ids = [p.unit_id for p in plans]
-        supplier, construction = _year_volumes(unit_ids, year)
+        traces: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        supplier, construction = _year_volumes(unit_ids, year, traces)
         changes = {p.pk: p.changes.all() for p in plans}
         adj = [
             sum(c.delta_m3x100 for c in changes[p.pk] if c.kind == PlanChange.Kind.ADJUSTMENT) for p in plans
@@ -1348,6 +1724,8 @@ def settle_year(
                         "construction": int(cv[i]),
                     },
                     amount_fen=int(total[i]),
+                    # the construction deduction's months (附件2 （三）), shown before the recomputed steps
+                    trace=traces.get((p.unit_id, year), []),
                     issued_on=issued_on,
                 )
             )
@@ -1397,6 +1775,14 @@ def deliver_notice(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> Surch
     """The unit received the notice: the 10-working-day periods to appeal (第十五条) and pay (第十六条) start."""
     if notice.received_on:
         return notice
+    limits.check_date(
+        on,
+        field="on",
+        label="送达日期",
+        today=clock.today(),
+        not_before=notice.issued_on,
+        not_before_why=f"通知单开具日期（{cn_date(notice.issued_on)}）",
+    )
     cal = platform_calendar()
     with transaction.atomic():
         payment_due = deadlines.payment_due(on, cal)
@@ -1431,21 +1817,30 @@ def file_appeal(
     _check_evidence(evidence, notice.unit, {EvidenceFile.Kind.APPEAL})
     if notice.state != SurchargeNotice.State.ISSUED:
         raise WaterPlanError(
-            "bad_state", f"通知单状态为“{notice.get_state_display()}”，不能提出异议。", field="notice"
+            "bad_state", f"通知单：状态为“{notice.get_state_display()}”，不能提出异议。", field="notice"
         )
     if notice.received_on is None or notice.appeal_due is None:
-        raise WaterPlanError("notice_not_received", "通知单尚未送达，不能提出异议。", field="notice")
+        raise WaterPlanError("notice_not_received", "通知单：尚未送达，不能提出异议。", field="notice")
+    limits.check_date(
+        received_on,
+        field="received_on",
+        today=clock.today(),
+        not_before=notice.received_on,
+        not_before_why=f"通知单送达日期（{cn_date(notice.received_on)}）",
+    )
     if received_on > notice.appeal_due:
         raise WaterPlanError(
             "appeal_late",
-            f"应在收到通知单之日起10个工作日内（{notice.appeal_due:%Y年%m月%d日}前）"
+            f"接到申请日期：应在收到通知单之日起10个工作日内（{cn_date(notice.appeal_due)}前）"
             "提出异议，已逾期（第十五条）。",
             field="received_on",
         )
     if not reason.strip():
-        raise WaterPlanError("appeal_reason", "须写明对水量、金额的异议（第十五条）。", field="reason")
+        raise WaterPlanError(
+            "appeal_reason", "异议内容：须写明对水量、金额的异议（第十五条）。", field="reason"
+        )
     if notice.appeals.filter(state=Appeal.State.RECEIVED).exists():
-        raise WaterPlanError("appeal_pending", "该通知单已有待处理的异议。", field="notice")
+        raise WaterPlanError("appeal_pending", "通知单：已有待处理的异议。", field="notice")
     decision_due = deadlines.appeal_decision_due(received_on, platform_calendar())
     with transaction.atomic():
         appeal = Appeal.objects.create(
@@ -1480,16 +1875,24 @@ def decide_appeal(
     """received → upheld (a new notice version with the corrected volume; the old one kept, superseded) or
     rejected. 第十五条: within 8 working days of receipt."""
     if appeal.state != Appeal.State.RECEIVED:
-        raise WaterPlanError("bad_state", "该异议已处理。", field="state")
+        raise WaterPlanError("bad_state", "状态：该异议已处理。", field="state")
+    limits.check_date(
+        on,
+        field="on",
+        label="处理日期",
+        today=clock.today(),
+        not_before=appeal.received_on,
+        not_before_why=f"接到异议日期（{cn_date(appeal.received_on)}）",
+    )
     if not decision.strip():
-        raise WaterPlanError("appeal_decision", "须写明处理意见。", field="decision")
+        raise WaterPlanError("appeal_decision", "处理意见：须写明处理意见。", field="decision")
     old = appeal.notice
     with transaction.atomic():
         before = _snap(appeal, ["state"])
         if upheld:
             if corrected_actual_m3x100 is None or corrected_actual_m3x100 < 0:
                 raise WaterPlanError(
-                    "appeal_correction", "异议成立须填写核实后的实际用水量。", field="corrected_actual"
+                    "appeal_correction", "核实后的实际用水量：异议成立须填写。", field="corrected_actual"
                 )
             b = old.bands
             excess = max(corrected_actual_m3x100 - old.plan_m3x100, 0)
@@ -1553,8 +1956,16 @@ def decide_appeal(
 def record_payment(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> SurchargeNotice:
     if notice.state not in (SurchargeNotice.State.ISSUED, SurchargeNotice.State.CREDIT_LISTED):
         raise WaterPlanError(
-            "bad_state", f"通知单状态为“{notice.get_state_display()}”，不能登记缴费。", field="notice"
+            "bad_state", f"通知单：状态为“{notice.get_state_display()}”，不能登记缴费。", field="notice"
         )
+    limits.check_date(
+        on,
+        field="on",
+        label="缴费日期",
+        today=clock.today(),
+        not_before=notice.issued_on,
+        not_before_why=f"通知单开具日期（{cn_date(notice.issued_on)}）",
+    )
     with transaction.atomic():
         before = _snap(notice, ["state", "paid_on"])
         notice.state, notice.paid_on = SurchargeNotice.State.PAID, on
@@ -1576,26 +1987,36 @@ def issue_reminder(
 ) -> CollectionReminder:
     """第十六条第二款: after the payment period, the first 《征收催告单》; after the first's date, the second."""
     if notice.state != SurchargeNotice.State.ISSUED or notice.payment_due is None:
-        raise WaterPlanError("bad_state", "只有已送达且未缴费的通知单才能催告。", field="notice")
+        raise WaterPlanError("bad_state", "通知单：只有已送达且未缴费的通知单才能催告。", field="notice")
+    limits.check_date(on, field="on", label="催告日期", today=clock.today())
     if on <= notice.payment_due:
         raise WaterPlanError(
             "reminder_early",
-            f"缴费期限{notice.payment_due:%Y年%m月%d日}尚未届满，不能催告（第十六条第二款）。",
+            f"催告日期：缴费期限{cn_date(notice.payment_due)}尚未届满，不能催告（第十六条第二款）。",
             field="on",
         )
     existing = list(notice.reminders.order_by("sequence"))
     if len(existing) >= 2:
         raise WaterPlanError(
             "reminder_limit",
-            "已催告两次；仍未缴纳的，纳入社会信用体系平台（第十六条第二款）。",
+            "通知单：已催告两次；仍未缴纳的，纳入社会信用体系平台（第十六条第二款）。",
             field="notice",
         )
     if existing and on <= existing[-1].pay_by:
         raise WaterPlanError(
-            "reminder_early", f"第一次催告的缴费期限{existing[-1].pay_by:%Y年%m月%d日}尚未届满。", field="on"
+            "reminder_early",
+            f"催告日期：第一次催告的缴费期限{cn_date(existing[-1].pay_by)}尚未届满。",
+            field="on",
         )
     if pay_by <= on:
-        raise WaterPlanError("reminder_pay_by", "催告缴费期限应晚于催告日期。", field="pay_by")
+        raise WaterPlanError("reminder_pay_by", "催告缴费期限：应晚于催告日期。", field="pay_by")
+    latest = on + relativedelta(years=1)
+    if pay_by > latest:
+        raise WaterPlanError(
+            "reminder_pay_by",
+            f"催告缴费期限：{cn_date(pay_by)}晚于催告日期后一年（{cn_date(latest)}），请核对（W19）。",
+            field="pay_by",
+        )
     with transaction.atomic():
         rem = CollectionReminder.objects.create(
             notice=notice,
@@ -1618,10 +2039,11 @@ def issue_reminder(
 def list_for_credit(notice: SurchargeNotice, on: dt.date, *, actor: Any) -> SurchargeNotice:
     """Unpaid after the second reminder → listed for the social credit platform (第十六条第二款)."""
     second = notice.reminders.filter(sequence=2).first()
+    limits.check_date(on, field="on", label="纳入日期", today=clock.today())
     if notice.state != SurchargeNotice.State.ISSUED or second is None or on <= second.pay_by:
         raise WaterPlanError(
             "credit_not_due",
-            "第二次催缴期限届满后仍未缴纳的，方可纳入社会信用体系平台（第十六条第二款）。",
+            "通知单：第二次催缴期限届满后仍未缴纳的，方可纳入社会信用体系平台（第十六条第二款）。",
             field="notice",
         )
     with transaction.atomic():

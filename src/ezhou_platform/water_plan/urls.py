@@ -13,6 +13,12 @@ urlpatterns = [
     path("appeals/<int:pk>/decide/", views.decide_appeal, name="decide_appeal"),
     path("notices/<int:pk>/action/", views.notice_action, name="notice_action"),
     path("my/units/<int:pk>/evidence/", views.upload_evidence, name="upload_evidence"),
+    path("my/plans/<int:pk>/supplements/other/", views.file_other_supplement, name="file_other_supplement"),
+    path(
+        "my/supplements/<int:pk>/construction-reports/", views.report_construction, name="report_construction"
+    ),
+    path("changes/<int:pk>/", views.change_notice, name="change_notice"),
+    path("changes/<int:pk>/pdf/", views.change_notice_pdf, name="change_notice_pdf"),
     path("my/", views.my_plans, name="my_plans"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),

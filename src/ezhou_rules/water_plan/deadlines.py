@@ -21,7 +21,7 @@ from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.periods import Deadline, PeriodSpec, compute_deadline
 from ezhou_rules.core.workdays import WorkdayCalendar
 
-from . import parameters
+from . import in_force, parameters
 
 
 def _month_day(params: ParameterTree, name: str, year: int) -> dt.date:
@@ -94,6 +94,17 @@ def supplement_review_due(
 ) -> Deadline:
     n = (params or parameters()).get("deadlines.supplement_review_workdays", received)
     return compute_deadline(cal, received, periods.workdays(n))
+
+
+@rule(cites=["鄂州政办发〔2022〕15号 附件2 （三）"], summary="基建水表每月用水量按期上报（次月月底前，W16）")
+def construction_report_due(
+    month: dt.date, cal: WorkdayCalendar, params: ParameterTree | None = None
+) -> Deadline:
+    """The last day to report a month's construction-meter volume: the end of the month after it, rolled past
+    rest days like the other month-end dates of this document (W15, W16)."""
+    first = month.replace(day=1)
+    n = (params or parameters()).get("deadlines.construction_report_months", in_force(first, params))
+    return compute_deadline(cal, first, periods.month_end(n))
 
 
 @rule(cites=["鄂州政办发〔2022〕15号 第十五条"], summary="收到通知单之日起10个工作日内提出异议")

@@ -19,11 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ezhou_rules.core.citations import rule
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.trace import NO_TRACE, Trace
 
-from . import cite, parameters
+from . import cite, in_force, parameters
 from .errors import WaterPlanError
+from .labels import with_label
 from .volumes import format_volume, fraction_text
 
 I64 = npt.NDArray[np.int64]
@@ -41,6 +43,24 @@ class CoefficientCase:
     label: str
     place: str
     years: str  # how the years it counts for follow from the event date, see applicable_years
+
+    @property
+    def years_label(self) -> str:
+        """The plan years it counts for, in the annex's words (W3)."""
+        return YEARS_LABELS[self.years]
+
+    def effect(self, params: ParameterTree | None = None, on: dt.date | None = None) -> int:
+        """The signed change of the coefficient in hundredths (+10 = +0.1), in force on ``on``."""
+        params = params or parameters()
+        return self.sign * params.get(self.parameter, in_force(on or dt.date.min, params))
+
+
+YEARS_LABELS = {
+    "valid_period": "称号有效期内：1月1日在有效期内的各计划年度",
+    "next_three": "自完成测试、整改次年起3年内，每年",
+    "next_year": "次年（事件发生或认定年度的下一年度）",
+    "same_year": "实施当年（下达后发生的，以计划变更调整当年计划）",
+}
 
 
 COEFFICIENT_CASES: dict[str, CoefficientCase] = {
@@ -185,32 +205,71 @@ def applicable_years(event: CoefficientEvent, params: ParameterTree | None = Non
         first = y if (event.on.month, event.on.day) == (1, 1) else y + 1
         return first, event.until.year
     if case.years == "next_three":
-        n = params.get("coefficient.balance_test_rectified_years", dt.date(y + 1, 1, 1))
+        n = params.get("coefficient.balance_test_rectified_years", in_force(dt.date(y + 1, 1, 1), params))
         return y + 1, y + n
     if case.years == "same_year":
         return y, y
     return y + 1, y + 1
 
 
+@dataclass(frozen=True)
+class AppliedCase:
+    """One case of 附件1 三 counted for a plan year."""
+
+    kind: str
+    label: str
+    place: str
+    on: dt.date
+    counts_for: tuple[int, int]
+    delta: int  # signed, hundredths
+
+
+@dataclass(frozen=True)
+class CoefficientBreakdown:
+    """The coefficient of one plan year and how it was reached (附件1 三, W3)."""
+
+    plan_year: int
+    cases: tuple[AppliedCase, ...]
+    increases: int  # sum of the increases before the cap, hundredths
+    decreases: int  # sum of the decreases before the cap (positive), hundredths
+    increase_cap: int
+    decrease_cap: int
+
+    @property
+    def value(self) -> int:
+        """Per side: the increases capped at +0.3, the decreases at −0.3, then added (W3)."""
+        return min(self.increases, self.increase_cap) - min(self.decreases, self.decrease_cap)
+
+
 @rule(
     cites=["鄂州政办发〔2022〕15号 附件1 三"],
     summary="增减系数：各情形按年份累计，增加不大于0.3、降低不低于-0.3",
 )
-def coefficient(
+def coefficient_breakdown(
     events: Sequence[CoefficientEvent],
     plan_year: int,
     params: ParameterTree | None = None,
     trace: Trace = NO_TRACE,
-) -> int:
-    """The coefficient for one unit's plan year, in hundredths (10 = +0.1). Each case counts once a year."""
+) -> CoefficientBreakdown:
+    """The coefficient for one unit's plan year with each case counted. Each case counts once a year."""
     params = params or parameters()
-    day = dt.date(plan_year, 1, 1)
+    day = in_force(dt.date(plan_year, 1, 1), params)
     seen: set[str] = set()
+    cases: list[AppliedCase] = []
     up = down = 0
     for ev in sorted(events, key=lambda e: (e.on, e.kind)):
         first, last = applicable_years(ev, params)
         case = COEFFICIENT_CASES[ev.kind]
-        if not first <= plan_year <= last or ev.kind in seen:
+        if not first <= plan_year <= last:
+            continue
+        if ev.kind in seen:
+            trace.step(
+                "coefficient_case_once",
+                cite(case.place),
+                {"kind": ev.kind, "on": ev.on},
+                0,
+                f"{cn_date(ev.on)}{case.label}：同一情形每年只计一次，{plan_year}年已计入，不重复计算。",
+            )
             continue
         seen.add(ev.kind)
         delta = params.get(case.parameter, day)
@@ -218,25 +277,41 @@ def coefficient(
             up += delta
         else:
             down += delta
+        cases.append(AppliedCase(ev.kind, case.label, case.place, ev.on, (first, last), case.sign * delta))
         trace.step(
             "coefficient_case",
             cite(case.place),
             {"kind": ev.kind, "on": ev.on, "counts_for": f"{first}–{last}", "evidence": ev.evidence},
             case.sign * delta,
-            f"{ev.on:%Y年%m月%d日}{case.label}，{plan_year}年增减系数{'+' if case.sign > 0 else '-'}{delta / 100:g}。",
+            f"{cn_date(ev.on)}{case.label}，{plan_year}年增减系数{'+' if case.sign > 0 else '-'}{delta / 100:g}。",
         )
-    up_cap = params.get("coefficient.increase_cap", day)
-    down_cap = params.get("coefficient.decrease_cap", day)
-    result = min(up, up_cap) - min(down, down_cap)
+    result = CoefficientBreakdown(
+        plan_year,
+        tuple(cases),
+        up,
+        down,
+        params.get("coefficient.increase_cap", day),
+        params.get("coefficient.decrease_cap", day),
+    )
     trace.step(
         "coefficient",
         cite("附件1 三"),
-        {"increases": up, "decreases": down, "caps": [up_cap, -down_cap]},
-        result,
-        f"增减系数初始值为0，增加合计+{up / 100:g}（上限+{up_cap / 100:g}），降低合计-{down / 100:g}"
-        f"（下限-{down_cap / 100:g}），{plan_year}年增减系数为{result / 100:+g}。",
+        {"increases": up, "decreases": down, "caps": [result.increase_cap, -result.decrease_cap]},
+        result.value,
+        f"增减系数初始值为0，增加合计+{up / 100:g}（上限+{result.increase_cap / 100:g}），降低合计-{down / 100:g}"
+        f"（下限-{result.decrease_cap / 100:g}），两边分别封顶后相加，{plan_year}年增减系数为{result.value / 100:+g}。",
     )
     return result
+
+
+def coefficient(
+    events: Sequence[CoefficientEvent],
+    plan_year: int,
+    params: ParameterTree | None = None,
+    trace: Trace = NO_TRACE,
+) -> int:
+    """The coefficient for one unit's plan year, in hundredths (10 = +0.1)."""
+    return coefficient_breakdown(events, plan_year, params, trace).value
 
 
 def coefficients_batch(
@@ -250,7 +325,7 @@ def coefficients_batch(
 ) -> I64:
     """The same rule over columns of events (already turned into year ranges): one coefficient per unit."""
     params = params or parameters()
-    day = dt.date(plan_year, 1, 1)
+    day = in_force(dt.date(plan_year, 1, 1), params)
     units = np.asarray(unit_index, dtype=np.int64)
     first = np.asarray(first_years, dtype=np.int64)
     last = np.asarray(last_years, dtype=np.int64)
@@ -291,9 +366,24 @@ def normal_use_years(started: dt.date, plan_year: int) -> int:
 
 def _check_volumes(arr: I64, field: str) -> None:
     if (arr < 0).any():
-        raise WaterPlanError("volume_negative", f"{field}：用水量不能为负数。", field=field)
+        raise WaterPlanError("volume_negative", with_label(field, "用水量不能为负数。"), field=field)
     if (arr > MAX_VOLUME).any():
-        raise WaterPlanError("volume_range", f"{field}：用水量超出可处理范围（1000亿立方米）。", field=field)
+        raise WaterPlanError(
+            "volume_range", with_label(field, "用水量超出可处理范围（1000亿立方米）。"), field=field
+        )
+
+
+def weights_for(years: int, params: ParameterTree, day: dt.date) -> tuple[tuple[Fraction, ...], str]:
+    """The weights of 附件1 二（二）1–3 for ``years`` full years of normal use (≥ 1) and the item's place."""
+    for minimum, name, place in _WEIGHT_RULES:
+        if years >= minimum:
+            return tuple(params.get(name, day)), place
+    raise WaterPlanError(
+        "normal_use_under_one_year",
+        "正常用水未满1年的单位不适用统计法公式，由经办人员参考设计用水量、用水定额、实际用水量等核定"
+        "（附件1 二（二）4）。",
+        field="years_of_normal_use",
+    )
 
 
 @rule(
@@ -316,7 +406,7 @@ def statistic_plan(
     """history_m3x100: (n, 3) volumes of the years Y-3, Y-2, Y-1 (hundredths of m³). Units under one year of
     normal use are refused here: their plan is set by the clerk (附件1 二（二）4, see clerk_set_plan)."""
     params = params or parameters()
-    day = dt.date(plan_year, 1, 1)
+    day = in_force(dt.date(plan_year, 1, 1), params)
     hist = np.atleast_2d(np.asarray(history_m3x100, dtype=np.int64))
     years = np.atleast_1d(np.asarray(years_of_normal_use, dtype=np.int64))
     coef = np.broadcast_to(np.asarray(coefficient_pct, dtype=np.int64), years.shape)
@@ -402,7 +492,7 @@ def find_quota(entries: Sequence[QuotaEntry], indicator: str, unit: str, on: dt.
     if not found:
         raise WaterPlanError(
             "quota_missing",
-            f"用水定额表中没有“{indicator}”（单位 {unit}）在{on:%Y年%m月%d日}适用的定额，定额法无法计算；"
+            f"用水定额表中没有“{indicator}”（单位 {unit}）在{cn_date(on)}适用的定额，定额法无法计算；"
             "请管理员录入湖北省或本市发布的用水定额及其来源（附件1 一）。",
             field="quota",
         )

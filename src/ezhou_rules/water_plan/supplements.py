@@ -1,23 +1,29 @@
-"""Emergency supplements (突发用水增补, 第十二条 and 附件2): the eight types and their rules.
+"""Emergency supplements (突发用水增补, 第十二条 and 附件2): the eight types of the table, and "other" cases
+(附件2 注), and their rules.
 
 Every function returns the supplement (or, for construction water, the deduction from actual use) in
-hundredths of m³ and writes its steps to the trace.
+hundredths of m³ and writes its steps to the trace. An "other" case without a quota has no formula: the
+department's written opinion sets the volume (``by_opinion``), so its computed volume is None until then.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+from dateutil.relativedelta import relativedelta
+
 from ezhou_rules.core.citations import rule
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.trace import NO_TRACE, Trace
+from ezhou_rules.core.workdays import WorkdayCalendar
 
-from . import cite, parameters
+from . import cite, deadlines, parameters
 from .errors import WaterPlanError
+from .labels import label as field_label
 from .volumes import format_volume, fraction_text
 
 SUPPLEMENT_TYPES = {
@@ -29,8 +35,9 @@ SUPPLEMENT_TYPES = {
     "equipment": "用水设施设备新增、调试、检修，用水工艺调整",
     "drill_cleaning": "消防演练、创建迎检清洁卫生用水",
     "increase": "产量增加、人员增加、厂房出租、店面出租",
+    "other": "其他突发用水情况",
 }
-_PLACE = {
+PLACES = {
     "fire": "附件2 （一）",
     "burst_pipe": "附件2 （二）",
     "construction": "附件2 （三）",
@@ -39,6 +46,8 @@ _PLACE = {
     "equipment": "附件2 （六）",
     "drill_cleaning": "附件2 （七）",
     "increase": "附件2 （八）",
+    # 附件2 注 (anchor annex2-note); the citation grammar has no "注", so the annex is cited whole.
+    "other": "附件2",
 }
 
 
@@ -49,7 +58,10 @@ def _round_fraction(value: Fraction) -> int:
 
 def _need(value: object, field: str, what: str, place: str) -> None:
     if value is None or value == "":
-        raise WaterPlanError("missing_input", f"{field}：缺少{what}（{place}）。", field=field)
+        name = field_label(field)
+        raise WaterPlanError(
+            "missing_input", f"{name + '：' if name else ''}缺少{what}（{place}）。", field=field
+        )
 
 
 @rule(
@@ -65,7 +77,7 @@ def fire(volume_m3x100: int, source: str, trace: Trace = NO_TRACE) -> int:
         )
     trace.step(
         "supplement_fire",
-        cite(_PLACE["fire"]),
+        cite(PLACES["fire"]),
         {"source": source},
         format_volume(volume_m3x100),
         f"灭火救灾按{'消防表实际使用量（以供水企业抄见为准）' if source == 'fire_meter' else '消防部门出具的用水量证明'}"
@@ -117,7 +129,7 @@ def burst_pipe(
     result = int(volume)
     trace.step(
         "supplement_burst_pipe",
-        cite(_PLACE["burst_pipe"]),
+        cite(PLACES["burst_pipe"]),
         {
             "diameter_mm": diameter_mm,
             "pressure_mpa": fraction_text(pressure_mpa),
@@ -134,29 +146,52 @@ def burst_pipe(
 
 @rule(
     cites=["鄂州政办发〔2022〕15号 附件2 （三）"],
-    summary="基建、装修用水：按期上报的基建水表月用水量从实际用水量中减除",
+    summary="基建、装修用水：申请经核准、按期上报的基建水表月用水量从实际用水量中减除",
 )
 def construction_deduction(
-    monthly: Sequence[tuple[str, int, bool]], has_contract: bool, trace: Trace = NO_TRACE
+    monthly: Sequence[tuple[dt.date, int, dt.date | None]],
+    approved: bool,
+    cal: WorkdayCalendar,
+    params: ParameterTree | None = None,
+    trace: Trace = NO_TRACE,
 ) -> int:
-    """monthly: (month 'YYYY-MM', volume in hundredths of m³, reported on time through the platform)."""
-    if not has_contract:
-        raise WaterPlanError(
-            "construction_contract",
-            "基建、装修用水须提供工程施工合同（附件2 （三））。",
-            field="has_contract",
+    """The construction water deducted from actual use (附件2 （三）, W6, W16).
+
+    monthly: (a day of the month, the construction meter's volume in hundredths of m³, the day it was reported
+    through the platform or None). Nothing is deducted without an approved request ("不提出申请的……不予认可");
+    a month counts only if reported by its due date (``deadlines.construction_report_due``)."""
+    place = PLACES["construction"]
+    if not approved:
+        trace.step(
+            "construction_deduction",
+            cite(place),
+            {"approved": False},
+            format_volume(0),
+            "未提出基建用水申请或申请未获核准，原则上不予认可基建水量，不从实际用水量中减除。",
         )
-    counted = [(m, v) for m, v, on_time in monthly if on_time]
-    refused = [m for m, _, on_time in monthly if not on_time]
-    total = sum(v for _, v in counted)
+        return 0
+    counted: list[str] = []
+    late: list[str] = []
+    total = 0
+    for month, volume, reported_on in sorted(monthly, key=lambda r: r[0]):
+        if volume < 0:
+            raise WaterPlanError("volume_negative", "基建水表月用水量不能为负数。", field="months")
+        due = deadlines.construction_report_due(month, cal, params)
+        label = f"{month.year}年{month.month}月"
+        if reported_on is not None and reported_on <= due.due:
+            counted.append(label)
+            total += volume
+        else:
+            late.append(
+                f"{label}（应于{cn_date(due.due)}前上报，{'未上报' if reported_on is None else cn_date(reported_on) + '上报'}）"
+            )
     trace.step(
         "construction_deduction",
-        cite(_PLACE["construction"]),
-        {"months": [m for m, _ in counted], "late_months": refused},
+        cite(place),
+        {"approved": True, "months": counted, "late_months": late},
         format_volume(total),
-        f"基建水表按期上报的{len(counted)}个月用水量合计{format_volume(total)}立方米，从实际用水量中减除"
-        + (f"；{'、'.join(refused)}未按期上报，原则上不予认可" if refused else "")
-        + "。",
+        f"基建用水申请已核准；按期上报的{len(counted)}个月基建水表用水量合计{format_volume(total)}立方米，"
+        "从实际用水量中减除" + (f"；{'、'.join(late)}未按期上报，原则上不予认可" if late else "") + "。",
     )
     return total
 
@@ -170,11 +205,11 @@ def transfer(
     trace: Trace = NO_TRACE,
 ) -> int:
     if municipal:
-        _need(billed_m3x100, "billed_volume", "水费结算票据显示的用量", _PLACE["transfer"])
+        _need(billed_m3x100, "billed_volume", "水费结算票据显示的用量", PLACES["transfer"])
         assert billed_m3x100 is not None
         trace.step(
             "supplement_transfer",
-            cite(_PLACE["transfer"]),
+            cite(PLACES["transfer"]),
             {"municipal": True},
             format_volume(billed_m3x100),
             f"市政建设转供水按水费结算票据用量{format_volume(billed_m3x100)}立方米按实增补。",
@@ -184,12 +219,12 @@ def transfer(
         raise WaterPlanError(
             "quota_missing", "非市政建设转供水按定额增补，须有适用的用水定额（附件2 （四））。", field="quota"
         )
-    _need(quantity, "quantity", "转供对象的考核数量", _PLACE["transfer"])
+    _need(quantity, "quantity", "转供对象的考核数量", PLACES["transfer"])
     assert quantity is not None
     result = _round_fraction(quantity * quota * 100)
     trace.step(
         "supplement_transfer",
-        cite(_PLACE["transfer"]),
+        cite(PLACES["transfer"]),
         {"municipal": False, "quantity": fraction_text(quantity), "quota": fraction_text(quota)},
         format_volume(result),
         f"非市政建设转供水按定额增补：{fraction_text(quantity)}×{fraction_text(quota)}={format_volume(result)}立方米。",
@@ -198,9 +233,8 @@ def transfer(
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """民法典 第二百零二条: the corresponding day, or the month's last day when it has none."""
+    return day + relativedelta(months=months)
 
 
 @rule(
@@ -221,7 +255,7 @@ def leak(
     (both days counted); the week before is the 7 days before leak_start, the week after the 7 days after
     leak_end (the repair is complete at the end of leak_end)."""
     params = params or parameters()
-    place = _PLACE["leak"]
+    place = PLACES["leak"]
     if not daily_m3x100:
         raise WaterPlanError(
             "leak_no_daily_readings",
@@ -237,7 +271,7 @@ def leak(
     needed = [leak_start + dt.timedelta(days=i) for i in range(-week, leak_days + week)]
     missing = [d for d in needed if d not in daily_m3x100]
     if missing:
-        shown = "、".join(d.isoformat() for d in missing[:5]) + ("等" if len(missing) > 5 else "")
+        shown = "、".join(cn_date(d) for d in missing[:5]) + ("等" if len(missing) > 5 else "")
         raise WaterPlanError(
             "leak_no_daily_readings",
             f"缺少{len(missing)}天的每日抄表记录（{shown}）；须有漏水前一周、漏水期间和修复后一周的每日水量，"
@@ -314,7 +348,7 @@ def equipment(
     invoice_m3x100: int | None = None,
     trace: Trace = NO_TRACE,
 ) -> int:
-    place = _PLACE["equipment"]
+    place = PLACES["equipment"]
     if mode == "fire_test_invoice":
         _need(invoice_m3x100, "invoice_volume", "对应月份水费发票水量", place)
         assert invoice_m3x100 is not None
@@ -363,7 +397,7 @@ def drill_cleaning(
     trace: Trace = NO_TRACE,
 ) -> int:
     params = params or parameters()
-    place = _PLACE["drill_cleaning"]
+    place = PLACES["drill_cleaning"]
     if kind not in ("drill", "cleaning"):
         raise WaterPlanError(
             "drill_kind", "类型应为消防演练或创建迎检清洁卫生（附件2 （七））。", field="kind"
@@ -435,7 +469,7 @@ def increase(
     trace: Trace = NO_TRACE,
 ) -> int:
     params = params or parameters()
-    place = _PLACE["increase"]
+    place = PLACES["increase"]
     if mode not in INCREASE_MODES:
         raise WaterPlanError("increase_mode", "增补情形未知（附件2 （八））。", field="mode")
     if mode in ("output_quota", "staff", "shop_rental"):
@@ -495,162 +529,3 @@ def increase(
         f"{text}={format_volume(result)}立方米。",
     )
     return result
-
-
-# -- one entry point for the calculators and the platform: inputs as plain JSON values --------------------
-
-
-def _vol(inputs: Mapping[str, object], key: str, required: bool = True) -> int | None:
-    from .volumes import parse_volume
-
-    if inputs.get(key) in (None, ""):
-        if required:
-            raise WaterPlanError("missing_input", f"{key}：缺少水量（立方米）。", field=key)
-        return None
-    return parse_volume(inputs[key], field=key)
-
-
-def _num(inputs: Mapping[str, object], key: str, required: bool = True, places: int = 4) -> Fraction | None:
-    from .volumes import parse_decimal
-
-    if inputs.get(key) in (None, ""):
-        if required:
-            raise WaterPlanError("missing_input", f"{key}：缺少数值。", field=key)
-        return None
-    return parse_decimal(inputs[key], field=key, max_places=places)
-
-
-def _day(inputs: Mapping[str, object], key: str, required: bool = True) -> dt.date | None:
-    raw = inputs.get(key)
-    if raw in (None, ""):
-        if required:
-            raise WaterPlanError("missing_input", f"{key}：缺少日期。", field=key)
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise WaterPlanError("date_format", f"{key}：“{raw}”不是日期（YYYY-MM-DD）。", field=key) from None
-
-
-def calculate(
-    type_: str,
-    inputs: Mapping[str, object],
-    on: dt.date,
-    *,
-    quota: Fraction | None = None,
-    params: ParameterTree | None = None,
-    trace: Trace = NO_TRACE,
-) -> int:
-    """The supplement (or construction deduction) for one request, in hundredths of m³.
-
-    `quota` is the applicable quota value (m³ per unit) the caller looked up, for the types that use one."""
-    params = params or parameters()
-    if type_ not in SUPPLEMENT_TYPES:
-        raise WaterPlanError("supplement_type", f"突发用水类型“{type_}”未知（附件2 共八类）。", field="type")
-    if type_ == "fire":
-        return fire(_vol(inputs, "volume") or 0, str(inputs.get("source", "")), trace=trace)
-    if type_ == "burst_pipe":
-        raw_d = inputs.get("diameter_mm")
-        if not isinstance(raw_d, int) or isinstance(raw_d, bool):
-            raise WaterPlanError(
-                "diameter_range", "diameter_mm：水管口径应为整数毫米（附件2 （二））。", field="diameter_mm"
-            )
-        return burst_pipe(
-            raw_d,
-            _num(inputs, "pressure_mpa") or Fraction(0),
-            _num(inputs, "repair_hours", places=2) or Fraction(0),
-            on,
-            params=params,
-            trace=trace,
-        )
-    if type_ == "construction":
-        months = inputs.get("months") or []
-        if not isinstance(months, list):
-            raise WaterPlanError(
-                "construction_months", "months：应为每月基建水表水量的列表。", field="months"
-            )
-        rows = []
-        for i, m in enumerate(months):
-            if not isinstance(m, Mapping):
-                raise WaterPlanError("construction_months", f"months[{i}]：格式不正确。", field="months")
-            rows.append(
-                (str(m.get("month", "")), _vol(m, "volume") or 0, bool(m.get("reported_on_time", False)))
-            )
-        return construction_deduction(rows, bool(inputs.get("has_contract")), trace=trace)
-    if type_ == "transfer":
-        return transfer(
-            bool(inputs.get("municipal")),
-            billed_m3x100=_vol(inputs, "billed_volume", False),
-            quantity=_num(inputs, "quantity", False, 2),
-            quota=quota,
-            trace=trace,
-        )
-    if type_ == "leak":
-        raw = inputs.get("daily") or []
-        if not raw:
-            raise WaterPlanError(
-                "leak_no_daily_readings",
-                "未提供每日抄表记录，视为无节水管理措施，不予考虑增补（附件2 （五））。",
-                field="daily",
-            )
-        if not isinstance(raw, list):
-            raise WaterPlanError("leak_no_daily_readings", "daily：每日抄表记录应为列表。", field="daily")
-        daily: dict[dt.date, int] = {}
-        for row in raw:
-            if not isinstance(row, Mapping):
-                raise WaterPlanError(
-                    "leak_no_daily_readings", "daily：每日抄表记录格式不正确。", field="daily"
-                )
-            daily[_day(row, "date") or on] = _vol(row, "volume") or 0
-        renewal_cost = inputs.get("renewal_cost_fen", 0)
-        if not isinstance(renewal_cost, int) or isinstance(renewal_cost, bool) or renewal_cost < 0:
-            raise WaterPlanError(
-                "renewal_cost", "renewal_cost_fen：改造经费应为非负整数（分）。", field="renewal_cost_fen"
-            )
-        return leak(
-            daily,
-            _day(inputs, "leak_start") or on,
-            _day(inputs, "leak_end") or on,
-            _day(inputs, "repair_started") or on,
-            _day(inputs, "renewal_started", False),
-            renewal_cost,
-            params=params,
-            trace=trace,
-        )
-    if type_ == "equipment":
-        return equipment(
-            str(inputs.get("mode", "")),
-            _vol(inputs, "before_volume", False),
-            _vol(inputs, "after_volume", False),
-            _vol(inputs, "invoice_volume", False),
-            trace=trace,
-        )
-    if type_ == "drill_cleaning":
-        events = inputs.get("events", 1)
-        return drill_cleaning(
-            str(inputs.get("kind", "")),
-            bool(inputs.get("metered")),
-            on,
-            _vol(inputs, "before_volume", False),
-            _vol(inputs, "after_volume", False),
-            _vol(inputs, "per_event_volume", False),
-            events if isinstance(events, int) else -1,
-            params=params,
-            trace=trace,
-        )
-    return increase(
-        str(inputs.get("mode", "")),
-        on,
-        quantity=_num(inputs, "quantity", False, 2),
-        quota=quota,
-        last_year_m3x100=_vol(inputs, "last_year_volume", False),
-        growth=_num(inputs, "growth", False),
-        water_use=str(inputs.get("water_use", "")),
-        divisor=_num(inputs, "divisor", False, 2),
-        circulation_m3x100=_vol(inputs, "circulation_volume", False),
-        volume_m3x100=_vol(inputs, "volume", False),
-        params=params,
-        trace=trace,
-    )

@@ -7,28 +7,37 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .errors import WaterPlanError
+from .labels import label as field_label
 
 SCALE = 100  # hundredths of a m³
 _VOLUME_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
 
-def parse_volume(raw: object, *, field: str = "volume", allow_negative: bool = False) -> int:
-    """'123.45' → 12345 (hundredths of m³). Floats are refused (they are not exact); at most two decimals."""
+def _name(field: str, label: str | None, default: str) -> str:
+    return label or field_label(field) or default
+
+
+def parse_volume(
+    raw: object, *, field: str = "volume", allow_negative: bool = False, label: str | None = None
+) -> int:
+    """'123.45' → 12345 (hundredths of m³). Floats are refused (they are not exact); at most two decimals.
+
+    Errors name the field by its Chinese label (``label``, else the one ``labels`` knows for ``field``)."""
+    name = _name(field, label, "水量")
     if isinstance(raw, bool) or isinstance(raw, float):
         raise WaterPlanError(
-            "volume_not_exact", f'{field}：水量请写成字符串或整数（如 "123.45"），不接受浮点数。', field=field
+            "volume_not_exact", f'{name}：水量请写成字符串或整数（如 "123.45"），不接受浮点数。', field=field
         )
     if isinstance(raw, int):
         value = raw * SCALE
     else:
         text = str(raw).strip().replace(",", "")
         if not _VOLUME_RE.fullmatch(text):
-            raise WaterPlanError(
-                "volume_format", f"{field}：“{raw}”不是水量（立方米，最多两位小数）。", field=field
-            )
+            what = f"“{raw}”不是水量" if text else "请填写水量"
+            raise WaterPlanError("volume_format", f"{name}：{what}（立方米，最多两位小数）。", field=field)
         value = int(Decimal(text) * SCALE)
     if value < 0 and not allow_negative:
-        raise WaterPlanError("volume_negative", f"{field}：水量不能为负数（收到 {raw}）。", field=field)
+        raise WaterPlanError("volume_negative", f"{name}：水量不能为负数（收到 {raw}）。", field=field)
     return value
 
 
@@ -39,24 +48,27 @@ def format_volume(m3x100: int) -> str:
     return f"{sign}{whole}.{frac:02d}"
 
 
-def parse_decimal(raw: object, *, field: str, max_places: int = 4, positive: bool = True) -> Fraction:
+def parse_decimal(
+    raw: object, *, field: str, max_places: int = 4, positive: bool = True, label: str | None = None
+) -> Fraction:
     """An exact non-negative quantity (quota value, quantity, pressure, growth rate) as a Fraction."""
+    name = _name(field, label, "数值")
     if isinstance(raw, bool) or isinstance(raw, float):
-        raise WaterPlanError("number_not_exact", f"{field}：请写成字符串或整数，不接受浮点数。", field=field)
+        raise WaterPlanError("number_not_exact", f"{name}：请写成字符串或整数，不接受浮点数。", field=field)
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise WaterPlanError("number_format", f"{field}：“{raw}”不是数值。", field=field) from None
+        raise WaterPlanError("number_format", f"{name}：“{raw}”不是数值。", field=field) from None
     if not number.is_finite():
-        raise WaterPlanError("number_format", f"{field}：“{raw}”不是数值。", field=field)
+        raise WaterPlanError("number_format", f"{name}：“{raw}”不是数值。", field=field)
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > max_places:
         raise WaterPlanError(
-            "number_places", f"{field}：最多 {max_places} 位小数（收到 {raw}）。", field=field
+            "number_places", f"{name}：最多 {max_places} 位小数（收到 {raw}）。", field=field
         )
     if number < 0 or (positive and number == 0):
         raise WaterPlanError(
-            "number_range", f"{field}：应为{'正数' if positive else '非负数'}（收到 {raw}）。", field=field
+            "number_range", f"{name}：应为{'正数' if positive else '非负数'}（收到 {raw}）。", field=field
         )
     return Fraction(number)
 

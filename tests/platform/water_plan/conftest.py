@@ -71,3 +71,19 @@ def tiers(demo_users: dict[str, Any]) -> None:
         ConfiguredValue.objects.create(
             tree="water_plan", name=name, valid_from=dt.date(2022, 7, 11), value=value, source="测试取值"
         )
+
+
+def file_complete_adjustment(plan: Any, clerk: Any, received_on: dt.date, volume_m3x100: int) -> Any:
+    """A 第十条 adjustment with the three required materials declared (handed in on paper)."""
+    from ezhou_platform.water_plan import services
+
+    return services.file_adjustment(
+        plan,
+        received_on,
+        volume_m3x100,
+        "扩产",
+        actor=clerk,
+        has_form=True,
+        has_change_evidence=True,
+        has_balance_test=True,
+    )

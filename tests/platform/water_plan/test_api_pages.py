@@ -75,9 +75,21 @@ def test_supplement_calculator(client, reference_data):
     )
     assert r.status_code == 200 and r.json()["volume"] == "260.00"
     assert r.json()["trace"][0]["anchor"] == "annex2-item7"
+    # each type has its own inputs (a discriminated union): a leak without its dates is refused by the schema,
+    # naming the field in Chinese
     r = client.post(
         f"{API}/supplements/calculate",
         {"type": "leak", "event_on": "2024-05-01", "inputs": {}},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["message"].startswith("计算依据·漏水开始日期：必须填写")
+    r = client.post(
+        f"{API}/supplements/calculate",
+        {
+            "type": "leak",
+            "event_on": "2024-05-01",
+            "inputs": {"leak_start": "2024-05-01", "leak_end": "2024-05-02", "repair_started": "2024-05-01"},
+        },
         content_type="application/json",
     )
     assert r.status_code == 422 and r.json()["code"] == "leak_no_daily_readings"
@@ -243,13 +255,15 @@ def test_enterprise_page_shows_plan_with_explanation(login_client, unit, clerk):
 
 
 def test_demo_loader_is_idempotent(demo_users):
-    from ezhou_platform.water_plan.demo import load_demo
+    from ezhou_platform.water_plan.demo import demo_summary, load_demo
 
     load_demo()
-    counts = (YearlyPlan.objects.count(), SurchargeNotice.objects.count())
+    counts = demo_summary()
     load_demo()
-    assert (YearlyPlan.objects.count(), SurchargeNotice.objects.count()) == counts and counts[0] == 4
-    assert dt.date(2026, 1, 16) == SurchargeNotice.objects.order_by("pk").first().received_on
+    assert demo_summary() == counts
+    # today 2026-06-15: plans of 2024, 2025 and 2026 for the four units; notices of 2024 and 2025 (and one
+    # upheld appeal's second version)
+    assert counts["plans"] == 12 and counts["notices"] == 9 and counts["appeals"] == 2
 
 
 def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
@@ -264,12 +278,20 @@ def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
         excess_m3x100=1000,
         bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
         amount_fen=3000,
-        issued_on=clock.today(),
+        issued_on=dt.date(2026, 5, 18),
     )
     k = login_client("shuiwu_clerk")
-    r = k.post(f"{API}/notices/{n.pk}/delivery", {"on": "2024-09-27"}, content_type="application/json")
-    assert r.json()["payment_due"] == "2024-10-16"
-    # payment due has passed long ago (today is after 2024-10-16): a first reminder may be issued
+    # a delivery before the notice was issued, or after today, is refused (issue 8 §4)
+    r = k.post(f"{API}/notices/{n.pk}/delivery", {"on": "2026-05-17"}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["message"].startswith(
+        "送达日期：2026年5月17日早于通知单开具日期"
+    )
+    r = k.post(f"{API}/notices/{n.pk}/delivery", {"on": "2099-01-01"}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["code"] == "date_in_future"
+    # delivered Wed 2026-05-20: 10 working days 05-21, 22, 25, 26, 27, 28, 29, 06-01, 02, 03 → 2026-06-03
+    r = k.post(f"{API}/notices/{n.pk}/delivery", {"on": "2026-05-20"}, content_type="application/json")
+    assert r.json()["payment_due"] == "2026-06-03"
+    # the payment due date has passed (today 2026-06-15): a first reminder may be issued
     far = (clock.today() + dt.timedelta(days=30)).isoformat()
     r = k.post(f"{API}/notices/{n.pk}/reminders", {"pay_by": far}, content_type="application/json")
     assert r.status_code == 201 and r.json()["sequence"] == 1
@@ -288,15 +310,23 @@ def test_clerk_records_events_and_sets_plans(login_client, unit, clerk):
     )
     assert r.status_code == 201 and r.json()["counts_for"] == [2024, 2025, 2026]
     young = make_unit("新单位", "91420700MA4NEWUN1", started=None)
+    year = clock.today().year
     r = k.post(
         f"{API}/units/{young.pk}/plans",
-        {"year": 2024, "volume": "500", "basis": "design", "reason": ""},
+        {"year": year, "volume": "500", "basis": "design", "reason": ""},
         content_type="application/json",
     )
     assert r.status_code == 422 and r.json()["field"] == "reason"
+    # a plan for a year already over cannot be issued today (issue 8 §4)
     r = k.post(
         f"{API}/units/{young.pk}/plans",
         {"year": 2024, "volume": "500", "basis": "design", "reason": "按设计用水量核定"},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["field"] == "issued_on"
+    r = k.post(
+        f"{API}/units/{young.pk}/plans",
+        {"year": year, "volume": "500", "basis": "design", "reason": "按设计用水量核定"},
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["issued_volume"] == "500.00"

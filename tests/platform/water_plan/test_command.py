@@ -18,8 +18,11 @@ def test_issue_is_idempotent(unit, demo_users):
     call_command("water_plan", "issue", "2024", "--actor", "shuiwu_clerk", "--on", "2024-01-20", stdout=out)
     assert "本次下达 1 个单位" in out.getvalue()
     out = StringIO()
-    call_command("water_plan", "issue", "2024", "--actor", "shuiwu_clerk", stdout=out)
+    # resumed with the same issue date (a 2024 plan cannot be issued with today's date, 2026: issue 8 §4)
+    call_command("water_plan", "issue", "2024", "--actor", "shuiwu_clerk", "--on", "2024-01-20", stdout=out)
     assert "本次下达 0 个单位，此前已下达 1 个" in out.getvalue()
+    with pytest.raises(CommandError, match="下达日期：2026年6月15日晚于2024年度结束"):
+        call_command("water_plan", "issue", "2024", "--actor", "shuiwu_clerk", stdout=StringIO())
     assert YearlyPlan.objects.get().issued_on == dt.date(2024, 1, 20)
 
 
@@ -56,6 +59,8 @@ def test_import_and_settle(unit, demo_users, tiers, tmp_path):
 
 
 def test_settle_without_tiers_is_a_clear_error(unit, demo_users):
-    call_command("water_plan", "issue", "2024", "--actor", "shuiwu_clerk", stdout=StringIO())
+    call_command(
+        "water_plan", "issue", "2024", "--actor", "shuiwu_clerk", "--on", "2024-01-20", stdout=StringIO()
+    )
     with pytest.raises(CommandError, match="surcharge"):
         call_command("water_plan", "settle", "2024", "--actor", "shuiwu_clerk", stdout=StringIO())

@@ -153,7 +153,7 @@ def test_enterprise_upload_page(login_client, unit, other_unit):
     url = f"/water-plan/my/units/{unit.pk}/evidence/"
     r = c.post(url, {"kind": "form", "file": SimpleUploadedFile("表.pdf", b"GIF89a")}, follow=True)
     assert (
-        "文件（file）" in " ".join(str(m) for m in r.context["messages"])
+        " ".join(str(m) for m in r.context["messages"]).startswith("文件：")
         and not EvidenceFile.objects.exists()
     )
     r = c.post(url, {"kind": "form", "file": SimpleUploadedFile("表.pdf", PDF)}, follow=True)

@@ -32,6 +32,13 @@ def _msgs(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
+def _labelled(response, label: str, field: str) -> bool:
+    """Issue 8 §4: the error names the field by its Chinese label, once, and never by its machine name (the
+    old "核准水量（approved_volume）" was wrong)."""
+    text = [str(m) for m in response.context["messages"]][-1]
+    return text.startswith(f"{label}：") and text.count(f"{label}：") == 1 and field not in text
+
+
 def _adjustment(plan, clerk):
     return services.file_adjustment(
         plan,
@@ -56,10 +63,10 @@ def test_adjustment_form_verify_approve_and_errors(login_client, unit, clerk):
     assert "调整申请#" in _msgs(r) and AdjustmentRequest.objects.get().status == "verified"
     r = k.post(url, {"action": "approve", "approved_volume": "150"}, follow=True)
     # 150 m³ > requested 100 m³: refused, the field and the article named
-    assert "核准水量（approved_volume）" in _msgs(r) and "第十条" in _msgs(r)
+    assert _labelled(r, "核准水量", "approved_volume") and "第十条" in _msgs(r)
     assert AdjustmentRequest.objects.get().status == "verified"
     r = k.post(url, {"action": "approve", "approved_volume": "abc"}, follow=True)
-    assert "核准水量（approved_volume）" in _msgs(r)
+    assert _labelled(r, "核准水量", "approved_volume")
     k.post(url, {"action": "approve", "approved_volume": "80.5"})
     assert AdjustmentRequest.objects.get().approved_m3x100 == 8050
     assert YearlyPlan.objects.get().effective_m3x100 == plan.volume_m3x100 + 8050
@@ -71,7 +78,7 @@ def test_adjustment_refusal_form_needs_case_and_reason(login_client, unit, clerk
     k = login_client("shuiwu_clerk")
     url = f"/water-plan/adjustments/{req.pk}/decide/"
     r = k.post(url, {"action": "refuse", "reason": "未测试"}, follow=True)
-    assert "不予调整/增补情形（case）" in _msgs(r) and "第十三条" in _msgs(r)
+    assert _labelled(r, "不予调整/增补情形", "case") and "第十三条" in _msgs(r)
     k.post(url, {"action": "refuse", "refusal_case": "5", "reason": "未开展水平衡测试"})
     assert AdjustmentRequest.objects.get().refusal_case == 5
 
@@ -107,7 +114,7 @@ def test_supplement_form(login_client, unit, clerk):
     k = login_client("shuiwu_clerk")
     url = f"/water-plan/supplements/{req.pk}/decide/"
     r = k.post(url, {"action": "nothing"}, follow=True)
-    assert "办理事项（action）" in _msgs(r)
+    assert _labelled(r, "办理事项", "action")
     k.post(url, {"action": "approve"})
     assert SupplementRequest.objects.get().approved_m3x100 == 3550
 
@@ -122,7 +129,7 @@ def _notice(unit, plan):
         excess_m3x100=1000,
         bands={"bounds": ["1/10"], "multipliers": ["1", "2"], "price": 300, "amounts": [3000, 0]},
         amount_fen=3000,
-        issued_on=clock.today(),
+        issued_on=dt.date(2026, 5, 18),
     )
 
 
@@ -131,19 +138,23 @@ def test_notice_forms_deliver_remind_pay(login_client, unit, clerk):
     k = login_client("shuiwu_clerk")
     url = f"/water-plan/notices/{n.pk}/action/"
     r = k.post(url, {"action": "deliver", "on": "2024-9-27x"}, follow=True)
-    assert "日期（on）" in _msgs(r)
-    k.post(url, {"action": "deliver", "on": "2024-09-27"})
+    assert _labelled(r, "日期", "on")
+    # a date after today is refused: delivery is a past event (issue 8 §4)
+    r = k.post(url, {"action": "deliver", "on": "2099-01-01"}, follow=True)
+    assert _labelled(r, "送达日期", "on") and "晚于今天" in _msgs(r)
+    k.post(url, {"action": "deliver", "on": "2026-05-20"})
     n.refresh_from_db()
-    assert n.payment_due == dt.date(2024, 10, 16)  # National Day 2024 in between
+    # Wed 2026-05-20 + 10 working days: 05-21, 22, 25, 26, 27, 28, 29, 06-01, 02, 03
+    assert n.payment_due == dt.date(2026, 6, 3)
     far = (clock.today() + dt.timedelta(days=30)).isoformat()
     r = k.post(url, {"action": "remind"}, follow=True)
-    assert "催告缴费期限（pay_by）" in _msgs(r)
+    assert _labelled(r, "催告缴费期限", "pay_by")
     k.post(url, {"action": "remind", "pay_by": far})
     assert CollectionReminder.objects.get().sequence == 1
     k.post(url, {"action": "pay", "on": clock.today().isoformat()})
     assert SurchargeNotice.objects.get().state == "paid"
     r = k.post(url, {"action": "pay"}, follow=True)
-    assert "通知单（notice）" in _msgs(r)
+    assert _labelled(r, "通知单", "notice")
 
 
 def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
@@ -155,7 +166,7 @@ def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
     assert f"/water-plan/appeals/{appeal.pk}/decide/" in page
     url = f"/water-plan/appeals/{appeal.pk}/decide/"
     r = k.post(url, {"upheld": "yes", "decision": "核实"}, follow=True)
-    assert "核实后的实际用水量（corrected_actual）" in _msgs(r)
+    assert _labelled(r, "核实后的实际用水量", "corrected_actual")
     corrected = (plan.volume_m3x100 + 500) / 100
     k.post(url, {"upheld": "yes", "decision": "核实读数", "corrected_actual": f"{corrected:.2f}"})
     assert Appeal.objects.get().state == "upheld"

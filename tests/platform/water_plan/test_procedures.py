@@ -114,7 +114,12 @@ def test_plan_request_deadlines(unit, clerk):
 
 def test_issue_statistic_plan_with_coefficient_and_idempotent(unit, clerk):
     services.record_coefficient_event(
-        unit, "balance_test_rectified", dt.date(2023, 6, 1), "水平衡测试报告", actor=clerk
+        unit,
+        "balance_test_rectified",
+        dt.date(2023, 6, 1),
+        "水平衡测试报告",
+        actor=clerk,
+        recorded_on=dt.date(2023, 12, 1),
     )
     report = _issue(clerk)
     # 2021 1200, 2022 1500, 2023 1800: 1200×10% + 1500×20% + 1800×70% = 120 + 300 + 1260 = 1680 m³;
@@ -324,14 +329,19 @@ def test_settlement_notice_amount(unit, clerk, tiers):
     assert services.settle_year(2024, actor=clerk, issued_on=dt.date(2025, 1, 10)) == 0  # idempotent
 
 
-def test_construction_meter_is_deducted(unit, clerk, tiers):
+def test_construction_meter_without_request_is_not_deducted(unit, clerk, tiers):
+    # Issue 8, 附件2 （三）: "不提出申请或不按期上报的，原则上不予认可基建水量". The old assertion (the construction meter
+    # deducted automatically, no notice) was wrong: without an approved request nothing is deducted.
     from ezhou_platform.water_plan.models import SupplierAccount
 
     cm = SupplierAccount.objects.create(unit=unit, number="EZ-0001-JJ", construction_meter=True)
     monthly(cm, 2024, 20)
     _settle(unit, clerk)
-    # actual = 1920 − 240 (construction meter) = 1680.00 = plan → no notice
-    assert SurchargeNotice.objects.count() == 0
+    # actual = main meter 1920.00 (the construction meter is a sub-meter behind it, not added, not deducted);
+    # plan 1680.00 → excess 240.00, the same notice as without a construction meter
+    n = SurchargeNotice.objects.get()
+    assert (n.actual_m3x100, n.plan_m3x100, n.excess_m3x100) == (192000, 168000, 24000)
+    assert n.bands["construction"] == 0
 
 
 def test_appeal_upheld_issues_new_version_and_keeps_old(unit, clerk, tiers):
@@ -339,27 +349,32 @@ def test_appeal_upheld_issues_new_version_and_keeps_old(unit, clerk, tiers):
     n = SurchargeNotice.objects.get()
     with pytest.raises(WaterPlanError):  # not yet received
         services.file_appeal(n, dt.date(2025, 1, 15), "读数有误", actor=clerk)
-    services.deliver_notice(n, dt.date(2024, 9, 27), actor=clerk)
-    # National Day 2024 in between: 10 working days from 09-27 → 10-16
-    assert n.appeal_due == dt.date(2024, 10, 16) and n.payment_due == dt.date(2024, 10, 16)
+    # a delivery before the notice was issued (2025-01-10) is refused (issue 8 §4; this test used 2024-09-27)
     with pytest.raises(WaterPlanError) as e:
-        services.file_appeal(n, dt.date(2024, 10, 17), "读数有误", actor=clerk)
+        services.deliver_notice(n, dt.date(2024, 9, 27), actor=clerk)
+    assert e.value.code == "date_too_early" and e.value.field == "on"
+    services.deliver_notice(n, dt.date(2025, 1, 13), actor=clerk)
+    # 10 working days from Mon 2025-01-13: 14, 15, 16, 17, 20, 21, 22, 23, 24, Sun 01-26 (a make-up working day
+    # before the Spring Festival) → 2025-01-26
+    assert n.appeal_due == dt.date(2025, 1, 26) and n.payment_due == dt.date(2025, 1, 26)
+    with pytest.raises(WaterPlanError) as e:
+        services.file_appeal(n, dt.date(2025, 1, 27), "读数有误", actor=clerk)
     assert e.value.code == "appeal_late"
-    appeal = services.file_appeal(n, dt.date(2024, 9, 27), "12月读数有误", actor=clerk)
-    assert appeal.decision_due == dt.date(2024, 10, 14)  # 8 working days
+    appeal = services.file_appeal(n, dt.date(2025, 1, 14), "12月读数有误", actor=clerk)
+    assert appeal.decision_due == dt.date(2025, 1, 24)  # 8 working days: 15, 16, 17, 20, 21, 22, 23, 24
     services.decide_appeal(
         appeal,
         True,
         "经核实12月读数应为140立方米",
         actor=clerk,
-        on=dt.date(2024, 10, 10),
+        on=dt.date(2025, 1, 20),
         corrected_actual_m3x100=190000,
     )
     old, new = SurchargeNotice.objects.order_by("version")
     assert old.state == "superseded" and old.amount_fen == 46800
     # corrected actual 1900.00 − 1680.00 = 220.00: 168.00 × 0.5 × 3 = 252.00 + 52.00 × 3 = 156.00 → 408.00
     assert new.version == 2 and new.supersedes == old and new.amount_fen == 40800
-    assert new.number == "鄂水节计〔2024〕00001号-2" and new.received_on == dt.date(2024, 10, 10)
+    assert new.number == "鄂水节计〔2024〕00001号-2" and new.received_on == dt.date(2025, 1, 20)
 
 
 def test_appeal_rejected(unit, clerk, tiers):
@@ -431,9 +446,13 @@ def test_deadline_board_overdue_first(unit, clerk, tiers):
 
 def test_coefficient_event_needs_evidence(unit, clerk):
     with pytest.raises(WaterPlanError):
-        services.record_coefficient_event(unit, "statistics_late", dt.date(2023, 3, 1), "", actor=clerk)
+        services.record_coefficient_event(
+            unit, "statistics_late", dt.date(2023, 3, 1), "", actor=clerk, recorded_on=dt.date(2023, 3, 2)
+        )
     with pytest.raises(WaterPlanError):
-        services.record_coefficient_event(unit, "made_up", dt.date(2023, 3, 1), "x", actor=clerk)
+        services.record_coefficient_event(
+            unit, "made_up", dt.date(2023, 3, 1), "x", actor=clerk, recorded_on=dt.date(2023, 3, 2)
+        )
     assert CoefficientEvent.objects.count() == 0
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.water_plan import plan as p
@@ -153,3 +155,59 @@ def test_coefficients_batch_matches_single():
         [0, 0, 1], [e.kind for e in evs], [y[0] for y in years], [y[1] for y in years], 2024, 3
     )
     assert out.tolist() == [5, 10, 0]
+
+
+def test_plus_minus_point_three_is_per_side_worked_example():
+    # W3. 附件1 三: "增加累计不大于0.3, 降低累计不低于-0.3": each side is capped, then the two are added.
+    # Increases: (二) +0.1, (三) +0.1, (五) +0.1, (六) +0.1 = +0.4 → capped +0.3.
+    # Decreases: (四) −0.1, (七) −0.05 = −0.15 (inside −0.3).
+    # Per side: +0.3 − 0.15 = +0.15.  The net reading (+0.4 − 0.15 = +0.25, inside ±0.3) would give +0.25.
+    evs = [
+        E(k, dt.date(2023, 5, 1))
+        for k in (
+            "balance_test_rectified",
+            "retrofit_filed",
+            "advanced_efficiency",
+            "metering_compliant",
+            "unconventional_not_used",
+            "statistics_late",
+        )
+    ]
+    b = p.coefficient_breakdown(evs, 2024)
+    assert (b.increases, b.decreases, b.value) == (40, 15, 15)
+    # and a plan of 1000.00 m³ (one year of normal use): × (1.0 + 0.15) = 1150.00, not 1250.00
+    assert p.statistic_plan([[0, 0, 100000]], [1], [b.value], [0], 2024).tolist() == [115000]
+
+
+_KINDS = sorted(p.COEFFICIENT_CASES)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_KINDS), st.dates(dt.date(2021, 1, 1), dt.date(2025, 12, 31))), max_size=12
+    ),
+    st.integers(2022, 2026),
+)
+def test_coefficient_is_per_side_capped_sum_property(raw, year):
+    evs = [
+        E(k, d, until=d + dt.timedelta(days=800)) if k == "water_saving_title" else E(k, d) for k, d in raw
+    ]
+    b = p.coefficient_breakdown(evs, year)
+    ups = sum(c.delta for c in b.cases if c.delta > 0)
+    downs = -sum(c.delta for c in b.cases if c.delta < 0)
+    # each case once a year; each side capped at 0.3 (inclusive: 不大于/不低于 include the figure)
+    assert len({c.kind for c in b.cases}) == len(b.cases)
+    assert b.value == min(ups, 30) - min(downs, 30)
+    assert -30 <= b.value <= 30
+    assert p.coefficient(evs, year) == b.value
+
+
+def test_first_partial_year_values_are_looked_up_when_the_rule_applies():
+    # In force 2022-07-11: a 2022 plan and a test completed in 2021 (counting 2022–2024) look values up from
+    # 2022-07-11, not at 2022-01-01 when none existed (ParameterNotSet before).
+    ev = E("balance_test_rectified", dt.date(2021, 9, 1))
+    assert p.applicable_years(ev) == (2022, 2024)
+    assert p.coefficient([ev], 2022) == 10
+    # 2022 plan, one year of normal use: 1000.00 × (1.0 + 0.1) = 1100.00 m³
+    assert p.statistic_plan([[0, 0, 100000]], [1], [10], [0], 2022).tolist() == [110000]
+    assert p.coefficients_batch([0], [ev.kind], [2022], [2024], 2022, 1).tolist() == [10]

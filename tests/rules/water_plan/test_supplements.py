@@ -8,10 +8,12 @@ from fractions import Fraction as F
 import pytest
 
 from ezhou_rules.core.trace import Trace
+from ezhou_rules.core.workdays import default_calendar
 from ezhou_rules.water_plan import supplements as s
 from ezhou_rules.water_plan.errors import WaterPlanError
 
 D = dt.date(2024, 5, 1)
+CAL = default_calendar()
 
 
 def test_fire_meter_volume():
@@ -33,14 +35,25 @@ def test_burst_pipe_formula_and_24_hour_cap():
 
 
 def test_construction_deducts_only_months_reported_on_time():
+    # 附件2 （三）, W16: a month is on time if reported by the end of the next month (rolled past rest days).
     t = Trace()
-    # 30.00 + 20.50 counted; 99.00 reported late → not recognised
-    out = s.construction_deduction(
-        [("2024-03", 3000, True), ("2024-04", 2050, True), ("2024-05", 9900, False)], True, trace=t
-    )
-    assert out == 5050 and "2024-05" in t.steps[0].explanation
+    rows = [
+        (dt.date(2024, 3, 1), 3000, dt.date(2024, 4, 10)),  # due 2024-04-30 (Tue): on time, 30.00
+        (dt.date(2024, 4, 1), 2050, dt.date(2024, 5, 31)),  # due 2024-05-31 (Fri), the last day: 20.50
+        (dt.date(2024, 5, 1), 9900, dt.date(2024, 7, 1)),  # due 06-30, a Sunday → Mon 07-01: on time, 99.00
+        (dt.date(2024, 6, 1), 1000, dt.date(2024, 8, 1)),  # due 2024-07-31 (Wed): one day late → not counted
+        (dt.date(2024, 7, 1), 500, None),  # never reported (due 08-31, a Saturday → Mon 09-02) → not counted
+    ]
+    # 30.00 + 20.50 + 99.00 = 149.50 m³
+    assert s.construction_deduction(rows, True, CAL, trace=t) == 14950
+    assert "2024年6月（应于2024年7月31日前上报，2024年8月1日上报）" in t.steps[0].explanation
+    assert "2024年7月（应于2024年9月2日前上报，未上报）" in t.steps[0].explanation
+    # no approved request: nothing is deducted, whatever was reported ("不提出申请的……不予认可")
+    t = Trace()
+    assert s.construction_deduction(rows, False, CAL, trace=t) == 0
+    assert "不予认可" in t.steps[0].explanation
     with pytest.raises(WaterPlanError):
-        s.construction_deduction([], False)
+        s.construction_deduction([(dt.date(2024, 3, 1), -1, dt.date(2024, 4, 1))], True, CAL)
 
 
 def test_transfer_municipal_and_by_quota():
@@ -122,7 +135,7 @@ def test_leak_without_daily_readings_refused():
     del daily[LEAK_START + dt.timedelta(days=5)]  # a day of the week after is missing
     with pytest.raises(WaterPlanError) as e:
         s.leak(daily, LEAK_START, LEAK_START + dt.timedelta(days=3), LEAK_START)
-    assert "2024-06-15" in e.value.message
+    assert "2024年6月15日" in e.value.message  # one date format in messages (issue 8 §4)
 
 
 def test_equipment_metered_and_fire_test_invoice():

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.models import User
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.water_plan.errors import WaterPlanError
 
@@ -99,7 +101,8 @@ class Command(BaseCommand):
                 result = services.import_readings(path.read_bytes(), path.name, actor=actor)
                 b = result.batch
                 if result.already_imported:
-                    self.stdout.write(f"该文件已于{b.imported_at:%Y-%m-%d %H:%M}导入过，本次未作任何改动。")
+                    at = timezone.localtime(b.imported_at)
+                    self.stdout.write(f"该文件已于{cn_date(at)} {at:%H:%M}导入过，本次未作任何改动。")
                 self.stdout.write(f"接收 {b.accepted} 行，拒收 {b.rejected} 行。")
                 if opts["rejects"] and b.rejects:
                     import csv
