@@ -107,7 +107,7 @@ def api_requires(*roles: Role | str, department: str | None = None) -> Callable[
         # (`from __future__ import annotations`) in the wrapper's module, not the endpoint's: resolve them
         # here, in the endpoint's own namespace, so domains may use postponed annotations.
         try:
-            fn.__annotations__.update(typing.get_type_hints(fn))
+            fn.__annotations__.update(typing.get_type_hints(fn, include_extras=True))
         except (NameError, TypeError):
             pass  # a forward reference defined later in its module: ninja resolves it as before
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+# The platform's dates are Beijing dates: an aware datetime is shown on the day it is in Asia/Shanghai.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def cn_date(day: dt.date | None) -> str:
@@ -10,5 +14,5 @@ def cn_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
-        day = day.date()
+        day = (day.astimezone(SHANGHAI) if day.tzinfo else day).date()
     return f"{day.year}年{day.month}月{day.day}日"

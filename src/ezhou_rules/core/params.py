@@ -394,7 +394,13 @@ class ParameterTree:
     # -- derived trees -------------------------------------------------------------------------------------
     def _derived(self, params: dict[str, Parameter]) -> ParameterTree:
         return ParameterTree(
-            self.name, params, document=self.document, document_date=self.document_date, file=self.file
+            self.name,
+            params,
+            document=self.document,
+            document_date=self.document_date,
+            file=self.file,
+            valid_until=self.valid_until,
+            validity_citation=self.validity_citation,
         )
 
     def with_overrides(self, overrides: Mapping[str, Any], source: str = WHAT_IF_SOURCE) -> ParameterTree:
@@ -440,14 +446,25 @@ class ParameterTree:
 
     @classmethod
     def merged(cls, name: str, trees: Iterable[ParameterTree]) -> ParameterTree:
-        """One tree from several files (a domain with two documents); a name may appear only once."""
+        """One tree from several files (a domain with two documents); a name may appear only once.
+
+        The first tree's document, date and validity are kept (the domain's main document)."""
         params: dict[str, Parameter] = {}
+        trees = list(trees)
         for tree in trees:
             for key, param in tree._params.items():
                 if key in params:
                     raise ParameterValueError(f"参数 {key} 在多个参数表中重复定义（{tree.name}）。")
                 params[key] = param
-        return cls(name, params)
+        first = trees[0] if trees else None
+        return cls(
+            name,
+            params,
+            document=first.document if first else None,
+            document_date=first.document_date if first else None,
+            valid_until=first.valid_until if first else None,
+            validity_citation=first.validity_citation if first else None,
+        )
 
 
 def _date_key(key: Any) -> dt.date:

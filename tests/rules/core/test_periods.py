@@ -144,3 +144,14 @@ def test_month_end_property(start: dt.date, n: int, roll: bool) -> None:
         assert all(not PROVISIONAL.is_workday(x) for x in d.skipped)
     else:
         assert d.due == d.nominal and not d.provisional
+
+
+def test_cn_date_of_an_aware_datetime_is_the_beijing_date() -> None:
+    import zoneinfo
+
+    from ezhou_rules.core.dates import cn_date
+
+    # 2026-11-30 17:30 UTC is 2026-12-01 01:30 in Beijing.
+    utc = dt.datetime(2026, 11, 30, 17, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert cn_date(utc) == "2026年12月1日"
+    assert cn_date(D(2026, 12, 1)) == "2026年12月1日" and cn_date(None) == ""
