@@ -180,6 +180,16 @@ def execute(run_id: int, *, worker: str, stop_event: threading.Event | None = No
         run = JobRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.state != JobRun.State.QUEUED:
             return  # already run, or recovered elsewhere
+        try:
+            spec = get_job(run.name)
+        except JobParamError:
+            # Queued by a version of the platform that had this job; this one does not.
+            run.state = JobRun.State.FAILED
+            run.finished_at = clock.now()
+            run.message = f"本系统没有名为“{run.name}”的后台作业，未执行。"
+            run.save(update_fields=["state", "finished_at", "message"])
+            _audit_finish(run)
+            return
         run.state = JobRun.State.RUNNING
         run.attempts += 1
         run.worker = worker[:120]
@@ -192,7 +202,6 @@ def execute(run_id: int, *, worker: str, stop_event: threading.Event | None = No
             else f"从第{run.committed}项之后继续执行（第{run.attempts}次运行）"
         )
         run.save(update_fields=["state", "attempts", "worker", "started_at", "heartbeat_at", "message"])
-    spec = get_job(run.name)
     ctx = JobContext(run, stop_event=stop_event)
     try:
         outcome = spec.func(ctx) or JobOutcome()
