@@ -204,7 +204,11 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[Row | None, list[Row
         elif not code.startswith(CITY_PREFIX):
             err(CODE, "“统计用区划代码”应以4207（鄂州市）开头。", "code_outside_city")
         elif level and not _code_fits_level(code, level):
-            err(CODE, f"“统计用区划代码”{code}与层级“{level_text}”不符：{_LEVEL_RULE[Jurisdiction.Level(level)]}", "code_level")
+            err(
+                CODE,
+                f"“统计用区划代码”{code}与层级“{level_text}”不符：{_LEVEL_RULE[Jurisdiction.Level(level)]}",
+                "code_level",
+            )
     elif level and level != Jurisdiction.Level.DISTRICT:
         err(
             CODE,
@@ -239,7 +243,7 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[Row | None, list[Row
         if valid_from is None:
             err(FROM, "填写了“前身代码”时，“起始日期”为变更生效之日，不能为空。", "change_date_required")
         if code and code in predecessors and change != JurisdictionSuccession.Kind.RENAME:
-            err(PREDECESSORS, "代码不变的前身只能是“更名”。", "self_predecessor")
+            err(PREDECESSORS, "“前身代码”与本行代码相同时，“变更类型”只能是“更名”。", "self_predecessor")
     elif change_text:
         err(PREDECESSORS, "填写了“变更类型”时，“前身代码”不能为空。", "predecessor_required")
     source = _text(values.get(SOURCE))
@@ -415,6 +419,14 @@ def _apply_row(row: Row, result: ImportResult) -> None:
         else "",
     }
     current = _existing(row)
+    if (
+        current is not None
+        and row.valid_to is None
+        and current.valid_to is not None
+        and JurisdictionSuccession.objects.filter(predecessor=current, kind__in=CLOSES_PREDECESSOR).exists()
+    ):
+        # Closed by a recorded rename/merger: an empty 终止日期 in a re-imported file does not reopen it.
+        fields["valid_to"] = current.valid_to
     if current is None:
         current = Jurisdiction.objects.create(
             code=_new_code(row), stat_code=row.code, valid_from=row.valid_from, **fields

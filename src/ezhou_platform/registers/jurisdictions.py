@@ -134,7 +134,8 @@ class TreeNode:
 
 def jurisdiction_tree(on: dt.date) -> list[TreeNode]:
     """Every jurisdiction in force on `on`, nested under the row its parent is on that day."""
-    rows = list(Jurisdiction.objects.valid_on(on).order_by("stat_code", "id"))
+    # Coded rows in code order, then those without a code (the two zones) in the order they were entered.
+    rows = sorted(Jurisdiction.objects.valid_on(on), key=lambda r: (r.stat_code == "", r.stat_code, r.pk))
     by_pk = {r.pk: TreeNode(r) for r in rows}
     links: dict[int, list[int]] = defaultdict(list)
     for s in JurisdictionSuccession.objects.all():

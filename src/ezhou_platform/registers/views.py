@@ -21,7 +21,7 @@ from ezhou_platform.jobs.views import start_from_request
 
 from . import importer
 from .jobs import IMPORT_JOB
-from .jurisdictions import JurisdictionNotFound, jurisdiction_path, jurisdiction_tree
+from .jurisdictions import JurisdictionNotFound, jurisdiction_path, jurisdiction_tree, jurisdictions_on
 
 STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN)
 
@@ -123,7 +123,7 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "path_error": path_error,
             "before": JurisdictionSuccession.objects.filter(successor=j).select_related("predecessor"),
             "after": JurisdictionSuccession.objects.filter(predecessor=j).select_related("successor"),
-            "children": Jurisdiction.objects.valid_on(day).filter(parent=j).order_by("stat_code", "id"),
+            "children": jurisdictions_on(day, parent=j),
         },
     )
 
