@@ -19,3 +19,4 @@ class RegistersConfig(AppConfig):
         register_action("registers.jurisdictions.import", "导入辖区名录")
         register_action("registers.organisation.load", "载入单位名录")
         register_action("registers.organisation.alias", "登记单位别名")
+        register_action("registers.organisation.alias_delete", "删除单位别名")

@@ -141,3 +141,34 @@ def test_organisations_list_and_record(reference_data: None, login_client: Any) 
     html = _body(client.get(f"/registers/organisations/{org.pk}/"))
     assert "第四条" in html and "住房和城乡建设局（housing）" in html
     assert login_client("citizen").get("/registers/organisations/").status_code == 403
+
+
+def test_administrator_records_an_alias_with_its_source_in_the_admin(
+    reference_data: None, login_client: Any
+) -> None:
+    from ezhou_platform.common.audit.models import AuditRecord
+    from ezhou_platform.common.models import Organisation
+
+    org = Organisation.objects.get(name="鄂州市人力资源和社会保障局")
+    client = login_client("admin")
+    url = f"/admin/common/organisation/{org.pk}/change/"
+    assert client.get(url).status_code == 200
+    form = {
+        "kind": org.kind,
+        "name": org.name,
+        "uscc": "",
+        "source": org.source,
+        "note": "",
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-0-alias": "市人社局",
+        "aliases-0-source": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and not org.aliases.exists()  # the source is required
+    form["aliases-0-source"] = "机构编制文件（测试）"
+    response = client.post(url, form)
+    assert response.status_code == 302
+    assert org.aliases.get().alias == "市人社局"
+    assert AuditRecord.objects.filter(action="registers.organisation.alias", object_id=str(org.pk)).exists()
+    assert login_client("yibao_head").get(url).status_code == 403
