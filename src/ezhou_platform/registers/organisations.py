@@ -124,8 +124,11 @@ def add_alias(
     actor: Any = None,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
+    audit: bool = True,
 ) -> OrganisationAlias:
-    """Record `alias` as another name of `organisation`, with the text that shows it (required)."""
+    """Record `alias` as another name of `organisation`, with the text that shows it (required).
+
+    audit=False only for the reference data every installation loads (as departments and districts are)."""
     alias = (alias or "").strip()
     source = (source or "").strip()
     if not alias:
@@ -147,6 +150,8 @@ def add_alias(
     row = OrganisationAlias.objects.create(
         organisation=organisation, alias=alias, source=source, valid_from=valid_from, valid_to=valid_to
     )
+    if not audit:
+        return row
     record(
         "registers.organisation.alias",
         actor=actor,
@@ -232,7 +237,7 @@ def load_organisations(
             after={"created": report.created, "source": source},
             label="载入单位名录",
         )
-    sourced = load_sourced_aliases(actor=actor)
+    sourced = load_sourced_aliases(actor=actor, audit=True)
     report.aliases_added += sourced.aliases_added
     report.pending_aliases += sourced.pending_aliases
     report.problems += sourced.problems
@@ -244,8 +249,10 @@ def sourced_aliases() -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def load_sourced_aliases(actor: Any = None) -> LoadReport:
-    """Apply aliases.yaml: each alias whose unit is in the register is added (once); the others wait."""
+def load_sourced_aliases(actor: Any = None, *, audit: bool = False) -> LoadReport:
+    """Apply aliases.yaml: each alias whose unit is in the register is added (once); the others wait.
+
+    Part of the reference data (load_reference_data), so not audited unless a user's load triggers it."""
     report = LoadReport()
     for row in sourced_aliases():
         try:
@@ -259,7 +266,7 @@ def load_sourced_aliases(actor: Any = None) -> LoadReport:
         if org.aliases.filter(alias_key=organisation_key(row["alias"])).exists():
             continue
         try:
-            add_alias(org, row["alias"], source=row["source"], actor=actor)
+            add_alias(org, row["alias"], source=row["source"], actor=actor, audit=audit)
         except RegisterError as exc:
             report.problems.append(exc.message)
             continue
