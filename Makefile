@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test install install-dev check lint typecheck importlint bench demo migrate browser clean
+.PHONY: run worker test install install-dev check lint typecheck importlint bench demo migrate browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py demo
 
+# gunicorn and, beside it, the background-job worker (`ezhou jobs worker`); stopping one stops both.
 run: demo
-	@echo "鄂州市政策平台: http://$(HOST):$(PORT)/"
+	@echo "鄂州市政策平台: http://$(HOST):$(PORT)/ （后台作业工作进程随之启动）"
 	$(BIN)/ezhou serve --host $(HOST) --port $(PORT)
+
+# The worker alone (e.g. a second one, or with `ezhou serve --no-worker`).
+worker: migrate
+	$(BIN)/ezhou jobs worker
 
 # Browser tests drive Debian's chromium; install it when we may (root), otherwise the browser tests say why
 # they are skipped (and fail under CI=true, where they must run).

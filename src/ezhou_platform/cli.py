@@ -1,6 +1,10 @@
 """`ezhou`: the operators' command.
 
-  ezhou serve [--host 127.0.0.1] [--port 8000] [--workers 2]   production server (gunicorn)
+  ezhou serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]
+                                                                production server (gunicorn) and, beside it,
+                                                                the background-job worker (stopped with it)
+  ezhou jobs run NAME [--file F] [--param k=v] [--user U]       run a background job now, in this process
+  ezhou jobs start NAME …  /  ezhou jobs worker  /  ezhou jobs status ID   queue one, work the queue, ask
   ezhou migrate                                                 apply database migrations
   ezhou demo                                                    load the policy library and demo data
   ezhou audit verify                                            check the audit trail's HMAC chain
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -34,7 +40,43 @@ def _call(*argv: str) -> int:
     return 0
 
 
-def serve(host: str, port: int, workers: int) -> int:
+WORKER_STOP_SECONDS = 30
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the worker gets SIGTERM if `ezhou serve` itself is killed, so it never outlives the server."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def start_job_worker() -> subprocess.Popen[bytes]:
+    """The background-job worker as a child process in its own session, so a Ctrl-C in the terminal reaches
+    only gunicorn and the worker is stopped once, by us, with a graceful SIGTERM."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ezhou_platform.cli", "jobs", "worker"],
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def stop_job_worker(proc: subprocess.Popen[bytes], timeout: float = WORKER_STOP_SECONDS) -> int:
+    """SIGTERM: a resumable job pauses after its current unit; a job still running after `timeout` is
+    killed, and the next worker start resumes it or marks it failed with what it committed."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def serve(host: str, port: int, workers: int, with_worker: bool = True) -> int:
     _django_setup()
     from gunicorn.app.wsgiapp import run as gunicorn_run
 
@@ -50,7 +92,12 @@ def serve(host: str, port: int, workers: int) -> int:
         "--timeout",
         "120",
     ]
-    gunicorn_run()
+    worker = start_job_worker() if with_worker else None
+    try:
+        gunicorn_run()
+    finally:
+        if worker is not None:
+            stop_job_worker(worker)
     return 0
 
 
@@ -62,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     p_serve.add_argument("--workers", type=int, default=2)
+    p_serve.add_argument(
+        "--no-worker", action="store_true", help="不启动后台作业工作进程（另行运行 ezhou jobs worker 时）"
+    )
     sub.add_parser("migrate", help="执行数据库迁移")
     sub.add_parser("demo", help="载入政策文件库和演示数据（可重复执行）")
     p_audit = sub.add_parser("audit", help="审计日志")
@@ -77,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return serve(args.host, args.port, args.workers)
+        return serve(args.host, args.port, args.workers, with_worker=not args.no_worker)
     if args.command == "migrate":
         return _call("migrate", "--noinput")
     if args.command == "demo":

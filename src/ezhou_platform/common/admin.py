@@ -7,7 +7,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from .admin_mixins import AuditedAdminMixin
-from .models import CalendarDay, CalendarYear, ConfiguredValue, Department, Jurisdiction, User
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    ConfiguredValue,
+    Department,
+    Jurisdiction,
+    JurisdictionSuccession,
+    Organisation,
+    OrganisationAlias,
+    User,
+)
 from .roles import Role
 
 
@@ -68,13 +78,67 @@ class UserAdmin(AuditedAdminMixin, AdminOnlyMixin, DjangoUserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "organisation")
     search_fields = ("code", "name")
+    autocomplete_fields = ("organisation",)
+
+
+class JurisdictionSuccessionInline(admin.TabularInline):
+    model = JurisdictionSuccession
+    fk_name = "successor"
+    extra = 0
+    autocomplete_fields = ("predecessor",)
+    verbose_name = "前身"
+    verbose_name_plural = "前身（更名、合并、拆分、划转）"
 
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "division_code", "parent")
+    """Single corrections; whole lists are loaded from a file (registers → 导入辖区名录)."""
+
+    list_display = ("name", "level", "stat_code", "code", "parent", "valid_from", "valid_to")
+    list_filter = ("level",)
+    search_fields = ("name", "stat_code", "code")
+    autocomplete_fields = ("parent",)
+    inlines = [JurisdictionSuccessionInline]
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+    fields = ("alias", "source", "valid_from", "valid_to")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, AdminOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "uscc", "valid_from", "valid_to")
+    list_filter = ("kind",)
+    search_fields = ("name", "uscc", "aliases__alias")
+    fields = ("kind", "name", "uscc", "valid_from", "valid_to", "source", "note")
+    inlines = [OrganisationAliasInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        from ezhou_platform.common.audit.services import record
+
+        instances = formset.save()
+        for alias in instances:
+            record(
+                "registers.organisation.alias",
+                actor=request.user,
+                obj=alias.organisation,
+                after={"alias": alias.alias, "source": alias.source},
+                label=f"登记单位别名：{alias.alias} = {alias.organisation.name}",
+                request=request,
+            )
+        for alias in formset.deleted_objects:
+            record(
+                "registers.organisation.alias_delete",
+                actor=request.user,
+                obj=alias.organisation,
+                before={"alias": alias.alias, "source": alias.source},
+                label=f"删除单位别名：{alias.alias}",
+                request=request,
+            )
 
 
 class CalendarDayInline(admin.TabularInline):

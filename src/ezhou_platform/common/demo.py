@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Department, Jurisdiction, User
+from .models import Department, Jurisdiction, Organisation, User
 from .roles import Role
 
 DEMO_PASSWORD = "Demo-Pass#2022"  # noqa: S105 - printed for the demo; never used outside demo data
@@ -24,6 +24,11 @@ JURISDICTIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("liangzihu", "梁子湖区", "420702", "ezhou"),
     ("gedian", "葛店经开区", "", "ezhou"),
     ("linkong", "临空经济区", "", "ezhou"),
+)
+# Where the rows above come from (shown on the register pages and in the import template).
+SOURCE_GBT2260 = "GB/T 2260 行政区划代码；统计用区划代码为其6位代码后补6个0"
+SOURCE_ZONE = (
+    "鄂州市人民政府公报2022年第6号各文件与各区并列（“葛店经开区、临空经济区管委会”），无行政区划代码"
 )
 
 DEPARTMENTS: tuple[tuple[str, str], ...] = (
@@ -92,11 +97,36 @@ def load_reference_data() -> None:
     by_code: dict[str, Jurisdiction] = {}
     for code, name, division, parent in JURISDICTIONS:
         j, _ = Jurisdiction.objects.update_or_create(
-            code=code, defaults={"name": name, "division_code": division, "parent": by_code.get(parent or "")}
+            code=code,
+            defaults={
+                "name": name,
+                "division_code": division,
+                "stat_code": division.ljust(12, "0") if division else "",
+                "level": Jurisdiction.Level.DISTRICT if parent else Jurisdiction.Level.CITY,
+                "source": SOURCE_GBT2260 if division else SOURCE_ZONE,
+                "parent": by_code.get(parent or ""),
+            },
         )
         by_code[code] = j
     for code, name in DEPARTMENTS:
-        Department.objects.update_or_create(code=code, defaults={"name": name})
+        dept, _ = Department.objects.update_or_create(code=code, defaults={"name": name})
+        if dept.organisation_id is None:
+            dept.organisation = department_organisation(name)
+            dept.save(update_fields=["organisation"])
+    from ezhou_platform.registers.organisations import load_sourced_aliases
+
+    load_sourced_aliases()
+
+
+def department_organisation(name: str) -> Organisation:
+    """The organisation record of a department of the city government, named in full (鄂州市医疗保障局)."""
+    full = "鄂州" + name if name.startswith("市") else "鄂州市" + name
+    org = Organisation.objects.filter(name=full, kind=Organisation.Kind.DEPARTMENT).first()
+    if org is None:
+        org = Organisation.objects.create(
+            kind=Organisation.Kind.DEPARTMENT, name=full, source="平台部门表（鄂州市人民政府工作部门）"
+        )
+    return org
 
 
 @transaction.atomic

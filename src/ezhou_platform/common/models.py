@@ -1,6 +1,10 @@
-"""Accounts, departments and jurisdictions."""
+"""Accounts, departments, and the shared registers: jurisdictions and organisations."""
 
 from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -9,25 +13,239 @@ from django.db import models
 from .roles import PUBLIC_ROLES, STAFF_ROLES, Role
 
 
+def organisation_key(name: str) -> str:
+    """The form two names of one unit are compared in: NFKC (full-width brackets and digits as ASCII), no
+    spaces, and a leading 鄂州市 read as 市 — documents of 鄂州市人民政府 write 市教育局 for 鄂州市教育局."""
+    key = "".join(unicodedata.normalize("NFKC", name or "").split())
+    if key.startswith("鄂州市"):
+        key = "市" + key[len("鄂州市") :]
+    return key
+
+
+def _valid_on(prefix: str, day: dt.date) -> models.Q:
+    """Rows in force on `day`: started on or before it (or since always) and not ended before it."""
+    return (
+        models.Q(**{f"{prefix}valid_from__isnull": True}) | models.Q(**{f"{prefix}valid_from__lte": day})
+    ) & (models.Q(**{f"{prefix}valid_to__isnull": True}) | models.Q(**{f"{prefix}valid_to__gte": day}))
+
+
+class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
+    def valid_on(self, day: dt.date) -> JurisdictionQuerySet:
+        return self.filter(_valid_on("", day))
+
+    def districts(self, on: dt.date | None = None) -> JurisdictionQuerySet:
+        """The district-level jurisdictions (three districts and two zones), in force on `on` if given."""
+        qs = self.filter(level=Jurisdiction.Level.DISTRICT)
+        return qs.valid_on(on) if on is not None else qs
+
+
 class Jurisdiction(models.Model):
-    """鄂州市 and its district-level jurisdictions.
+    """鄂州市 and the jurisdictions below it, dated: districts and zones, townships/streets, villages/communities.
 
     葛店经开区 and 临空经济区 act as districts in the gazette but have no GB/T 2260 code, so this is a table
-    of its own rather than something derived from an ID number's prefix.
+    of its own rather than something derived from an ID number's prefix. Rows below the district level are
+    data an administrator loads from a file (ezhou_platform.registers.importer); nothing here is invented.
+    A rename or merger on a date closes the old row (valid_to = the day before) and opens a new one linked to
+    its predecessors (JurisdictionSuccession), so a record dated before the change still names what it was.
     """
 
-    code = models.CharField("代码", max_length=20, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        DISTRICT = "district", "区（功能区）"
+        TOWNSHIP = "township", "乡镇（街道）"
+        VILLAGE = "village", "村（社区）"
+
+    code = models.CharField("平台代码", max_length=24, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    # GB/T 2260 (6 digits) where the jurisdiction has one; 统计用区划代码 (12 digits) is the statistical code
+    # (districts: the 6-digit code followed by six zeros).
     division_code = models.CharField("行政区划代码", max_length=6, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级")
+    stat_code = models.CharField("统计用区划代码", max_length=12, blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级", related_name="children"
+    )
+    valid_from = models.DateField("起始日期", null=True, blank=True, help_text="空表示设立日期未载明")
+    valid_to = models.DateField("终止日期", null=True, blank=True, help_text="最后一天有效；空表示现行有效")
+    source = models.CharField("来源", max_length=300, blank=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        through="JurisdictionSuccession",
+        through_fields=("successor", "predecessor"),
+        related_name="successors",
+        blank=True,
+        verbose_name="前身",
+    )
+
+    objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "辖区"
         verbose_name_plural = "辖区"
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="jurisdiction_dates_in_order",
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+            ),
+            models.UniqueConstraint(
+                fields=["stat_code", "valid_from"],
+                condition=~models.Q(stat_code=""),
+                name="jurisdiction_stat_code_once_per_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class JurisdictionSuccession(models.Model):
+    """One link of a jurisdiction's history: `successor` took over (part of) `predecessor` on its valid_from."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", "更名"
+        MERGE = "merge", "合并"
+        SPLIT = "split", "拆分"
+        TRANSFER = "transfer", "划转"
+
+    predecessor = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name="前身"
+    )
+    successor = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name="承继"
+    )
+    kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
+    source = models.CharField("变更依据", max_length=300)
+
+    class Meta:
+        verbose_name = "辖区变更"
+        verbose_name_plural = "辖区变更"
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="jurisdiction_succession_once"),
+            models.CheckConstraint(name="jurisdiction_succession_has_source", condition=~models.Q(source="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}（{self.get_kind_display()}）"
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def valid_on(self, day: dt.date) -> OrganisationQuerySet:
+        return self.filter(_valid_on("", day))
+
+
+class Organisation(models.Model):
+    """A unit the documents name: a department, company, school, bank, operator or other body.
+
+    Documents name one unit differently (市交通局, 市交通运输局); `OrganisationAlias` rows, each with the text
+    that shows the two names are the same unit, let `registers.organisations.resolve_organisation` find one
+    record for either.
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "政府部门"
+        COMPANY = "company", "企业"
+        SCHOOL = "school", "学校"
+        BANK = "bank", "银行及金融机构"
+        OPERATOR = "operator", "运营机构"
+        OTHER = "other", "其他单位"
+
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    name_key = models.CharField("比对名称", max_length=100, db_index=True, editable=False)
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    valid_from = models.DateField("起始日期", null=True, blank=True)
+    valid_to = models.DateField("终止日期", null=True, blank=True, help_text="最后一天有效；空表示现行有效")
+    source = models.CharField(
+        "来源", max_length=300, help_text="名称依据，例如：鄂州政办发〔2022〕28号 第三部分"
+    )
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="organisation_uscc_once"
+            ),
+            models.UniqueConstraint(
+                fields=["name_key", "valid_from"],
+                condition=models.Q(valid_from__isnull=False),
+                name="organisation_name_once_per_start",
+            ),
+            models.CheckConstraint(
+                name="organisation_dates_in_order",
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = organisation_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.uscc:
+            from ezhou_rules.core.ids import InvalidIdentifier, validate_uscc
+
+            try:
+                self.uscc = validate_uscc(self.uscc)
+            except InvalidIdentifier as exc:
+                raise ValidationError({"uscc": str(exc)}) from exc
+
+
+class OrganisationAlias(models.Model):
+    """Another name of an organisation, with the text that shows it is the same unit (never a guess)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="aliases", verbose_name="单位"
+    )
+    alias = models.CharField("别名", max_length=100)
+    alias_key = models.CharField("比对名称", max_length=100, db_index=True, editable=False)
+    source = models.CharField(
+        "依据",
+        max_length=300,
+        help_text="例如：鄂州政发〔2022〕19号 第四条作“市住建局”，第十四条作“市住房和城乡建设局”",
+    )
+    valid_from = models.DateField("起始日期", null=True, blank=True)
+    valid_to = models.DateField("终止日期", null=True, blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+        ordering = ["alias", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "alias_key"], name="organisation_alias_once"),
+            models.CheckConstraint(name="organisation_alias_has_source", condition=~models.Q(source="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} = {self.organisation}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.alias_key = organisation_key(self.alias)
+        super().save(*args, **kwargs)
 
 
 class Department(models.Model):
@@ -35,6 +253,14 @@ class Department(models.Model):
 
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="对应单位",
+        related_name="departments",
+    )
 
     class Meta:
         verbose_name = "部门"

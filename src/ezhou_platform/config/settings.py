@@ -52,8 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # serves its Swagger UI assets locally (no CDN)
+    "django_tasks",  # background jobs: the task API (backport of Django 6's django.tasks)
+    "django_tasks_db",  # … and its database queue, worked by `ezhou jobs worker`
     "ezhou_platform.common",
     "ezhou_platform.common.audit",
+    "ezhou_platform.registers",
+    "ezhou_platform.jobs",
     "ezhou_platform.procedures",
     "ezhou_platform.gazette",
     "ezhou_platform.medical_assistance",
@@ -179,6 +183,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Background jobs (docs/jobs.md) ----------------------------------------------------------------------
+# The queue is a table in the platform's own database (django-tasks-db), so `make run` needs nothing else;
+# the JobRun records and their files (uploads, errors, results) are the platform's.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["jobs"],
+    }
+}
+JOBS_FILES_ROOT = Path(os.environ.get("EZHOU_JOBS_DIR", VAR_DIR / "jobs")).resolve()
 
 LOGGING = {
     "version": 1,

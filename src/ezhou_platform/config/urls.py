@@ -20,6 +20,8 @@ urlpatterns = [
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("calendar/", include("ezhou_platform.common.calendar_urls")),
     path("workspace/", include("ezhou_platform.procedures.urls")),
+    path("registers/", include("ezhou_platform.registers.urls")),
+    path("jobs/", include("ezhou_platform.jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
