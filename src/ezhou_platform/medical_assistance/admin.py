@@ -16,7 +16,17 @@ from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_yuan
 
 from . import services
-from .models import Application, Claim, FundBudget, Identity, Person, Settlement, YearAccount
+from .models import (
+    Application,
+    Claim,
+    FundBudget,
+    FundContribution,
+    Identity,
+    Person,
+    Recovery,
+    Settlement,
+    YearAccount,
+)
 
 DEPARTMENT = "medical_security"
 ROLES = {Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR}
@@ -48,10 +58,14 @@ class MedicalAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 def _yuan(field: str, label: str) -> Any:
-    def show(obj: Any) -> str:
+    """A list column showing ``field`` (fen) as 1,234.56元. Assigned as a ModelAdmin attribute, it becomes a
+    method: Django calls it with the admin and the row (a one-argument function raised TypeError on every
+    changelist that used it)."""
+
+    @admin.display(description=label)
+    def show(_admin: Any, obj: Any) -> str:
         return format_yuan(getattr(obj, field))
 
-    show.short_description = label  # type: ignore[attr-defined]
     return show
 
 
@@ -194,7 +208,8 @@ class SettlementAdmin(MedicalAdmin):
         "basic_yuan",
         "tilted_yuan",
         "borne_yuan",
-        "created_at",
+        "entry_date",
+        "reason",
     ]
     list_filter = ["kind", "year", "person_class", "jurisdiction"]
     search_fields = ["claim__claim_id", "=person__resident_id"]
@@ -231,3 +246,28 @@ class FundBudgetAdmin(MedicalAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may(request, WRITE)
+
+
+@admin.register(Recovery)
+class RecoveryAdmin(MedicalAdmin):
+    """Read here; recorded as recovered on the 多付应追回 page or through the API (service, audited)."""
+
+    list_display = ["person", "year", "amount_yuan", "state", "recovered_on", "evidence", "reason"]
+    list_filter = ["state", "year"]
+    search_fields = ["=person__resident_id", "adjustment__claim__claim_id"]
+    amount_yuan = _yuan("amount", "应追回金额")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Recovery._meta.fields]
+
+
+@admin.register(FundContribution)
+class FundContributionAdmin(MedicalAdmin):
+    """Read here; entered on the 基金台账 page (service: persons × 320 computed, audited)."""
+
+    list_display = ["year", "jurisdiction", "source", "persons", "amount_yuan", "basis"]
+    list_filter = ["year", "jurisdiction", "source"]
+    amount_yuan = _yuan("amount", "金额")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in FundContribution._meta.fields]

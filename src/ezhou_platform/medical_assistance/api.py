@@ -37,7 +37,7 @@ def money(title: str, description: str = "", default: Any = ...) -> Any:
     return Field(default, ge=0, title=title, description=f"{title}（分，整数）{description}")
 
 
-class TraceStepOut(Schema):
+class MedicalTraceStepOut(Schema):
     rule: str = Field(..., title="规则", description="规则（代码中的名称）")
     citation: str | None = Field(..., title="依据条文", description="依据条文（文号和条款）")
     anchor: str | None = Field(..., title="条文锚点", description="条文在政策文件库中的锚点")
@@ -99,7 +99,7 @@ class CalculateOut(Schema):
     year_basic_aid: int = Field(..., title="年度基本救助合计", description="年度基本救助合计（分）")
     year_tilted_aid: int = Field(..., title="年度倾斜救助合计", description="年度倾斜救助合计（分）")
     explanation: str = Field(..., title="计算说明")
-    trace: list[TraceStepOut] = Field(..., title="计算过程")
+    trace: list[MedicalTraceStepOut] = Field(..., title="计算过程")
 
 
 def _check_claim(c: EstimateClaimIn, field: str, label: str) -> None:
@@ -480,7 +480,7 @@ class PremiumOut(Schema):
     ratio: str = Field(..., title="资助比例", description="资助比例（分数，如 9/10）")
     subsidy: int = Field(..., title="资助金额", description="资助金额（分）")
     basis: str = Field(..., title="资助依据")
-    trace: list[TraceStepOut] = Field(..., title="计算过程")
+    trace: list[MedicalTraceStepOut] = Field(..., title="计算过程")
 
 
 @router.post(
@@ -528,7 +528,7 @@ class Class4Out(Schema):
     )
     reasons: list[str] = Field(..., title="不符合的原因")
     valid_until: dt.date | None = Field(..., title="身份有效期止")
-    trace: list[TraceStepOut] = Field(..., title="计算过程")
+    trace: list[MedicalTraceStepOut] = Field(..., title="计算过程")
 
 
 @router.post("/class-4-assessment", response=Class4Out, summary="因病致贫重病患者认定条件审查（第四条）")
