@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
@@ -14,6 +15,7 @@ from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import READ, WRITE, allowed
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_yuan
+from ezhou_rules.medical_assistance.recipients import IdentityKind
 
 from . import services
 from .models import (
@@ -85,6 +87,34 @@ class PersonAdmin(MedicalAdmin):
         return obj.masked_name
 
 
+class IdentityForm(forms.ModelForm):
+    """The service's checks (第二十二条 department, dates, evidence) as form errors on their fields, so a refused
+    identity is a message on the page, never an error page."""
+
+    class Meta:
+        model = Identity
+        fields = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = ("person", "kind", "source_department", "valid_from")
+        if self.errors or any(data.get(k) is None for k in needed):
+            return data
+        try:
+            services.check_identity(
+                data["person"],
+                kind=IdentityKind.of(data["kind"]),
+                source_department=data["source_department"],
+                valid_from=data["valid_from"],
+                valid_until=data.get("valid_until"),
+                evidence=data.get("evidence") or "",
+            )
+        except ApiError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+        return data
+
+
 @admin.register(Identity)
 class IdentityAdmin(MedicalAdmin):
     list_display = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
@@ -100,6 +130,7 @@ class IdentityAdmin(MedicalAdmin):
         "recorded_at",
     ]
     autocomplete_fields = ["person"]
+    form = IdentityForm
 
     # Clerks and heads of 医疗保障局 may add an identity (recognised by 民政 or 乡村振兴, 第四条第八款); the add goes
     # through services.record_identity (validation, 12-month end for 因病致贫重病患者, audit). Never changed or

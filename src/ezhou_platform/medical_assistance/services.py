@@ -99,25 +99,14 @@ def record_identity(
     unless an earlier end is given. The start is a recognition already made: not after today, not before the
     person was born (an identity recognised before 34号 took effect is still that identity)."""
     kind = IdentityKind.of(kind)
-    who = recognised_by(kind)
-    if source_department.code != who.department:
-        raise ApiError(
-            "invalid_source_department",
-            f"“{kind.label}”由{who.label}认定（{who.cite.split(' ', 1)[1]}），认定部门应为{who.label}。",  # type: ignore[attr-defined]
-            field="source_department",
-            status=422,
-        )
-    birth = ids.birth_date(person.resident_id)
-    check_past_date(valid_from, "有效期起", "valid_from", earliest=birth, earliest_label="本人出生日期")
-    if kind == IdentityKind.ILLNESS_POVERTY:
-        limit = class_4_valid_until(tree(), valid_from)
-        valid_until = min(valid_until, limit) if valid_until else limit
-    if valid_until is not None and valid_until < valid_from:
-        raise ApiError("invalid_validity", "有效期止不能早于有效期起。", field="valid_until", status=422)
-    if not evidence.strip():
-        raise ApiError(
-            "missing_evidence", "请填写认定依据（文书编号或证明材料）。", field="evidence", status=422
-        )
+    valid_until = check_identity(
+        person,
+        kind=kind,
+        source_department=source_department,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence,
+    )
     with transaction.atomic():
         identity = Identity.objects.create(
             person=person,
@@ -142,6 +131,39 @@ def record_identity(
             citation=f"{DOCUMENT} 第四条",
         )
     return identity
+
+
+def check_identity(
+    person: Person,
+    *,
+    kind: IdentityKind,
+    source_department: Any,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    evidence: str,
+) -> dt.date | None:
+    """The checks of record_identity, for forms that show errors by field before saving; returns the end
+    (a 因病致贫重病患者 identity ends 12 months after its start at the latest)."""
+    who = recognised_by(kind)
+    if source_department.code != who.department:
+        raise ApiError(
+            "invalid_source_department",
+            f"“{kind.label}”由{who.label}认定（{who.cite.split(' ', 1)[1]}），认定部门应为{who.label}。",  # type: ignore[attr-defined]
+            field="source_department",
+            status=422,
+        )
+    birth = ids.birth_date(person.resident_id)
+    check_past_date(valid_from, "有效期起", "valid_from", earliest=birth, earliest_label="本人出生日期")
+    if kind == IdentityKind.ILLNESS_POVERTY:
+        limit = class_4_valid_until(tree(), valid_from)
+        valid_until = min(valid_until, limit) if valid_until else limit
+    if valid_until is not None and valid_until < valid_from:
+        raise ApiError("invalid_validity", "有效期止不能早于有效期起。", field="valid_until", status=422)
+    if not evidence.strip():
+        raise ApiError(
+            "missing_evidence", "请填写认定依据（文书编号或证明材料）。", field="evidence", status=422
+        )
+    return valid_until
 
 
 def identities_on(person: Person, day: dt.date) -> list[Identity]:

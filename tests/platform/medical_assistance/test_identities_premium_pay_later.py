@@ -98,6 +98,15 @@ def test_add_identity_through_the_admin(login_client: Any, make_person: Any) -> 
     }
     assert c.post(url, {**body, "source_department": water.pk}).status_code == 200  # form error, no save
     assert not Identity.objects.exists()
+    # 第二十二条 and the dates: errors on the form by their Chinese label, never an error page, nothing saved
+    rural = Department.objects.get(code="rural_revitalization")
+    r = c.post(url, {**body, "source_department": rural.pk})
+    assert (
+        r.status_code == 200 and "“因病致贫重病患者”由民政部门认定（第二十二条第三款）" in r.content.decode()
+    )
+    r = c.post(url, {**body, "valid_from": "2099-01-01"})
+    assert r.status_code == 200 and "有效期起不能晚于今天（2026年6月15日）" in r.content.decode()
+    assert not Identity.objects.exists()
     r = c.post(url, body)
     assert r.status_code == 302, r.content.decode()[:2000]
     identity = Identity.objects.get()
