@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
@@ -14,9 +15,20 @@ from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import READ, WRITE, allowed
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_yuan
+from ezhou_rules.medical_assistance.recipients import IdentityKind
 
 from . import services
-from .models import Application, Claim, FundBudget, Identity, Person, Settlement, YearAccount
+from .models import (
+    Application,
+    Claim,
+    FundBudget,
+    FundContribution,
+    Identity,
+    Person,
+    Recovery,
+    Settlement,
+    YearAccount,
+)
 
 DEPARTMENT = "medical_security"
 ROLES = {Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR}
@@ -48,10 +60,14 @@ class MedicalAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 def _yuan(field: str, label: str) -> Any:
-    def show(obj: Any) -> str:
+    """A list column showing ``field`` (fen) as 1,234.56元. Assigned as a ModelAdmin attribute, it becomes a
+    method: Django calls it with the admin and the row (a one-argument function raised TypeError on every
+    changelist that used it)."""
+
+    @admin.display(description=label)
+    def show(_admin: Any, obj: Any) -> str:
         return format_yuan(getattr(obj, field))
 
-    show.short_description = label  # type: ignore[attr-defined]
     return show
 
 
@@ -71,6 +87,34 @@ class PersonAdmin(MedicalAdmin):
         return obj.masked_name
 
 
+class IdentityForm(forms.ModelForm):
+    """The service's checks (第二十二条 department, dates, evidence) as form errors on their fields, so a refused
+    identity is a message on the page, never an error page."""
+
+    class Meta:
+        model = Identity
+        fields = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = ("person", "kind", "source_department", "valid_from")
+        if self.errors or any(data.get(k) is None for k in needed):
+            return data
+        try:
+            services.check_identity(
+                data["person"],
+                kind=IdentityKind.of(data["kind"]),
+                source_department=data["source_department"],
+                valid_from=data["valid_from"],
+                valid_until=data.get("valid_until"),
+                evidence=data.get("evidence") or "",
+            )
+        except ApiError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+        return data
+
+
 @admin.register(Identity)
 class IdentityAdmin(MedicalAdmin):
     list_display = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
@@ -86,6 +130,7 @@ class IdentityAdmin(MedicalAdmin):
         "recorded_at",
     ]
     autocomplete_fields = ["person"]
+    form = IdentityForm
 
     # Clerks and heads of 医疗保障局 may add an identity (recognised by 民政 or 乡村振兴, 第四条第八款); the add goes
     # through services.record_identity (validation, 12-month end for 因病致贫重病患者, audit). Never changed or
@@ -194,7 +239,8 @@ class SettlementAdmin(MedicalAdmin):
         "basic_yuan",
         "tilted_yuan",
         "borne_yuan",
-        "created_at",
+        "entry_date",
+        "reason",
     ]
     list_filter = ["kind", "year", "person_class", "jurisdiction"]
     search_fields = ["claim__claim_id", "=person__resident_id"]
@@ -231,3 +277,28 @@ class FundBudgetAdmin(MedicalAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may(request, WRITE)
+
+
+@admin.register(Recovery)
+class RecoveryAdmin(MedicalAdmin):
+    """Read here; recorded as recovered on the 多付应追回 page or through the API (service, audited)."""
+
+    list_display = ["person", "year", "amount_yuan", "state", "recovered_on", "evidence", "reason"]
+    list_filter = ["state", "year"]
+    search_fields = ["=person__resident_id", "adjustment__claim__claim_id"]
+    amount_yuan = _yuan("amount", "应追回金额")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Recovery._meta.fields]
+
+
+@admin.register(FundContribution)
+class FundContributionAdmin(MedicalAdmin):
+    """Read here; entered on the 基金台账 page (service: persons × 320 computed, audited)."""
+
+    list_display = ["year", "jurisdiction", "source", "persons", "amount_yuan", "basis"]
+    list_filter = ["year", "jurisdiction", "source"]
+    amount_yuan = _yuan("amount", "金额")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in FundContribution._meta.fields]

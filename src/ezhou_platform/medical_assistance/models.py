@@ -203,11 +203,15 @@ class Claim(models.Model):
 
 
 class Settlement(models.Model):
-    """One settlement per claim, never edited; a reversal is a new row with the amounts negated."""
+    """An entry of a claim's aid, never edited: the settlement (one per claim), a reversal (a new row with the
+    claim's amounts negated) or an adjustment (a new row with the difference) written when the person's year
+    is settled again after a reversal, a tilted-aid approval or a claim dated before others (interpretation
+    M12). The sum of a claim's entries is what the claim is owed."""
 
     class Kind(models.TextChoices):
         SETTLE = "settle", "结算"
         REVERSE = "reverse", "冲销"
+        ADJUST = "adjust", "重新结算调整"
 
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, related_name="settlements", verbose_name="结算单"
@@ -240,6 +244,8 @@ class Settlement(models.Model):
     tilted_base_delta = models.BigIntegerField("计入倾斜救助基数（分）")
     tilted_counted_delta = models.BigIntegerField("已结算倾斜救助基数（分）")
     trace = models.JSONField("计算过程", default=list)
+    reason = models.CharField("原因", max_length=300, blank=True, help_text="冲销、重新结算调整的原因")
+    entry_date = models.DateField("记账日期", null=True, blank=True, help_text="结算、冲销或调整发生之日")
     created_at = models.DateTimeField("结算时间", auto_now_add=True)
     created_by = models.ForeignKey(
         "common.User", null=True, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
@@ -254,7 +260,7 @@ class Settlement(models.Model):
                 fields=["claim"], condition=Q(kind="settle"), name="ma_one_settlement_per_claim"
             ),
             models.CheckConstraint(
-                condition=(Q(kind="settle") & Q(reverses__isnull=True))
+                condition=(Q(kind__in=["settle", "adjust"]) & Q(reverses__isnull=True))
                 | (Q(kind="reverse") & Q(reverses__isnull=False)),
                 name="ma_reversal_points_back",
             ),
@@ -266,6 +272,54 @@ class Settlement(models.Model):
     @property
     def total_aid(self) -> int:
         return self.basic_aid + self.tilted_aid
+
+
+class Recovery(models.Model):
+    """An amount paid that a re-settlement took back (多付应追回): an adjustment that lowers a claim's aid after
+    it was paid, e.g. when an earlier claim's reversal gives the deductible back to later claims. Recorded as
+    recovered with the day and the receipt (interpretation M12)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待追回"
+        RECOVERED = "recovered", "已追回"
+
+    adjustment = models.OneToOneField(
+        Settlement, on_delete=models.PROTECT, related_name="recovery", verbose_name="调整记录"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="recoveries", verbose_name="人员"
+    )
+    year = models.PositiveIntegerField("年度")
+    amount = models.BigIntegerField("应追回金额（分）")
+    reason = models.CharField("原因", max_length=300)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.OPEN)
+    recovered_on = models.DateField("追回日期", null=True, blank=True)
+    evidence = models.CharField("追回凭证", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "多付应追回"
+        verbose_name_plural = "多付应追回"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ma_recovery_positive"),
+            models.CheckConstraint(
+                condition=(Q(state="open") & Q(recovered_on__isnull=True))
+                | (Q(state="recovered") & Q(recovered_on__isnull=False)),
+                name="ma_recovery_dated_when_recovered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}年 应追回（{self.get_state_display()}）"
 
 
 class YearAccount(models.Model):
@@ -368,6 +422,58 @@ class FundBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.jurisdiction} {self.get_person_class_display()}"
+
+
+class FundContribution(models.Model):
+    """A budget line of the medical-assistance fund (第二十三条): what a district or zone (or the city) puts in
+    for a year, by source. The 320元/人/年 poverty-measure funds are entered as a number of persons and
+    computed (persons × the per-person standard on the day the year's rule applies); other sources as an
+    amount."""
+
+    class Source(models.TextChoices):
+        POVERTY_MEASURE = "poverty_measure", "扶贫措施资金（320元/人/年）并入"
+        PREMIUM_SUBSIDY = "premium_subsidy", "资助参保资金并入"
+        SAFETY_NET = "safety_net", "原兜底保障资金并入"
+        FISCAL = "fiscal", "本级财政投入"
+        DONATION = "donation", "慈善和社会捐助"
+
+    year = models.PositiveIntegerField("年度")
+    jurisdiction = models.ForeignKey(
+        "common.Jurisdiction", on_delete=models.PROTECT, related_name="+", verbose_name="区（功能区）"
+    )
+    source = models.CharField("资金来源", max_length=20, choices=Source.choices)
+    persons = models.PositiveIntegerField(
+        "人数", null=True, blank=True, help_text="扶贫措施资金：按人数 × 320元/人/年计算"
+    )
+    amount = models.BigIntegerField("金额（分）")
+    basis = models.CharField("依据", max_length=200, help_text="预算批复文号、人数统计来源等")
+    recorded_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="录入人",
+    )
+    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "救助基金筹集"
+        verbose_name_plural = "救助基金筹集"
+        ordering = ["-year", "jurisdiction_id", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "jurisdiction", "source"], name="ma_one_contribution_per_source"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ma_contribution_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(source="poverty_measure") | Q(persons__isnull=False),
+                name="ma_poverty_measure_has_persons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.jurisdiction} {self.get_source_display()}"
 
 
 class Class4Recognition(models.Model):

@@ -9,7 +9,8 @@ claims of one person never use the same deductible or cap twice; the unique cons
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,8 @@ from ezhou_platform.common.parameters import configured
 from ezhou_platform.procedures import periods
 from ezhou_rules.core import ids
 from ezhou_rules.core import periods as period_rules
+from ezhou_rules.core.dates import cn_date
+from ezhou_rules.core.money import format_yuan
 from ezhou_rules.core.params import ParameterNotSet, ParameterTree
 from ezhou_rules.core.periods import Deadline, compute_deadline
 from ezhou_rules.core.trace import Trace
@@ -33,16 +36,20 @@ from ezhou_rules.medical_assistance.recipients import (
     class_4_valid_until,
     needs_application,
     recipient_class,
+    recognised_by,
     retroactive_window,
 )
 from ezhou_rules.medical_assistance.settlement import Claims, YearState, settle_reference
 
-from .models import Application, Claim, Identity, Person, Settlement, YearAccount
+from .models import Application, Claim, Identity, Person, Recovery, Settlement, YearAccount
 
 CITE_SETTLE = f"{DOCUMENT} 第十一条"
 CITE_APPLICATION = f"{DOCUMENT} 第十五条第一款"
 CITE_TILTED = f"{DOCUMENT} 第十二条第一款"
 CITE_RETRO = f"{DOCUMENT} 第十五条第二款"
+# The day 34号 took effect (issued and in force 2022-10-18): no step of this document records an earlier event.
+IN_FORCE = dt.date(2022, 10, 18)
+EXAMPLE_SOURCE = "示例数据（非官方统计）"
 
 
 def tree() -> ParameterTree:
@@ -87,25 +94,19 @@ def record_identity(
     acting_user: Any,
     valid_until: dt.date | None = None,
 ) -> Identity:
-    """Record an identity recognised by 民政 or 乡村振兴 (第四条第八款). A 因病致贫重病患者 identity is valid
-    12 months from recognition (第四条第七款) unless an earlier end is given."""
+    """Record an identity recognised by the department 第二十二条 names for it — 民政 or 乡村振兴, not either
+    (第四条第八款, interpretation M22). A 因病致贫重病患者 identity is valid 12 months from recognition (第四条第七款)
+    unless an earlier end is given. The start is a recognition already made: not after today, not before the
+    person was born (an identity recognised before 34号 took effect is still that identity)."""
     kind = IdentityKind.of(kind)
-    if source_department.code not in ("civil_affairs", "rural_revitalization"):
-        raise ApiError(
-            "invalid_source_department",
-            "救助身份由民政、乡村振兴部门认定（第四条第八款）。",
-            field="source_department",
-            status=422,
-        )
-    if kind == IdentityKind.ILLNESS_POVERTY:
-        limit = class_4_valid_until(tree(), valid_from)
-        valid_until = min(valid_until, limit) if valid_until else limit
-    if valid_until is not None and valid_until < valid_from:
-        raise ApiError("invalid_validity", "有效期止不能早于有效期起。", field="valid_until", status=422)
-    if not evidence.strip():
-        raise ApiError(
-            "missing_evidence", "请填写认定依据（文书编号或证明材料）。", field="evidence", status=422
-        )
+    valid_until = check_identity(
+        person,
+        kind=kind,
+        source_department=source_department,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence,
+    )
     with transaction.atomic():
         identity = Identity.objects.create(
             person=person,
@@ -130,6 +131,39 @@ def record_identity(
             citation=f"{DOCUMENT} 第四条",
         )
     return identity
+
+
+def check_identity(
+    person: Person,
+    *,
+    kind: IdentityKind,
+    source_department: Any,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    evidence: str,
+) -> dt.date | None:
+    """The checks of record_identity, for forms that show errors by field before saving; returns the end
+    (a 因病致贫重病患者 identity ends 12 months after its start at the latest)."""
+    who = recognised_by(kind)
+    if source_department.code != who.department:
+        raise ApiError(
+            "invalid_source_department",
+            f"“{kind.label}”由{who.label}认定（{who.cite.split(' ', 1)[1]}），认定部门应为{who.label}。",  # type: ignore[attr-defined]
+            field="source_department",
+            status=422,
+        )
+    birth = ids.birth_date(person.resident_id)
+    check_past_date(valid_from, "有效期起", "valid_from", earliest=birth, earliest_label="本人出生日期")
+    if kind == IdentityKind.ILLNESS_POVERTY:
+        limit = class_4_valid_until(tree(), valid_from)
+        valid_until = min(valid_until, limit) if valid_until else limit
+    if valid_until is not None and valid_until < valid_from:
+        raise ApiError("invalid_validity", "有效期止不能早于有效期起。", field="valid_until", status=422)
+    if not evidence.strip():
+        raise ApiError(
+            "missing_evidence", "请填写认定依据（文书编号或证明材料）。", field="evidence", status=422
+        )
+    return valid_until
 
 
 def identities_on(person: Person, day: dt.date) -> list[Identity]:
@@ -195,6 +229,23 @@ def submit_application(
             field="recognised_on",
             status=422,
         )
+    check_past_date(submitted_on, "申请日期", "submitted_on")
+    if recognised_on is not None:
+        check_past_date(recognised_on, "身份确定日期", "recognised_on")
+        if recognised_on > submitted_on:
+            raise ApiError(
+                "recognised_after_submission",
+                "身份确定日期不能晚于申请日期：先确定身份，再申请身份确定前的医疗费用救助。",
+                field="recognised_on",
+                status=422,
+            )
+    if not IN_FORCE.year <= year <= submitted_on.year:
+        raise ApiError(
+            "invalid_year",
+            f"救助年度应在{IN_FORCE.year}年至申请日期所在的{submitted_on.year}年之间。",
+            field="year",
+            status=422,
+        )
     counted = _review_deadline(submitted_on)
     deadline = counted.due if counted else None
     with transaction.atomic():
@@ -228,6 +279,7 @@ def submit_application(
 
 
 def _transition(app: Application, target: str, *, acting_user: Any, day: dt.date, reason: str) -> Application:
+    check_past_date(day, "决定日期", "decided_on", earliest=app.submitted_on, earliest_label="申请日期")
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
         if target not in TRANSITIONS.get(app.state, set()):
@@ -253,9 +305,11 @@ def _transition(app: Application, target: str, *, acting_user: Any, day: dt.date
             citation=CITE_TILTED if app.kind == Application.Kind.TILTED else CITE_APPLICATION,
         )
         if target == Application.State.APPROVED and app.kind == Application.Kind.RETROACTIVE:
-            _settle_retroactive(app, acting_user=acting_user)
+            _settle_retroactive(app, acting_user=acting_user, day=day)
         if target == Application.State.APPROVED and app.kind == Application.Kind.CLASS_AID:
-            _settle_pending_year(app, acting_user=acting_user)
+            _settle_pending_year(app, acting_user=acting_user, day=day)
+        if target == Application.State.APPROVED and app.kind == Application.Kind.TILTED:
+            _pay_tilted_backlog(app, acting_user=acting_user, day=day)
     return app
 
 
@@ -306,6 +360,49 @@ def _approved(person: Person, kind: str, year: int) -> bool:
 
 
 # -- settlement ------------------------------------------------------------------------------------------
+
+
+def not_set_error(exc: ParameterNotSet) -> ApiError:
+    """A missing configured value as a 409 naming the parameter and the year it is needed for."""
+    name = exc.name.removeprefix(f"{parameters().name}.")
+    try:
+        label = parameters().parameter(name).description
+    except LookupError:
+        label = ""
+    what = f"“{label}”（{name}）" if label else name
+    if name.startswith("income."):
+        when = f"{exc.date.year}年度的数值"
+    else:
+        when = f"{cn_date(exc.date)}适用的数值"
+    return ApiError(
+        "parameter_not_set",
+        f"参数{what}尚未录入{when}，暂时无法计算：请管理员在“政策参数取值”中录入数值及其来源。",
+        field=None,
+        status=409,
+    )
+
+
+def check_past_date(
+    day: dt.date, label: str, field_name: str, *, earliest: dt.date = IN_FORCE, earliest_label: str = ""
+) -> None:
+    """A step that records a past event: not before ``earliest`` (the day 34号 took effect unless the step
+    says otherwise), not after today."""
+    today = clock.today()
+    if day > today:
+        raise ApiError(
+            "date_in_future",
+            f"{label}不能晚于今天（{cn_date(today)}）：此处登记的是已经发生的事项。",
+            field=field_name,
+            status=422,
+        )
+    if day < earliest:
+        if earliest_label:
+            why = f"{earliest_label}（{cn_date(earliest)}）"
+        elif earliest == IN_FORCE:
+            why = f"本办法施行之日（{cn_date(IN_FORCE)}）"
+        else:
+            why = cn_date(earliest)
+        raise ApiError("date_too_early", f"{label}不能早于{why}。", field=field_name, status=422)
 
 
 @dataclass
@@ -371,13 +468,8 @@ class ClaimInput:
                 field="temporary_out_of_city",
                 status=422,
             )
-        if self.settle_date < dt.date(2022, 10, 18):
-            raise ApiError(
-                "before_document",
-                "结算日期早于本办法印发日期（2022年10月18日）。",
-                field="settle_date",
-                status=422,
-            )
+        # a hospital settles at discharge: the date is a past event, within the document's life
+        check_past_date(self.settle_date, "结算日期", "settle_date")
 
 
 @dataclass
@@ -385,6 +477,13 @@ class SettleResult:
     claim: Claim
     settlement: Settlement | None
     created: bool  # False when the claim_id had been received before (idempotent repeat)
+    adjustments: list[Settlement] = field(default_factory=list)  # other claims of the year settled again
+
+
+@dataclass
+class Reversal:
+    entry: Settlement
+    adjustments: list[Settlement]  # the year's other claims settled again without the reversed one
 
 
 def _claim_fields(data: ClaimInput) -> dict[str, Any]:
@@ -465,8 +564,10 @@ def _settle_locked(person: Person, data: ClaimInput, params: ParameterTree, acti
             citation=CITE_APPLICATION,
         )
         return SettleResult(claim, None, created=True)
-    settlement = _settle(claim, params, acting_user, class_day=data.settle_date)
-    return SettleResult(claim, settlement, created=True)
+    settlement, adjustments = _settle(
+        claim, params, acting_user, class_day=data.settle_date, day=data.settle_date
+    )
+    return SettleResult(claim, settlement, created=True, adjustments=adjustments)
 
 
 def _not_settled_reason(person: Person, day: dt.date) -> str:
@@ -478,151 +579,333 @@ def _not_settled_reason(person: Person, day: dt.date) -> str:
     return ""
 
 
-def _settle(claim: Claim, params: ParameterTree, acting_user: Any, *, class_day: dt.date) -> Settlement:
-    """Settle ``claim`` against its person's year accumulator; the caller holds the person's lock."""
-    person = claim.person
-    year = claim.settle_date.year
-    account, _ = YearAccount.objects.select_for_update().get_or_create(person=person, year=year)
-    trace = Trace()
-    cls = class_on(person, class_day, trace)
-    assert cls is not None
+# The year's position a claim adds (YearState fields), stored on each entry so the entries of a year add up to
+# its accumulator.
+_STATE_DELTAS = {
+    "self_pay": "self_pay_delta",
+    "tilted_base": "tilted_base_delta",
+    "tilted_counted": "tilted_counted_delta",
+}
+_AMOUNTS = ("basic_aid", "tilted_aid", "hospital_borne")
+
+
+@dataclass
+class _Position:
+    """One claim in a settlement of its person's year from the first claim: its amounts, what it added to
+    the year's position, and its trace."""
+
+    row: dict[str, int]
+    added: YearState
+    trace: Trace
+
+
+def _settle_year(
+    claims: list[Claim], classes: dict[int, int], tilted: bool, params: ParameterTree
+) -> tuple[dict[int, _Position], YearState]:
+    """第十一条、第十二条 over a person's surviving claims of one year, in (settle_date, claim_id) order, each
+    under the class it was settled with: the law read from the first claim, as if all arrived in order."""
+    state = YearState()
+    out: dict[int, _Position] = {}
+    for claim in claims:
+        before = replace(state)
+        trace = Trace()
+        one = Claims.from_records(
+            [
+                {
+                    "person": claim.person_id,
+                    "settle_date": claim.settle_date,
+                    "person_class": classes[claim.pk],
+                    "inpatient": claim.kind == Claim.Kind.INPATIENT,
+                    "hospital_level": claim.hospital_level,
+                    "in_city": claim.in_city,
+                    "in_province": claim.in_province,
+                    "temporary_out_of_city": claim.temporary_out_of_city,
+                    "tilted_approved": tilted,
+                    "total_cost": claim.total_cost,
+                    "out_of_policy_cost": claim.out_of_policy_cost,
+                    "policy_self_pay": claim.policy_self_pay,
+                }
+            ]
+        )
+        try:
+            row = settle_reference(
+                one, params, trace=trace, claim_labels=[f"结算单{claim.claim_id}"], start_state=state
+            ).row(0)
+        except ParameterNotSet as exc:
+            raise not_set_error(exc) from None
+        added = YearState(**{f.name: getattr(state, f.name) - getattr(before, f.name) for f in fields(state)})
+        out[claim.pk] = _Position(row, added, trace)
+    return out, state
+
+
+def _resettle(
+    person: Person,
+    year: int,
+    params: ParameterTree,
+    *,
+    acting_user: Any,
+    day: dt.date,
+    reason: str,
+    new: tuple[Claim, int, Trace] | None = None,
+) -> tuple[Settlement | None, list[Settlement]]:
+    """Settle the person's year again from its first claim and write what changed as new entries: the new
+    claim's settlement (``new`` = claim, class, class trace) and, for every other claim whose aid differs from
+    the sum of its entries, an adjustment with ``reason``; a lowered aid becomes an amount to recover. The
+    accumulator is set to the year's position. The caller holds the person's lock (interpretation M12)."""
+    entries = list(Settlement.objects.filter(person=person, year=year).select_related("claim").order_by("id"))
+    by_claim: dict[int, list[Settlement]] = defaultdict(list)
+    for e in entries:
+        by_claim[e.claim_id].append(e)
+    reversed_ids = {e.claim_id for e in entries if e.kind == Settlement.Kind.REVERSE}
+    classes = {
+        cid: next(e.person_class for e in es if e.kind == Settlement.Kind.SETTLE)
+        for cid, es in by_claim.items()
+        if cid not in reversed_ids
+    }
+    claims = [es[0].claim for cid, es in by_claim.items() if cid not in reversed_ids]
+    if new is not None:
+        claims.append(new[0])
+        classes[new[0].pk] = new[1]
+    claims.sort(key=lambda c: (c.settle_date, c.pk))  # within a day, in the order received (M1)
     tilted = _approved(person, Application.Kind.TILTED, year)
-    state = YearState(
-        account.self_pay, account.basic_paid, account.tilted_base, account.tilted_counted, account.tilted_paid
+    positions, state = _settle_year(claims, classes, tilted, params)
+    created_by = acting_user if getattr(acting_user, "pk", None) else None
+
+    settlement = None
+    if new is not None:
+        claim, cls, class_trace = new
+        pos = positions[claim.pk]
+        settlement = Settlement.objects.create(
+            claim=claim,
+            person=person,
+            jurisdiction_id=person.jurisdiction_id,
+            year=year,
+            person_class=cls,
+            tilted_approved=tilted,
+            **{k: pos.row[k] for k in (*_AMOUNTS, "remaining_deductible", "remaining_cap")},
+            **{d: getattr(pos.added, s) for s, d in _STATE_DELTAS.items()},
+            trace=class_trace.to_list() + pos.trace.to_list(),
+            entry_date=day,
+            created_by=created_by,
+        )
+        record(
+            "medical_assistance.claim.settle",
+            actor=acting_user,
+            obj=settlement,
+            after={
+                "claim_id": claim.claim_id,
+                "class": cls,
+                "basic_aid": pos.row["basic_aid"],
+                "tilted_aid": pos.row["tilted_aid"],
+                "hospital_borne": pos.row["hospital_borne"],
+            },
+            label="医疗救助结算",
+            citation=CITE_SETTLE,
+        )
+
+    adjustments = []
+    for claim in claims:
+        if new is not None and claim.pk == new[0].pk:
+            continue
+        pos = positions[claim.pk]
+        had = {
+            k: sum(getattr(e, k) for e in by_claim[claim.pk]) for k in (*_AMOUNTS, *_STATE_DELTAS.values())
+        }
+        change = {k: pos.row[k] - had[k] for k in _AMOUNTS}
+        if not any(change.values()):
+            continue
+        district = next(e.jurisdiction_id for e in by_claim[claim.pk] if e.kind == Settlement.Kind.SETTLE)
+        adjustments.append(
+            _adjust(claim, classes[claim.pk], tilted, district, pos, had, change, reason, day, acting_user)
+        )
+
+    account, _ = YearAccount.objects.select_for_update().get_or_create(person=person, year=year)
+    for f in fields(state):
+        setattr(account, f.name, getattr(state, f.name))
+    account.hospital_borne = sum(p.row["hospital_borne"] for p in positions.values())
+    account.save()
+    return settlement, adjustments
+
+
+def _adjust(
+    claim: Claim,
+    cls: int,
+    tilted: bool,
+    district: int,
+    pos: _Position,
+    had: dict[str, int],
+    change: dict[str, int],
+    reason: str,
+    day: dt.date,
+    acting_user: Any,
+) -> Settlement:
+    """One adjustment entry (and, when it lowers the aid, the amount to recover)."""
+    was = had["basic_aid"] + had["tilted_aid"]
+    now = pos.row["basic_aid"] + pos.row["tilted_aid"]
+    diff = now - was
+    outcome = (
+        f"多付{format_yuan(-diff)}，应追回"
+        if diff < 0
+        else (f"应补发{format_yuan(diff)}" if diff > 0 else "救助合计不变")
     )
-    before = YearState(**vars(state))
-    claims = Claims.from_records(
-        [
-            {
-                "person": person.pk,
-                "settle_date": claim.settle_date,
-                "person_class": cls,
-                "inpatient": claim.kind == Claim.Kind.INPATIENT,
-                "hospital_level": claim.hospital_level,
-                "in_city": claim.in_city,
-                "in_province": claim.in_province,
-                "temporary_out_of_city": claim.temporary_out_of_city,
-                "tilted_approved": tilted,
-                "total_cost": claim.total_cost,
-                "out_of_policy_cost": claim.out_of_policy_cost,
-                "policy_self_pay": claim.policy_self_pay,
-            }
-        ]
+    summary = (
+        f"结算单{claim.claim_id}：原救助合计{format_yuan(was)}，重新结算为{format_yuan(now)}，{outcome}"
+        + (f"；医疗机构承担调整{format_yuan(change['hospital_borne'])}" if change["hospital_borne"] else "")
+        + "。"
     )
-    try:
-        row = settle_reference(
-            claims, params, trace=trace, claim_labels=[f"结算单{claim.claim_id}"], start_state=state
-        ).row(0)
-    except ParameterNotSet as exc:
-        raise ApiError("parameter_not_set", str(exc), field=None, status=409) from None
-    settlement = Settlement.objects.create(
+    entry = Settlement.objects.create(
         claim=claim,
-        person=person,
-        jurisdiction_id=person.jurisdiction_id,
-        year=year,
+        person_id=claim.person_id,
+        jurisdiction_id=district,
+        kind=Settlement.Kind.ADJUST,
+        year=claim.settle_date.year,
         person_class=cls,
         tilted_approved=tilted,
-        basic_aid=row["basic_aid"],
-        tilted_aid=row["tilted_aid"],
-        hospital_borne=row["hospital_borne"],
-        remaining_deductible=row["remaining_deductible"],
-        remaining_cap=row["remaining_cap"],
-        self_pay_delta=state.self_pay - before.self_pay,
-        tilted_base_delta=state.tilted_base - before.tilted_base,
-        tilted_counted_delta=state.tilted_counted - before.tilted_counted,
-        trace=trace.to_list(),
+        **change,
+        remaining_deductible=pos.row["remaining_deductible"],
+        remaining_cap=pos.row["remaining_cap"],
+        **{d: getattr(pos.added, s) - had[d] for s, d in _STATE_DELTAS.items()},
+        trace=[
+            {"rule": "medical_assistance.resettle", "citation": CITE_SETTLE, "explanation": reason},
+            *pos.trace.to_list(),
+            {"rule": "medical_assistance.adjust", "citation": None, "explanation": summary},
+        ],
+        reason=f"{reason}：{summary}",
+        entry_date=day,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
-    account.self_pay = state.self_pay
-    account.basic_paid = state.basic_paid
-    account.tilted_base = state.tilted_base
-    account.tilted_counted = state.tilted_counted
-    account.tilted_paid = state.tilted_paid
-    account.hospital_borne += row["hospital_borne"]
-    account.save()
     record(
-        "medical_assistance.claim.settle",
+        "medical_assistance.settlement.adjust",
         actor=acting_user,
-        obj=settlement,
+        obj=entry,
+        before={"basic_aid": had["basic_aid"], "tilted_aid": had["tilted_aid"]},
         after={
-            "claim_id": claim.claim_id,
-            "class": cls,
-            "basic_aid": row["basic_aid"],
-            "tilted_aid": row["tilted_aid"],
-            "hospital_borne": row["hospital_borne"],
+            "basic_aid": pos.row["basic_aid"],
+            "tilted_aid": pos.row["tilted_aid"],
+            "reason": entry.reason,
         },
-        label="医疗救助结算",
-        citation=CITE_SETTLE,
+        label="重新结算调整",
+        citation=CITE_TILTED if change["tilted_aid"] else CITE_SETTLE,
     )
-    return settlement
+    if diff < 0:
+        recovery = Recovery.objects.create(
+            adjustment=entry, person_id=claim.person_id, year=entry.year, amount=-diff, reason=entry.reason
+        )
+        record(
+            "medical_assistance.recovery.open",
+            actor=acting_user,
+            obj=recovery,
+            after={"amount": -diff, "reason": entry.reason},
+            label="多付救助应追回",
+            citation=CITE_SETTLE,
+        )
+    return entry
 
 
-def reverse_settlement(settlement: Settlement, *, reason: str, acting_user: Any) -> Settlement:
-    """Cancel a settlement by a new record with the amounts negated; the accumulator gives back what the
-    settlement used (deductible, cap, tilted base), so later claims are settled as if it had not happened."""
+def _settle(
+    claim: Claim, params: ParameterTree, acting_user: Any, *, class_day: dt.date, day: dt.date
+) -> tuple[Settlement, list[Settlement]]:
+    """Settle ``claim`` within its person's year; the caller holds the person's lock. When the claim is dated
+    before claims already settled, those are settled again after it (adjustments)."""
+    trace = Trace()
+    cls = class_on(claim.person, class_day, trace)
+    assert cls is not None
+    settlement, adjustments = _resettle(
+        claim.person,
+        claim.settle_date.year,
+        params,
+        acting_user=acting_user,
+        day=day,
+        reason=(
+            f"结算单{claim.claim_id}的结算日期{cn_date(claim.settle_date)}早于本年度已结算的结算单，"
+            "按结算日期顺序重新结算本年度（第十一条：年起付标准和年度限额按年度累计）"
+        ),
+        new=(claim, cls, trace),
+    )
+    assert settlement is not None
+    return settlement, adjustments
+
+
+def _sums(claim: Claim) -> dict[str, int]:
+    entries = list(claim.settlements.all())
+    return {k: sum(getattr(e, k) for e in entries) for k in (*_AMOUNTS, *_STATE_DELTAS.values())}
+
+
+def reverse_settlement(settlement: Settlement, *, reason: str, acting_user: Any) -> Reversal:
+    """Cancel a claim (a hospital's 冲销) by a new entry negating everything the claim was paid (its settlement
+    and any adjustments); the rest of the person's year is then settled again without it, so the deductible
+    and cap it used go to the later claims and an aid paid too early becomes an amount to recover
+    (interpretation M12). The original entries are never edited."""
     if not reason.strip():
         raise ApiError("missing_reason", "冲销须写明原因。", field="reason", status=422)
+    today = clock.today()
     with transaction.atomic():
-        Person.objects.select_for_update().get(pk=settlement.person_id)
+        person = Person.objects.select_for_update().get(pk=settlement.person_id)
         original = Settlement.objects.select_related("claim").get(pk=settlement.pk)
         if original.kind != Settlement.Kind.SETTLE:
-            raise ApiError("not_reversible", "冲销记录本身不能再冲销。", status=409)
+            raise ApiError("not_reversible", "只有结算记录可以冲销；冲销、调整记录不能再冲销。", status=409)
         if Settlement.objects.filter(reverses=original).exists():
             raise ApiError("already_reversed", "该结算已冲销。", status=409)
-        account = YearAccount.objects.select_for_update().get(
-            person_id=original.person_id, year=original.year
-        )
-        account.self_pay -= original.self_pay_delta
-        account.basic_paid -= original.basic_aid
-        account.tilted_base -= original.tilted_base_delta
-        account.tilted_counted -= original.tilted_counted_delta
-        account.tilted_paid -= original.tilted_aid
-        account.hospital_borne -= original.hospital_borne
-        account.save()
+        claim = original.claim
+        sums = _sums(claim)
         params = tree()
-        cls = original.person_class
-        day = original.claim.settle_date
-        deductible = params.get(f"basic.deductible.class_{cls}", day)
-        cap = params.get(f"basic.cap.class_{cls}", day)
         reversal = Settlement.objects.create(
-            claim=original.claim,
+            claim=claim,
             person_id=original.person_id,
             jurisdiction_id=original.jurisdiction_id,
             kind=Settlement.Kind.REVERSE,
             reverses=original,
             year=original.year,
-            person_class=cls,
+            person_class=original.person_class,
             tilted_approved=original.tilted_approved,
-            basic_aid=-original.basic_aid,
-            tilted_aid=-original.tilted_aid,
-            hospital_borne=-original.hospital_borne,
-            remaining_deductible=max(deductible - account.self_pay, 0),
-            remaining_cap=max(cap - account.basic_paid, 0),
-            self_pay_delta=-original.self_pay_delta,
-            tilted_base_delta=-original.tilted_base_delta,
-            tilted_counted_delta=-original.tilted_counted_delta,
+            **{k: -v for k, v in sums.items()},
+            remaining_deductible=0,
+            remaining_cap=0,
             trace=[
-                {"rule": "medical_assistance.reverse", "citation": None, "explanation": f"冲销原因：{reason}"}
+                {
+                    "rule": "medical_assistance.reverse",
+                    "citation": None,
+                    "explanation": f"冲销结算单{claim.claim_id}：原因“{reason.strip()}”；冲销救助合计"
+                    f"{format_yuan(sums['basic_aid'] + sums['tilted_aid'])}。",
+                }
             ],
+            reason=reason.strip(),
+            entry_date=today,
             created_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
+        _, adjustments = _resettle(
+            person,
+            original.year,
+            params,
+            acting_user=acting_user,
+            day=today,
+            reason=f"结算单{claim.claim_id}已冲销（{reason.strip()}），本年度其余结算单按结算日期顺序重新结算",
+        )
+        account = YearAccount.objects.get(person=person, year=original.year)
+        day = claim.settle_date
+        cls = original.person_class
+        reversal.remaining_deductible = max(
+            params.get(f"basic.deductible.class_{cls}", day) - account.self_pay, 0
+        )
+        reversal.remaining_cap = max(params.get(f"basic.cap.class_{cls}", day) - account.basic_paid, 0)
+        reversal.save(update_fields=["remaining_deductible", "remaining_cap"])
         record(
             "medical_assistance.settlement.reverse",
             actor=acting_user,
             obj=reversal,
             before={
                 "settlement": original.pk,
-                "basic_aid": original.basic_aid,
-                "tilted_aid": original.tilted_aid,
+                "basic_aid": sums["basic_aid"],
+                "tilted_aid": sums["tilted_aid"],
             },
-            after={"reason": reason},
+            after={"reason": reason.strip(), "adjustments": [a.pk for a in adjustments]},
             label="冲销医疗救助结算",
             citation=CITE_SETTLE,
         )
-    return reversal
+    return Reversal(reversal, adjustments)
 
 
-def _settle_pending_year(app: Application, *, acting_user: Any) -> list[Settlement]:
+def _settle_pending_year(app: Application, *, acting_user: Any, day: dt.date) -> list[Settlement]:
     """第十五条第一款: once a class-3/4 person's application is approved, the claims of that year received
     while it was pending are settled, in date order, under the class in force on each claim's date."""
     params = tree()
@@ -637,13 +920,14 @@ def _settle_pending_year(app: Application, *, acting_user: Any) -> list[Settleme
     for claim in pending:
         if _not_settled_reason(claim.person, claim.settle_date):
             continue
-        done.append(_settle(claim, params, acting_user, class_day=claim.settle_date))
+        settlement, _ = _settle(claim, params, acting_user, class_day=claim.settle_date, day=day)
+        done.append(settlement)
         claim.pending_reason = ""
         claim.save(update_fields=["pending_reason"])
     return done
 
 
-def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlement]:
+def _settle_retroactive(app: Application, *, acting_user: Any, day: dt.date) -> list[Settlement]:
     """第十五条第二款: claims received in the 12 months before the identity was determined and not settled
     are settled, in date order, under the class in force on the day the identity was determined."""
     params = tree()
@@ -658,10 +942,29 @@ def _settle_retroactive(app: Application, *, acting_user: Any) -> list[Settlemen
     )
     done = []
     for claim in pending:
-        done.append(_settle(claim, params, acting_user, class_day=recognised_on))
+        settlement, _ = _settle(claim, params, acting_user, class_day=recognised_on, day=day)
+        done.append(settlement)
         claim.pending_reason = ""
         claim.save(update_fields=["pending_reason"])
     return done
+
+
+def _pay_tilted_backlog(app: Application, *, acting_user: Any, day: dt.date) -> list[Settlement]:
+    """第十二条: approval brings the person into tilted aid for the year, so the in-province costs of that
+    year already settled are settled again with tilted aid and the difference is paid now (not only when a
+    later claim arrives, which may never happen)."""
+    person = Person.objects.select_for_update().get(pk=app.person_id)
+    if not Settlement.objects.filter(person=person, year=app.year).exists():
+        return []
+    _, adjustments = _resettle(
+        person,
+        app.year,
+        tree(),
+        acting_user=acting_user,
+        day=day,
+        reason=f"{cn_date(day)}批准{app.year}年度倾斜救助申请，本年度已结算的省域内费用按第十二条重新结算",
+    )
+    return adjustments
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -696,6 +999,13 @@ def year_summary(person: Person, year: int) -> dict[str, Any]:
         "remaining_cap": None,
         "settlements": Settlement.objects.filter(person=person, year=year).count(),
         "pay_after_treatment_eligible": pay_after_treatment_eligible(person, day),
+        "recoverable": sum(
+            r.amount for r in Recovery.objects.filter(person=person, year=year, state=Recovery.State.OPEN)
+        ),
+        "recoveries": [
+            recovery_out(r)
+            for r in Recovery.objects.filter(person=person, year=year).select_related("adjustment__claim")
+        ],
     }
     if cls is not None:
         out["remaining_deductible"] = max(
@@ -705,8 +1015,58 @@ def year_summary(person: Person, year: int) -> dict[str, Any]:
     return out
 
 
+def recovery_out(r: Recovery) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "claim_id": r.adjustment.claim.claim_id,
+        "year": r.year,
+        "amount": r.amount,
+        "reason": r.reason,
+        "state": r.state,
+        "state_label": r.get_state_display(),
+        "created_on": r.adjustment.entry_date,
+        "recovered_on": r.recovered_on,
+        "evidence": r.evidence,
+    }
+
+
+def record_recovery(recovery: Recovery, *, day: dt.date, evidence: str, acting_user: Any) -> Recovery:
+    """An amount to recover is recovered (the person or the hospital paid it back) on ``day``, with the receipt.
+    The day is a past event: not after today, not before the adjustment that opened the recovery."""
+    if not evidence.strip():
+        raise ApiError(
+            "missing_evidence", "请填写追回凭证（缴款凭证号或抵扣说明）。", field="evidence", status=422
+        )
+    with transaction.atomic():
+        recovery = Recovery.objects.select_for_update().select_related("adjustment").get(pk=recovery.pk)
+        if recovery.state != Recovery.State.OPEN:
+            raise ApiError(
+                "already_recovered",
+                f"该笔已于{cn_date(recovery.recovered_on)}追回。",
+                field="state",
+                status=409,
+            )
+        opened = recovery.adjustment.entry_date or recovery.created_at.date()
+        check_past_date(day, "追回日期", "recovered_on", earliest=opened, earliest_label="多付调整之日")
+        recovery.state = Recovery.State.RECOVERED
+        recovery.recovered_on = day
+        recovery.evidence = evidence.strip()
+        recovery.recorded_by = acting_user if getattr(acting_user, "pk", None) else None
+        recovery.save(update_fields=["state", "recovered_on", "evidence", "recorded_by"])
+        record(
+            "medical_assistance.recovery.recovered",
+            actor=acting_user,
+            obj=recovery,
+            before={"state": "open"},
+            after={"state": "recovered", "recovered_on": day.isoformat(), "evidence": recovery.evidence},
+            label="登记多付救助已追回",
+            citation=CITE_SETTLE,
+        )
+    return recovery
+
+
 def paid_by_district_and_class(year: int) -> list[dict[str, Any]]:
-    """Fund ledger lines: aid paid (reversals netted) by district and class."""
+    """Fund ledger lines: aid paid (reversals and adjustments netted) by district and class."""
     rows = (
         Settlement.objects.filter(year=year)
         .values("jurisdiction__name", "person_class")
@@ -791,13 +1151,21 @@ def run_warnings(year: int, month: int, *, acting_user: Any) -> Any:
 
     if not 1 <= month <= 12:
         raise ApiError("invalid_month", "月份应为 1—12。", field="month", status=422)
+    today = clock.today()
+    if (year, month) < (IN_FORCE.year, IN_FORCE.month) or (year, month) > (today.year, today.month):
+        raise ApiError(
+            "invalid_month",
+            f"预警月份应在{IN_FORCE.year}年{IN_FORCE.month}月（本办法施行）至本月（{today.year}年{today.month}月）之间。",
+            field="month",
+            status=422,
+        )
     params = tree()
     through = dt.date(year, month, calendar.monthrange(year, month)[1])
     try:
         income = statistical_year_value(params, "income.rural_per_capita_disposable", year - 1)
-        thresholds = warning_thresholds(params, year)
+        thresholds = warning_thresholds(params, through)
     except ParameterNotSet as exc:
-        raise ApiError("parameter_not_set", str(exc), status=409) from None
+        raise not_set_error(exc) from None
     borne = self_borne_by_person(year, through)
     person_ids = sorted(borne)
     kinds: dict[int, list[str]] = {pid: [] for pid in person_ids}
@@ -807,7 +1175,7 @@ def run_warnings(year: int, month: int, *, acting_user: Any) -> Any:
         kinds[ident.person_id].append(ident.kind)
     groups = np.array([warning_group(kinds[p]) for p in person_ids], dtype=np.int8)
     amounts = np.array([borne[p] for p in person_ids], dtype=np.int64)
-    flags = warnings(params, year, groups, amounts) if person_ids else np.zeros(0, dtype=np.int8)
+    flags = warnings(params, through, groups, amounts) if person_ids else np.zeros(0, dtype=np.int8)
     previous = WarningRun.objects.filter(year=year, month=month - 1).first()
     before = set(previous.entries.values_list("person_id", "list")) if previous else set()
     with transaction.atomic():
@@ -895,7 +1263,7 @@ def _class_4_test(person: Person, submitted_on: dt.date, self_pay_12m: int, exis
             existing_class=existing,
         )
     except ParameterNotSet as exc:
-        raise ApiError("parameter_not_set", str(exc), status=409) from None
+        raise not_set_error(exc) from None
 
 
 def submit_class_4_recognition(
@@ -921,13 +1289,7 @@ def submit_class_4_recognition(
             field="self_pay_evidence",
             status=422,
         )
-    if submitted_on < dt.date(2022, 10, 18):
-        raise ApiError(
-            "before_document",
-            "申请日期早于本办法印发日期（2022年10月18日）。",
-            field="submitted_on",
-            status=422,
-        )
+    check_past_date(submitted_on, "申请日期", "submitted_on")
     existing = class_on(person, submitted_on)
     if existing is not None and existing <= 3:
         raise ApiError(
@@ -1019,8 +1381,9 @@ def approve_class_4(rec: Any, *, acting_user: Any, day: dt.date, reason: str = "
 
     with transaction.atomic():
         rec = _locked_submitted(rec)
-        if day < rec.submitted_on:
-            raise ApiError("invalid_date", "认定日期不能早于申请日期。", field="recognised_on", status=422)
+        check_past_date(
+            day, "认定日期", "recognised_on", earliest=rec.submitted_on, earliest_label="申请日期"
+        )
         if rec.property_check_passed is None:
             raise ApiError(
                 "property_check_missing",
@@ -1074,6 +1437,9 @@ def reject_class_4(rec: Any, *, acting_user: Any, day: dt.date, reason: str) -> 
         raise ApiError("missing_reason", "不予认定须写明理由。", field="reason", status=422)
     with transaction.atomic():
         rec = _locked_submitted(rec)
+        check_past_date(
+            day, "认定日期", "recognised_on", earliest=rec.submitted_on, earliest_label="申请日期"
+        )
         rec.state = rec.State.REJECTED
         rec.decided_on = day
         rec.decided_by = acting_user if getattr(acting_user, "pk", None) else None
@@ -1101,3 +1467,213 @@ def premium_subsidy_for(person: Person, coverage_year: int, trace: Trace | None 
 
     kinds = [i.kind for i in identities_on(person, dt.date(coverage_year, 1, 1))]
     return premium_subsidy(tree(), kinds, coverage_year, trace=trace if trace is not None else NO_TRACE)
+
+
+# -- 第二十三条 基金市级统筹预算管理 ------------------------------------------------------------------------------
+
+CITE_FUND = f"{DOCUMENT} 第二十三条第二款"
+
+
+def _fund_rule_day(year: int) -> dt.date:
+    """The day a year's fund rules are read: 1 January, or the day 34号 took effect in its first year."""
+    return max(dt.date(year, 1, 1), IN_FORCE)
+
+
+def poverty_measure_amount(year: int, persons: int) -> tuple[int, int]:
+    """第二十三条第二款: the poverty-measure funds merged into the fund, persons × 320元/人/年 → (rate, amount)."""
+    rate = int(tree().get("fund.poverty_measure_per_person", _fund_rule_day(year)))
+    return rate, rate * persons
+
+
+def record_contribution(
+    *,
+    year: int,
+    jurisdiction: Any,
+    source: str,
+    basis: str,
+    acting_user: Any,
+    persons: int | None = None,
+    amount: int | None = None,
+) -> Any:
+    """A budget line of the fund (第二十三条): what a district, zone or the city puts in for a year, by source.
+    The poverty-measure line is a number of persons (the amount follows from 320元/人/年); the others an
+    amount. Entering a line again for the same year, place and source revises it (audited, old and new)."""
+    from .models import FundContribution
+
+    source = FundContribution.Source(source)
+    today = clock.today()
+    if not IN_FORCE.year <= year <= today.year + 1:
+        raise ApiError(
+            "invalid_year",
+            f"预算年度应在{IN_FORCE.year}年至下一年度（{today.year + 1}年）之间。",
+            field="year",
+            status=422,
+        )
+    if not basis.strip():
+        raise ApiError(
+            "missing_basis", "请填写依据（预算批复文号、人数统计来源等）。", field="basis", status=422
+        )
+    if source == FundContribution.Source.POVERTY_MEASURE:
+        if persons is None or persons < 0:
+            raise ApiError(
+                "missing_persons",
+                "扶贫措施资金按人数计算（320元/人/年，第二十三条第二款），请填写人数。",
+                field="persons",
+                status=422,
+            )
+        _, amount = poverty_measure_amount(year, persons)
+    else:
+        if persons is not None:
+            raise ApiError(
+                "persons_not_used",
+                "只有扶贫措施资金按人数计算，其他来源请填写金额。",
+                field="persons",
+                status=422,
+            )
+        if amount is None or amount < 0:
+            raise ApiError("invalid_amount", "金额应为不小于零的数。", field="amount", status=422)
+    with transaction.atomic():
+        row = (
+            FundContribution.objects.select_for_update()
+            .filter(year=year, jurisdiction=jurisdiction, source=source)
+            .first()
+        )
+        before = {"persons": row.persons, "amount": row.amount, "basis": row.basis} if row else None
+        if row is None:
+            row = FundContribution(year=year, jurisdiction=jurisdiction, source=source)
+        row.persons, row.amount, row.basis = persons, amount, basis.strip()
+        row.recorded_by = acting_user if getattr(acting_user, "pk", None) else None
+        row.save()
+        record(
+            "medical_assistance.fund.contribution",
+            actor=acting_user,
+            obj=row,
+            before=before,
+            after={
+                "year": year,
+                "source": source.value,
+                "persons": persons,
+                "amount": amount,
+                "basis": row.basis,
+            },
+            label="录入医疗救助基金筹集" if before is None else "调整医疗救助基金筹集",
+            citation=CITE_FUND,
+        )
+    return row
+
+
+def premium_subsidies_by_district(year: int) -> tuple[dict[int, int], str]:
+    """第七条 subsidies of the registered persons for coverage year ``year``, summed by district (identities
+    valid on 1 January decide, M18); with a note when they cannot be computed (no premium entered)."""
+    from ezhou_rules.medical_assistance.recipients import premium_subsidy
+
+    if year <= IN_FORCE.year:
+        return {}, f"{year}医保年度的个人缴费早于本办法施行，不按第七条资助。"
+    day = dt.date(year, 1, 1)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    district: dict[int, int] = {}
+    for pid, kind, jid in (
+        Identity.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .values_list("person_id", "kind", "person__jurisdiction_id")
+    ):
+        kinds[pid].add(kind)
+        district[pid] = jid
+    params = tree()
+    cache: dict[frozenset[str], int] = {}
+    out: dict[int, int] = defaultdict(int)
+    try:
+        for pid, held in kinds.items():
+            key = frozenset(held)
+            if key not in cache:
+                cache[key] = premium_subsidy(params, key, year).subsidy
+            out[district[pid]] += cache[key]
+    except ParameterNotSet as exc:
+        return {}, not_set_error(exc).message
+    return dict(out), ""
+
+
+def fund_ledger(year: int) -> dict[str, Any]:
+    """第二十三条: for each district and zone (and the city), the year's budget lines — the poverty-measure funds
+    (persons × 320), the premium-subsidy funds and the other sources — against what was paid from the fund:
+    medical assistance (settlements, reversals and adjustments netted) and premium subsidies."""
+    from ezhou_platform.common.models import Jurisdiction
+
+    from .models import FundContribution
+
+    places = list(Jurisdiction.objects.exclude(code="ezhou").order_by("id"))
+    city = Jurisdiction.objects.filter(code="ezhou").first()
+    contributions = list(
+        FundContribution.objects.filter(year=year).select_related("jurisdiction").order_by("source")
+    )
+    if city is not None and any(c.jurisdiction_id == city.pk for c in contributions):
+        places.append(city)
+    aid: dict[int, int] = defaultdict(int)
+    for r in (
+        Settlement.objects.filter(year=year)
+        .values("jurisdiction_id")
+        .annotate(basic=Sum("basic_aid"), tilted=Sum("tilted_aid"))
+    ):
+        aid[r["jurisdiction_id"]] = int(r["basic"] or 0) + int(r["tilted"] or 0)
+    open_recoveries: dict[int, int] = defaultdict(int)
+    for opened in (
+        Recovery.objects.filter(year=year, state=Recovery.State.OPEN)
+        .values("adjustment__jurisdiction_id")
+        .annotate(total=Sum("amount"))
+    ):
+        open_recoveries[opened["adjustment__jurisdiction_id"]] = int(opened["total"] or 0)
+    subsidies, subsidy_note = premium_subsidies_by_district(year)
+    rows = []
+    for place in places:
+        lines = [c for c in contributions if c.jurisdiction_id == place.pk]
+        income = sum(c.amount for c in lines)
+        subsidy = subsidies.get(place.pk, 0)
+        paid = aid.get(place.pk, 0) + subsidy
+        rows.append(
+            {
+                "place": place,
+                "lines": lines,
+                "budget": income,
+                "aid": aid.get(place.pk, 0),
+                "premium_subsidy": subsidy,
+                "open_recoveries": open_recoveries.get(place.pk, 0),
+                "paid": paid,
+                "balance": income - paid,
+            }
+        )
+    return {
+        "year": year,
+        "rows": rows,
+        "rate": poverty_measure_amount(year, 1)[0],
+        "subsidy_note": subsidy_note,
+        "totals": {
+            k: sum(r[k] for r in rows)
+            for k in ("budget", "aid", "premium_subsidy", "open_recoveries", "paid", "balance")
+        },
+    }
+
+
+# -- 示例数据（演示） -----------------------------------------------------------------------------------------
+
+
+def example_values(names: tuple[str, ...] = ()) -> list[str]:
+    """The configured values of this system that the demo entered as examples (their source says
+    示例数据（非官方统计）), as "parameter (year)" labels; pages that use them say so. Empty outside the demo."""
+    from ezhou_platform.common.models import ConfiguredValue
+
+    rows = ConfiguredValue.objects.filter(tree="medical_assistance")
+    if names:
+        rows = rows.filter(name__in=names)
+    latest: dict[tuple[str, dt.date], ConfiguredValue] = {}
+    for r in rows.order_by("name", "valid_from", "id"):
+        latest[(r.name, r.valid_from)] = r  # the newest row for a date is the one in force (configured())
+    labels = []
+    for r in latest.values():
+        if not r.source.startswith(EXAMPLE_SOURCE):
+            continue
+        try:
+            description = parameters().parameter(r.name).description
+        except LookupError:
+            description = r.name
+        labels.append(f"{description.split('（')[0]}（{r.valid_from.year}年度）")
+    return labels

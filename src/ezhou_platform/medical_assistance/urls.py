@@ -22,3 +22,4 @@ urlpatterns += [
     path("premium-subsidy/persons/", views.premium_subsidy_persons, name="premium_subsidy_persons"),
     path("class-4/", views.class_4_recognitions, name="class_4"),
 ]
+urlpatterns += [path("recoveries/", views.recoveries, name="recoveries")]

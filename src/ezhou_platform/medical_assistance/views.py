@@ -16,6 +16,7 @@ from ezhou_platform.common.models import Jurisdiction, User
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core import ids
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.money import MoneyError, format_yuan, parse_yuan
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.core.trace import Trace
@@ -23,11 +24,30 @@ from ezhou_rules.medical_assistance.parameters_tree import CLASS_LABELS
 from ezhou_rules.medical_assistance.settlement import Claims, settle_reference
 
 from . import services
-from .models import CLASS_CHOICES, Application, FundBudget, Person, Settlement, WarningRun
+from .models import CLASS_CHOICES, Application, FundBudget, Person, Recovery, Settlement, WarningRun
 
 STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
 DEPARTMENT = "medical_security"
 ROWS = 5
+# The configured values a page uses; the demo's examples of them are marked 示例数据（非官方统计） on the page.
+INCOME = ("income.per_capita_disposable",)
+RURAL_INCOME = ("income.rural_per_capita_disposable",)
+PREMIUM = ("premium_subsidy.individual_premium",)
+
+
+def _examples(*groups: tuple[str, ...]) -> list[str]:
+    return services.example_values(tuple(name for group in groups for name in group))
+
+
+def _date(raw: str | None, label: str, errors: list[str]) -> dt.date | None:
+    """A date typed into a form (2024-03-15), or an error naming the field by its label once."""
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        errors.append(f"“{label}”应为日期，如 2024-03-15。")
+        return None
+
+
 PLACES = {
     "city": ("市域内定点医疗机构", True, True, False),
     "referred": ("经转诊到市外（省内）", False, True, False),
@@ -59,6 +79,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_rows(post: Any, errors: list[str]) -> list[dict[str, Any]]:
+    today = clock.today()
+    year_end = dt.date(today.year, 12, 31)
     rows = []
     for i in range(ROWS):
         raw = (post.get(f"self_pay_{i}") or "").strip()
@@ -76,10 +98,13 @@ def _parse_rows(post: Any, errors: list[str]) -> list[dict[str, Any]]:
         try:
             day = dt.date.fromisoformat(post.get(f"date_{i}") or "")
         except ValueError:
-            errors.append(f"{label}“结算日期”应为日期（如 2024-03-15）。")
+            errors.append(f"{label}“结算日期”应为日期，如 2024-03-15。")
             continue
-        if day < dt.date(2022, 10, 18):
-            errors.append(f"{label}“结算日期”早于本办法印发日期（2022年10月18日）。")
+        if not services.IN_FORCE <= day <= year_end:
+            errors.append(
+                f"{label}“结算日期”应在本办法施行之日（{cn_date(services.IN_FORCE)}）至本年度末"
+                f"（{cn_date(year_end)}）之间。"
+            )
             continue
         place = post.get(f"place_{i}") or "city"
         if place not in PLACES:
@@ -103,19 +128,40 @@ def _parse_rows(post: Any, errors: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _entered_rows(post: Any) -> list[dict[str, str]]:
+    """What was typed in each row, to show it again after computing or refusing."""
+    return [
+        {
+            "i": str(i),
+            "n": str(i + 1),
+            "date": post.get(f"date_{i}") or "",
+            "kind": post.get(f"kind_{i}") or "inpatient",
+            "place": post.get(f"place_{i}") or "city",
+            "self_pay": post.get(f"self_pay_{i}") or "",
+        }
+        for i in range(ROWS)
+    ]
+
+
 @public
 def calculator(request: HttpRequest) -> HttpResponse:
-    """Public estimate: the class, the year's claims in order, and the explanation with the articles."""
-    context: dict[str, Any] = {"rows": range(ROWS), "places": PLACES, "classes": CLASS_CHOICES, "posted": {}}
+    """Public estimate: the class, the year's claims in order, and the explanation with the articles. What
+    was entered stays in the form, whether the estimate was computed or refused."""
+    post: Any = request.POST if request.method == "POST" else {}
+    context: dict[str, Any] = {
+        "rows": _entered_rows(post),
+        "places": PLACES,
+        "classes": CLASS_CHOICES,
+        "posted": post,
+        "example_values": _examples(INCOME),
+    }
     if request.method == "POST":
         errors: list[str] = []
-        post = request.POST
-        context["posted"] = post
         try:
             cls = int(post.get("person_class", ""))
             assert cls in CLASS_LABELS
         except (ValueError, AssertionError):
-            errors.append("请选择救助类别（第四条）。")
+            errors.append("请选择“救助类别”（第四条）。")
             cls = 0
         rows = _parse_rows(post, errors)
         if not rows and not errors:
@@ -132,7 +178,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
             try:
                 result = settle_reference(Claims.from_records(rows), services.tree(), trace=trace)
             except ParameterNotSet as exc:
-                errors.append(f"暂时无法测算：{exc}")
+                errors.append(f"暂时无法测算：{services.not_set_error(exc).message}")
             else:
                 context["result"] = {
                     "rows": [
@@ -171,12 +217,18 @@ def persons(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(jurisdiction__code=district)
     page = _page(request, qs)
     today = clock.today()
+    open_by_person: dict[int, int] = {}
+    for r in Recovery.objects.filter(
+        person_id__in=[p.pk for p in page], year=today.year, state=Recovery.State.OPEN
+    ):
+        open_by_person[r.person_id] = open_by_person.get(r.person_id, 0) + r.amount
     rows = [
         {
             "p": p,
             "class": CLASS_LABELS.get(services.class_on(p, today) or 0, "—"),
             "identities": "、".join(i.get_kind_display() for i in p.identities.all()),
             "pay_later": services.pay_after_treatment_eligible(p, today),
+            "recoverable": format_yuan(open_by_person[p.pk]) if p.pk in open_by_person else "",
         }
         for p in page
     ]
@@ -188,6 +240,7 @@ def persons(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "q": q,
             "district": district,
+            "query": urlencode({k: v for k, v in {"q": q, "district": district}.items() if v}),
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
         },
     )
@@ -195,8 +248,10 @@ def persons(request: HttpRequest) -> HttpResponse:
 
 @view_requires(*STAFF, department=DEPARTMENT)
 def settlements(request: HttpRequest) -> HttpResponse:
-    qs = Settlement.objects.select_related("claim", "person", "jurisdiction").order_by("-id")
+    qs = Settlement.objects.select_related("claim", "person", "jurisdiction", "recovery").order_by("-id")
     f = {k: (request.GET.get(k) or "").strip() for k in ("q", "year", "kind", "person_class", "district")}
+    # the year is shown back as typed digits, never as a number the locale would write "2,024"
+    f["year"] = f["year"] if f["year"].isdigit() else ""
     if f["q"]:
         try:
             qs = qs.filter(person__resident_id=ids.validate_resident_id(f["q"]))
@@ -217,8 +272,9 @@ def settlements(request: HttpRequest) -> HttpResponse:
             "basic": format_yuan(s.basic_aid),
             "tilted": format_yuan(s.tilted_aid),
             "borne": format_yuan(s.hospital_borne),
-            "self_pay": format_yuan(s.claim.policy_self_pay),
+            "self_pay": format_yuan(s.claim.policy_self_pay) if s.kind == Settlement.Kind.SETTLE else "",
             "class": CLASS_LABELS[s.person_class],
+            "recovery": getattr(s, "recovery", None),
         }
         for s in page
     ]
@@ -234,6 +290,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
             "classes": CLASS_CHOICES,
             "kinds": Settlement.Kind.choices,
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
+            "example_values": _examples(INCOME),
         },
     )
 
@@ -264,12 +321,16 @@ def _warning_context(request: HttpRequest) -> dict[str, Any]:
                 for e in previous.entries.select_related("person", "person__jurisdiction")
                 if (e.person_id, e.list) not in now
             ]
+    today = clock.today()
+    last_month = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
     return {
         "runs": runs,
         "run": chosen,
         "lists": lists,
         "dropped": dropped,
         "rural_income": format_yuan(chosen.rural_income) if chosen else "",
+        "default_month": f"{last_month.year:04d}-{last_month.month:02d}",
+        "example_values": _examples(RURAL_INCOME),
     }
 
 
@@ -284,7 +345,7 @@ def warnings_medical(request: HttpRequest) -> HttpResponse:
             year, month = (int(x) for x in (request.POST.get("month") or "").split("-"))
             run = services.run_warnings(year, month, acting_user=request.user)
         except ValueError:
-            messages.error(request, "“预警月份”应写作 YYYY-MM（第十四条：每月定期推送）。")
+            messages.error(request, "“预警月份”应写作年-月，如 2024-03（第十四条：每月定期推送）。")
         except services.ApiError as exc:
             messages.error(request, exc.message)
         else:
@@ -315,10 +376,31 @@ def warnings_rural(request: HttpRequest) -> HttpResponse:
 
 @view_requires(*STAFF, department=DEPARTMENT)
 def fund(request: HttpRequest) -> HttpResponse:
-    """Fund ledger: budget vs paid (reversals netted) by district and class, with a bar chart."""
+    """第二十三条 fund ledger: each district's and zone's budget lines (the 320元/人/年 poverty-measure funds as
+    persons × 320, the premium-subsidy funds, the other sources) against what the fund paid; then budget
+    execution by class with a bar chart, and the hospital-borne excess."""
+    from django.contrib import messages
+    from django.db.models import Count, Sum
+    from django.shortcuts import redirect
+
+    from .models import FundContribution
+
     today = clock.today()
-    year_text = request.GET.get("year") or str(today.year)
-    year = int(year_text) if year_text.isdigit() else today.year
+    can_enter = cast(User, request.user).role != Role.AUDITOR
+    posted: Any = {}
+    if request.method == "POST":
+        if not can_enter:
+            return HttpResponse("审计员只读。", status=403)
+        posted = request.POST
+        try:
+            _record_contribution(request)
+        except services.ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已录入筹集资金。")
+            return redirect(f"{request.path}?year={posted.get('year')}")
+    year_text = (request.POST.get("year") if posted else request.GET.get("year")) or str(today.year)
+    year = int(year_text) if year_text.isdigit() and 2022 <= int(year_text) <= 2100 else today.year
     paid = {(r["district"], r["person_class"]): r for r in services.paid_by_district_and_class(year)}
     budgets = {
         (b.jurisdiction.name, b.person_class): b.amount
@@ -347,13 +429,11 @@ def fund(request: HttpRequest) -> HttpResponse:
     top = max([max(r["_spent"], r["_budget"]) for r in rows] or [1]) or 1
     for i, r in enumerate(rows):
         r["y"] = 10 + i * 28
-        r["bw"] = round(400 * r["_budget"] / top)
-        r["sw"] = round(400 * r["_spent"] / top)
-    from django.db.models import Count, Sum
-
+        r["bw"] = max(round(400 * r["_budget"] / top), 0)
+        r["sw"] = max(round(400 * r["_spent"] / top), 0)
     hospitals = [
         {"name": h["claim__hospital_name"], "claims": h["n"], "borne": format_yuan(h["borne"] or 0)}
-        for h in Settlement.objects.filter(year=year)
+        for h in Settlement.objects.filter(year=year, kind=Settlement.Kind.SETTLE)
         .values("claim__hospital_name")
         .annotate(borne=Sum("hospital_borne"), n=Count("id"))
         .exclude(borne=0)
@@ -362,38 +442,105 @@ def fund(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "medical_assistance/fund.html",
-        {"year": year, "rows": rows, "chart_height": 20 + 28 * len(rows), "hospitals": hospitals},
+        {
+            "year": year,
+            "rows": rows,
+            "chart_height": 20 + 28 * len(rows),
+            "hospitals": hospitals,
+            "ledger": services.fund_ledger(year),
+            "can_enter": can_enter,
+            "places": Jurisdiction.objects.order_by("id"),
+            "sources": FundContribution.Source.choices,
+            "posted": posted,
+            "example_values": _examples(INCOME, PREMIUM),
+        },
+    )
+
+
+def _record_contribution(request: HttpRequest) -> None:
+    post = request.POST
+    year_text = (post.get("year") or "").strip()
+    if not year_text.isdigit():
+        raise services.ApiError("invalid_year", "“年度”应为年份，如 2024。", field="year")
+    place = Jurisdiction.objects.filter(code=post.get("district") or "").first()
+    if place is None:
+        raise services.ApiError("invalid_district", "请选择“区（功能区）”。", field="district")
+    persons_text = (post.get("persons") or "").strip()
+    amount_text = (post.get("amount") or "").strip()
+    persons = None
+    if persons_text:
+        if not persons_text.isdigit():
+            raise services.ApiError("invalid_persons", "“人数”应为不小于零的整数。", field="persons")
+        persons = int(persons_text)
+    amount = None
+    if amount_text:
+        try:
+            amount = parse_yuan(amount_text)
+        except MoneyError as exc:
+            raise services.ApiError("invalid_amount", f"“金额”：{exc}", field="amount") from None
+    services.record_contribution(
+        year=int(year_text),
+        jurisdiction=place,
+        source=post.get("source") or "",
+        persons=persons,
+        amount=amount,
+        basis=post.get("basis") or "",
+        acting_user=request.user,
     )
 
 
 @view_requires(*STAFF, department=DEPARTMENT)
 def applications(request: HttpRequest) -> HttpResponse:
-    """Review of applications (第十二条 倾斜救助, 第十五条 依申请救助 and 身份确定前费用救助): approve or refuse
-    with a reason; every decision goes through the services (state machine, audit)."""
+    """Applications (第十二条 倾斜救助, 第十五条 依申请救助 and 身份确定前费用救助): receive one, approve or refuse with a
+    reason; every step goes through the services (state machine, audit). Approving tilted aid pays the year's
+    costs already incurred, and the message says how much."""
     from django.contrib import messages
     from django.shortcuts import get_object_or_404, redirect
 
+    can_decide = cast(User, request.user).role != Role.AUDITOR
+    posted: Any = {}
     if request.method == "POST":
-        app = get_object_or_404(Application, pk=request.POST.get("application") or 0)
-        reason = (request.POST.get("reason") or "").strip()
-        try:
-            if request.POST.get("decision") == "approve":
-                services.approve_application(app, acting_user=request.user, day=clock.today(), reason=reason)
-                messages.success(request, f"已批准：{app.person} {app.get_kind_display()}。")
-            elif request.POST.get("decision") == "reject":
-                services.reject_application(app, acting_user=request.user, day=clock.today(), reason=reason)
-                messages.success(request, f"已不予批准：{app.person} {app.get_kind_display()}。")
-            else:
-                messages.error(request, "请选择“批准”或“不予批准”。")
-        except services.ApiError as exc:
-            messages.error(request, exc.message)
-        return redirect(request.get_full_path())
+        if not can_decide:
+            return HttpResponse("审计员只读。", status=403)
+        decision = request.POST.get("decision")
+        if decision == "submit":
+            posted = request.POST
+            if _submit_application(request):
+                return redirect(request.get_full_path())
+        else:
+            app = get_object_or_404(Application, pk=request.POST.get("application") or 0)
+            reason = (request.POST.get("reason") or "").strip()
+            try:
+                if decision == "approve":
+                    before = Settlement.objects.filter(kind=Settlement.Kind.ADJUST, person=app.person).count()
+                    services.approve_application(
+                        app, acting_user=request.user, day=clock.today(), reason=reason
+                    )
+                    paid = Settlement.objects.filter(kind=Settlement.Kind.ADJUST, person=app.person).order_by(
+                        "id"
+                    )[before:]
+                    extra = sum(s.tilted_aid for s in paid)
+                    messages.success(
+                        request,
+                        f"已批准：{app.person} {app.get_kind_display()}。"
+                        + (f"补发本年度已发生费用的倾斜救助{format_yuan(extra)}。" if extra else ""),
+                    )
+                elif decision == "reject":
+                    services.reject_application(
+                        app, acting_user=request.user, day=clock.today(), reason=reason
+                    )
+                    messages.success(request, f"已不予批准：{app.person} {app.get_kind_display()}。")
+                else:
+                    messages.error(request, "请选择“批准”或“不予批准”。")
+            except services.ApiError as exc:
+                messages.error(request, exc.message)
+            return redirect(request.get_full_path())
     state = request.GET.get("state") or Application.State.SUBMITTED
     qs = Application.objects.select_related("person", "decided_by").order_by("submitted_on", "id")
     if state in Application.State.values:
         qs = qs.filter(state=state)
     page = _page(request, qs)
-    # view_requires sends anonymous users to log in, so the user here is a logged-in User
+    today = clock.today()
     return render(
         request,
         "medical_assistance/applications.html",
@@ -401,9 +548,62 @@ def applications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": Application.State.choices,
-            "can_decide": cast(User, request.user).role != Role.AUDITOR,
+            "kinds": Application.Kind.choices,
+            "can_decide": can_decide,
+            "query": urlencode({"state": state}),
+            "posted": posted,
+            "default_year": str(today.year),
+            "today_iso": today.isoformat(),
+            "example_values": _examples(INCOME),
         },
     )
+
+
+def _submit_application(request: HttpRequest) -> bool:
+    """Receive an application from the form; errors (by field label, once) stay on the page with what was
+    typed."""
+    from django.contrib import messages
+
+    post = request.POST
+    errors: list[str] = []
+    person = None
+    try:
+        number = ids.validate_resident_id(post.get("resident_id") or "")
+    except ids.InvalidIdentifier as exc:
+        errors.append(f"“公民身份号码”无效：{exc}")
+    else:
+        person = Person.objects.filter(resident_id=number).first()
+        if person is None:
+            errors.append("该公民身份号码尚未登记为参保人员：请先在“救助身份”中登记。")
+    kind = post.get("kind") or ""
+    if kind not in Application.Kind.values:
+        errors.append("请选择申请“类型”。")
+    year_text = (post.get("year") or "").strip()
+    if not year_text.isdigit():
+        errors.append("“救助年度”应为年份，如 2024。")
+    submitted_on = _date(post.get("submitted_on"), "申请日期", errors)
+    recognised_on = None
+    if (post.get("recognised_on") or "").strip():
+        recognised_on = _date(post.get("recognised_on"), "身份确定日期", errors)
+    if not errors and person is not None and submitted_on is not None:
+        try:
+            app = services.submit_application(
+                person,
+                kind=kind,
+                year=int(year_text),
+                submitted_on=submitted_on,
+                recognised_on=recognised_on,
+                note=(post.get("note") or "").strip(),
+                acting_user=request.user,
+            )
+        except services.ApiError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, f"已受理：{app.person} {app.get_kind_display()}（{app.year}年度）。")
+            return True
+    for e in errors:
+        messages.error(request, e)
+    return False
 
 
 # -- 救助身份（第四条第八款） --------------------------------------------------------------------------------
@@ -411,7 +611,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 def _identity_status(request: HttpRequest) -> str:
     status = request.GET.get("status") or ""
-    return status if status in ("valid", "expired", "future") else ""
+    return status if status in ("valid", "expired") else ""
 
 
 @view_requires(*STAFF, department=DEPARTMENT)
@@ -422,7 +622,7 @@ def identities(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
 
     from ezhou_platform.common.models import Department
-    from ezhou_rules.medical_assistance.recipients import IdentityKind
+    from ezhou_rules.medical_assistance.recipients import IdentityKind, recognised_by
 
     from .models import Identity
 
@@ -443,10 +643,7 @@ def identities(request: HttpRequest) -> HttpResponse:
             if not raw and not required:
                 dates[key] = None
                 continue
-            try:
-                dates[key] = dt.date.fromisoformat(raw)
-            except ValueError:
-                errors.append(f"“{label}”应为日期（如 2024-03-15）。")
+            dates[key] = _date(raw, label, errors)
         kind = post.get("kind") or ""
         if kind not in {k.value for k in IdentityKind}:
             errors.append("请选择“身份”（第四条）。")
@@ -511,8 +708,6 @@ def identities(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(valid_from__lte=today).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     elif status == "expired":
         qs = qs.filter(valid_until__lt=today)
-    elif status == "future":
-        qs = qs.filter(valid_from__gt=today)
     f["status"] = status
     page = _page(request, qs)
     rows = []
@@ -532,7 +727,12 @@ def identities(request: HttpRequest) -> HttpResponse:
             "f": f,
             "query": urlencode({k: v for k, v in f.items() if v}),
             "kinds": [(k.value, k.label) for k in IdentityKind],  # type: ignore[attr-defined]
+            "kind_departments": [
+                (k.value, k.label, recognised_by(k).label)  # type: ignore[attr-defined]
+                for k in IdentityKind
+            ],
             "sources": [("civil_affairs", "民政局"), ("rural_revitalization", "乡村振兴局")],
+            "today": today,
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
             "can_add": can_add,
             "posted": request.POST if request.method == "POST" else {},
@@ -556,7 +756,12 @@ def premium_subsidy(request: HttpRequest) -> HttpResponse:
     from ezhou_rules.medical_assistance.recipients import IdentityKind, premium_subsidy
 
     kinds_all = [(k.value, k.label) for k in IdentityKind]  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"kinds": kinds_all, "chosen": [], "year": clock.today().year}
+    context: dict[str, Any] = {
+        "kinds": kinds_all,
+        "chosen": [],
+        "year": clock.today().year,
+        "example_values": _examples(PREMIUM),
+    }
     if request.GET.get("year") is not None:
         errors = []
         chosen = [k for k in request.GET.getlist("identity") if k in {v for v, _ in kinds_all}]
@@ -569,7 +774,7 @@ def premium_subsidy(request: HttpRequest) -> HttpResponse:
             try:
                 result = premium_subsidy(services.tree(), chosen, year, trace=trace)
             except ParameterNotSet as exc:
-                errors.append(f"暂时无法测算：{exc}")
+                errors.append(f"暂时无法测算：{services.not_set_error(exc).message}")
             else:
                 context["result"] = {
                     "premium": format_yuan(result.premium) if result.subsidy else "—",
@@ -608,7 +813,7 @@ def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
             r = services.premium_subsidy_for(p, year)
         except ParameterNotSet as exc:
             if not errors:
-                errors.append(f"暂时无法测算：{exc}")
+                errors.append(f"暂时无法测算：{services.not_set_error(exc).message}")
             rows.append({"p": p, "basis": "—", "ratio": "—", "premium": "—", "subsidy": "—"})
             continue
         rows.append(
@@ -634,6 +839,7 @@ def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
                 {k: v for k, v in {"year": str(year), "q": q, "district": district}.items() if v}
             ),
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
+            "example_values": _examples(PREMIUM),
         },
     )
 
@@ -676,8 +882,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        f"已认定{rec.person}为因病致贫重病患者，身份有效期至"
-                        f"{rec.valid_until.year}年{rec.valid_until.month}月{rec.valid_until.day}日。",
+                        f"已认定{rec.person}为因病致贫重病患者，身份有效期至{cn_date(rec.valid_until)}。",
                     )
                 elif action == "reject":
                     services.reject_class_4(rec, acting_user=request.user, day=clock.today(), reason=reason)
@@ -721,6 +926,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
             "districts": Jurisdiction.objects.exclude(code="ezhou").order_by("id"),
             "today": clock.today(),
             "query": urlencode({k: v for k, v in {"state": state, "q": q}.items() if v}),
+            "example_values": _examples(INCOME),
         },
     )
 
@@ -736,7 +942,7 @@ def _submit_class_4(request: HttpRequest) -> None:
         submitted_on = dt.date.fromisoformat(post.get("submitted_on") or "")
     except ValueError:
         raise services.ApiError(
-            "invalid_date", "“申请日期”应为日期（如 2024-03-15）。", field="submitted_on"
+            "invalid_date", "“申请日期”应为日期，如 2024-03-15。", field="submitted_on"
         ) from None
     try:
         self_pay = parse_yuan((post.get("self_pay_12m") or "").strip())
@@ -765,4 +971,61 @@ def _submit_class_4(request: HttpRequest) -> None:
         request,
         f"已受理：申请前12个月累计自负{format_yuan(rec.self_pay_12m)}，{verdict}{rec.income_year}年居民人均可支配收入"
         f"（{format_yuan(rec.threshold)}）。请记录家庭财产审核结论。",
+    )
+
+
+# -- 多付应追回 ----------------------------------------------------------------------------------------------
+
+
+@view_requires(*STAFF, department=DEPARTMENT)
+def recoveries(request: HttpRequest) -> HttpResponse:
+    """Amounts paid that a re-settlement lowered (第十一条): the reason, and recording them as recovered."""
+    from django.contrib import messages
+    from django.db.models import Sum
+    from django.shortcuts import get_object_or_404, redirect
+
+    can_record = cast(User, request.user).role != Role.AUDITOR
+    if request.method == "POST":
+        if not can_record:
+            return HttpResponse("审计员只读。", status=403)
+        recovery = get_object_or_404(Recovery, pk=request.POST.get("recovery") or 0)
+        errors: list[str] = []
+        day = _date(request.POST.get("recovered_on"), "追回日期", errors)
+        if day is not None:
+            try:
+                services.record_recovery(
+                    recovery, day=day, evidence=request.POST.get("evidence") or "", acting_user=request.user
+                )
+            except services.ApiError as exc:
+                errors.append(exc.message)
+            else:
+                messages.success(request, f"已登记追回：{recovery.person} {format_yuan(recovery.amount)}。")
+        for e in errors:
+            messages.error(request, e)
+        return redirect(request.get_full_path())
+    state = request.GET.get("state") or ""
+    year = (request.GET.get("year") or "").strip()
+    qs = Recovery.objects.select_related("person", "adjustment__claim").order_by("-id")
+    if state in Recovery.State.values:
+        qs = qs.filter(state=state)
+    else:
+        state = ""
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    else:
+        year = ""
+    open_total = qs.filter(state=Recovery.State.OPEN).aggregate(total=Sum("amount"))["total"] or 0
+    return render(
+        request,
+        "medical_assistance/recoveries.html",
+        {
+            "page": _page(request, qs),
+            "state": state,
+            "year": year,
+            "states": Recovery.State.choices,
+            "open_total": format_yuan(open_total),
+            "can_record": can_record,
+            "today": clock.today(),
+            "query": urlencode({k: v for k, v in {"state": state, "year": year}.items() if v}),
+        },
     )

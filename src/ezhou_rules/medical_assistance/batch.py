@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ezhou_rules.core.params import ParameterTree
+from ezhou_rules.core.params import ParameterNotSet, ParameterTree
 
-from .parameters_tree import DOCUMENT
+from .parameters_tree import DOCUMENT, STATISTICAL_YEAR_PARAMETERS, statistical_year_value
 from .settlement import Claims, Settled, settle
 
 INPUT_COLUMNS = (
@@ -208,6 +208,49 @@ class _Errors:
 
 Kernel = Callable[[Claims, ParameterTree], Settled]
 
+INCOME = "income.per_capita_disposable"
+
+
+def _missing_parameters(
+    err: _Errors,
+    tree: ParameterTree,
+    person_codes: np.ndarray,
+    days: np.ndarray,
+    flags: dict[str, np.ndarray],
+    text: dict[str, pa.ChunkedArray],
+) -> None:
+    """Tilted aid (第十二条) in year Y needs the per-capita disposable income of Y − 1. When it is not set,
+    the rows that need it fail, and so does every other row of the same person-year: a year's claims are
+    settled in order against one deductible and one cap, so settling the rest without them would pay too
+    much. Person-years and years that do not need the value are settled as usual."""
+    need = flags["tilted_approved"] & flags["in_province"] & ~err.bad
+    if not need.any():
+        return
+    years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    for year in np.unique(years[need]):
+        try:
+            statistical_year_value(tree, INCOME, int(year) - 1)
+        except ParameterNotSet:
+            pass
+        else:
+            continue
+        here = need & (years == year)
+        how = f"请用 --params 参数文件或 --set {INCOME}@{int(year) - 1}=金额 提供（{DOCUMENT} 第十二条）。"
+        err.add(
+            here,
+            "tilted_approved",
+            f"倾斜救助需要参数 {INCOME}（鄂州市居民人均可支配收入，{int(year) - 1}年度），尚未录入：{how}",
+            text["tilted_approved"],
+        )
+        same_year = np.isin(person_codes, np.unique(person_codes[here])) & (years == year)
+        err.add(
+            same_year & ~here & ~err.bad,
+            "person_id",
+            f"同一人员{int(year)}年度的结算单按顺序累计结算；该年度有结算单缺少参数 {INCOME}"
+            f"（{int(year) - 1}年度），本行一并不结算。{how}",
+            text["person_id"],
+        )
+
 
 def dask_kernel(client: object, partitions: int | None = None) -> Kernel:
     """The same kernel over a dask.distributed cluster: claims partitioned by person (a person's claims never
@@ -320,12 +363,13 @@ def settle_table(
         f"临时外出就医指到市外定点医疗机构治疗（{DOCUMENT} 第十三条第二款）。",
         text["temporary_out_of_city"],
     )
-    step("校验完成")
-
-    good = np.flatnonzero(~err.bad)
     person_codes = pc.dictionary_encode(text["person_id"].combine_chunks()).indices.to_numpy(
         zero_copy_only=False
     )
+    _missing_parameters(err, tree, person_codes, days, flags, text)
+    step("校验完成")
+
+    good = np.flatnonzero(~err.bad)
     # sort the good rows by (person, settle_date, claim_id)
     keyed = pa.table(
         {
@@ -388,23 +432,79 @@ def errors_file(output_path: Path) -> Path:
     return output_path.with_name(output_path.name + ".errors.csv")
 
 
-def parse_set(item: str) -> tuple[str, object]:
-    """``class_3.ratio=0.70`` style what-if: NAME=VALUE, the value read for the parameter's unit later."""
-    name, sep, raw = item.partition("=")
+@dataclass(frozen=True)
+class SetValue:
+    """One --set: NAME=VALUE (every date), NAME@YYYY-MM-DD=VALUE (from that date on) or, for a yearly
+    statistic, NAME@YYYY=VALUE (that statistical year)."""
+
+    name: str
+    value: object
+    on: dt.date | None = None
+    year: int | None = None
+
+
+def parse_set(item: str) -> SetValue:
+    """``basic.ratio.class_3=70%``, ``basic.cap.class_3@2024-07-01=1500000``,
+    ``income.per_capita_disposable@2023=40000元``. Integers are read in the parameter's unit (fen for amounts);
+    an amount may be written in yuan with 元."""
+    from ezhou_rules.core.money import MoneyError, parse_yuan
+
+    key, sep, raw = item.partition("=")
+    name, at, when = key.strip().partition("@")
     if not sep or not name.strip():
-        raise BatchInputError(f"--set 应写作 参数名=取值，收到“{item}”。")
+        raise BatchInputError(f"--set 应写作 参数名=取值（或 参数名@日期=取值），收到“{item}”。")
     raw = raw.strip()
     value: object = raw
     if raw.isdigit():
         value = int(raw)
     elif raw.lower() in ("true", "false"):
         value = raw.lower() == "true"
-    return name.strip(), value
+    elif raw.endswith("元"):
+        try:
+            value = parse_yuan(raw)
+        except MoneyError as exc:
+            raise BatchInputError(f"--set {name}：金额“{raw}”无效：{exc}") from None
+    on = year = None
+    if at:
+        when = when.strip()
+        try:
+            if len(when) == 4 and when.isdigit():
+                year = int(when)
+            else:
+                on = dt.date.fromisoformat(when)
+        except ValueError:
+            raise BatchInputError(
+                f"--set {name}@{when}：@ 后应为日期（YYYY-MM-DD）或统计年度（YYYY）。"
+            ) from None
+    return SetValue(name.strip(), value, on, year)
+
+
+def _apply_set(tree: ParameterTree, item: SetValue) -> ParameterTree:
+    from ezhou_rules.core.params import AdminValue
+
+    statistical = item.name in STATISTICAL_YEAR_PARAMETERS
+    if statistical and item.year is None:
+        raise BatchInputError(
+            f"{item.name} 按统计年度取值（“上年度”即该年度的数值）：请写作 --set {item.name}@年度=取值，"
+            f"如 --set {item.name}@2023=4000000（单位：分）或 @2023=40000元；也可用 --params 文件。"
+        )
+    if item.year is not None:
+        if not statistical:
+            raise BatchInputError(
+                f"{item.name} 不是按统计年度取值的参数：请写作 --set {item.name}=取值（所有日期）"
+                f"或 --set {item.name}@YYYY-MM-DD=取值（自该日起）。"
+            )
+        return tree.with_values(
+            [AdminValue(item.name, dt.date(item.year, 1, 1), item.value, source="命令行 --set 取值")]
+        )
+    if item.on is not None:
+        return tree.with_overrides({item.name: {item.on: item.value}})
+    return tree.with_overrides({item.name: item.value})
 
 
 def apply_parameters(tree: ParameterTree, params_file: Path | None, sets: list[str]) -> ParameterTree:
     """--params FILE.yaml: dated values of configurable parameters, a list of
-    {name, valid_from, value, source}; --set NAME=VALUE: what-if overrides for every date (第二十六条)."""
+    {name, valid_from, value, source}; --set: what-if values (第二十六条) or yearly statistics (see parse_set)."""
     import yaml
 
     from ezhou_rules.core.params import AdminValue, ParameterValueError, UnknownParameter
@@ -421,8 +521,8 @@ def apply_parameters(tree: ParameterTree, params_file: Path | None, sets: list[s
                 AdminValue(str(e["name"]), e["valid_from"], e["value"], source=str(e.get("source") or ""))
                 for e in entries
             )
-        if sets:
-            tree = tree.with_overrides(dict(parse_set(s) for s in sets))
+        for item in sets:
+            tree = _apply_set(tree, parse_set(item))
     except (ParameterValueError, UnknownParameter, KeyError, TypeError) as exc:
         raise BatchInputError(f"参数设置有误：{exc}") from None
     return tree

@@ -12,6 +12,10 @@ DOCUMENT = "鄂州政办发〔2022〕34号"
 PARAMETER_FILE = Path(__file__).resolve().parent / "parameters" / "medical_assistance.yaml"
 CLASSES = (1, 2, 3, 4)
 CLASS_LABELS = {1: "一类", 2: "二类", 3: "三类", 4: "四类"}
+# Keyed by statistical year (valid_from = 1 January of that year) and read for exactly that year.
+STATISTICAL_YEAR_PARAMETERS = frozenset(
+    {"income.per_capita_disposable", "income.rural_per_capita_disposable"}
+)
 
 
 @cache

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import cast
 
 import numpy as np
 import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
 
 from ezhou_rules.core.citations import rule
 from ezhou_rules.core.money import format_yuan, mul_ratio_half_up, round_half_up
@@ -68,6 +68,48 @@ MONITORED_RURAL = frozenset(
     {IdentityKind.UNSTABLE_LIFTED, IdentityKind.MARGINAL_AT_RISK, IdentityKind.SUDDEN_HARDSHIP}
 )
 C_CLASSES = f"{DOCUMENT} 第四条"
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """The department 第二十二条 names for recognising an identity: its code on the platform, its name, the
+    paragraph."""
+
+    department: str
+    label: str
+    cite: str
+
+
+CIVIL_AFFAIRS = Recogniser("civil_affairs", "民政部门", f"{DOCUMENT} 第二十二条第三款")
+RURAL_REVITALIZATION = Recogniser("rural_revitalization", "乡村振兴部门", f"{DOCUMENT} 第二十二条第八款")
+# 第四条第八款 leaves recognition to "民政、乡村振兴部门根据职能分工"; 第二十二条 divides it (interpretation M22).
+RECOGNISED_BY: dict[IdentityKind, Recogniser] = {
+    IdentityKind.EXTREME_POVERTY: CIVIL_AFFAIRS,
+    IdentityKind.ORPHAN: CIVIL_AFFAIRS,
+    IdentityKind.MINIMUM_LIVING: CIVIL_AFFAIRS,
+    IdentityKind.LOW_INCOME_MARGINAL: CIVIL_AFFAIRS,
+    IdentityKind.ILLNESS_POVERTY: CIVIL_AFFAIRS,
+    # "市、区人民政府规定的其他特殊困难人员": not named; 第二十二条第三款 ends its list with "等医疗救助对象认定"
+    IdentityKind.OTHER_SPECIAL: CIVIL_AFFAIRS,
+    # "农村易返贫致贫人口认定、监测": the monitored persons, those who returned to or fell into poverty, and
+    # the lifted-out population the monitoring follows (稳定脱贫, watched by 第十四条)
+    IdentityKind.RETURNED_TO_POVERTY: RURAL_REVITALIZATION,
+    IdentityKind.UNSTABLE_LIFTED: RURAL_REVITALIZATION,
+    IdentityKind.MARGINAL_AT_RISK: RURAL_REVITALIZATION,
+    IdentityKind.SUDDEN_HARDSHIP: RURAL_REVITALIZATION,
+    IdentityKind.STABLE_LIFTED: RURAL_REVITALIZATION,
+}
+
+
+@rule(
+    cites=[f"{DOCUMENT} 第四条第八款", CIVIL_AFFAIRS.cite, RURAL_REVITALIZATION.cite],
+    summary="各类身份由第二十二条规定的部门认定：特困、孤儿、低保、低保边缘、因病致贫重病患者由民政部门；农村易返贫致贫人口由乡村振兴部门",
+)
+def recognised_by(kind: IdentityKind | str) -> Recogniser:
+    """The one department that recognises ``kind`` (第二十二条), not either of the two."""
+    return RECOGNISED_BY[IdentityKind.of(kind)]
+
+
 C_HIGHEST = f"{DOCUMENT} 第六条"
 
 
@@ -194,10 +236,10 @@ def premium_subsidy(
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day if it has no such day)."""
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """The corresponding day ``months`` later (earlier if negative); a month without it gives its last day
+    (民法典 第二百零二条): 2024-02-29 + 12 months = 2025-02-28. dateutil's relativedelta, not month arithmetic
+    by hand."""
+    return day + relativedelta(months=months)
 
 
 @dataclass(frozen=True)
@@ -254,9 +296,13 @@ def assess_class_4(
 
 @rule(cites=f"{DOCUMENT} 第四条第七款", summary="因病致贫重病患者救助身份自认定之日起12个月有效")
 def class_4_valid_until(tree: ParameterTree, recognised_on: dt.date) -> dt.date:
-    """Last day of validity: 12 months from the recognition day, that day counted (2024-03-15 → 2025-03-14)."""
+    """Last day of validity (interpretation M9): "自认定之日起12个月" is a period counted in months, so the
+    recognition day itself is not counted (民法典 第二百零一条) and the period ends on the corresponding day of
+    the twelfth month, or that month's last day when it has none (第二百零二条): 2024-03-15 → 2025-03-15,
+    2024-02-29 → 2025-02-28. A validity end is not a time limit for an act, so it is not moved off a rest day
+    (第二百零三条 does not apply)."""
     months = tree.get("class_4_recognition.validity_months", recognised_on)
-    return add_months(recognised_on, months) - dt.timedelta(days=1)
+    return add_months(recognised_on, months)
 
 
 @rule(cites=f"{DOCUMENT} 第十五条第二款", summary="身份确定前12个月内发生的医疗费用依申请按相应类别救助")
@@ -275,13 +321,19 @@ RETURN_WATCHED = frozenset({IdentityKind.LOW_INCOME_MARGINAL, IdentityKind.STABL
 
 
 def warning_group(kinds: Iterable[IdentityKind | str]) -> int:
-    """Which 第十四条 list a person is watched for: return-to-poverty (低保边缘, 农村易返贫致贫, 稳定脱贫),
-    into-poverty (ordinary resident enrollees: none of the identities of 第四条), or neither (classes 1, 2, 4
-    are recipients already)."""
-    kinds = {IdentityKind.of(k) for k in kinds}
-    if kinds & RETURN_WATCHED:
+    """Which 第十四条 list a person is watched for (interpretation M13).
+
+    - Classes 1, 2 and 4 (the highest class of the person's identities, 第六条) are recipients already: on
+      neither list, whatever second identity they also hold (a 低保 person who is also 稳定脱贫 is class 2).
+    - 因病返贫: 城乡低保边缘家庭成员, monitored rural persons (both class 3) and 稳定脱贫人口 who hold no class.
+    - 因病致贫: ordinary resident enrollees, i.e. no identity of 第四条 and not 稳定脱贫."""
+    held = {IdentityKind.of(k) for k in kinds}
+    cls = min((CLASS_OF_KIND[k] for k in held if k in CLASS_OF_KIND), default=None)
+    if cls in (1, 2, 4):
+        return WARN_NONE
+    if held & RETURN_WATCHED:
         return WARN_RETURN
-    if not any(k in CLASS_OF_KIND for k in kinds):
+    if cls is None:
         return WARN_INTO
     return WARN_NONE
 
@@ -291,13 +343,17 @@ def warning_group(kinds: Iterable[IdentityKind | str]) -> int:
     summary="因病致贫、因病返贫双预警：当年累计自负费用超过上年度农村居民人均可支配收入的50%或100%",
 )
 def warnings(
-    tree: ParameterTree, year: int, group: npt.NDArray[np.int8], self_pay_this_year: npt.NDArray[np.int64]
+    tree: ParameterTree,
+    through: dt.date,
+    group: npt.NDArray[np.int8],
+    self_pay_this_year: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.int8]:
-    """Per person, the list (WARN_RETURN / WARN_INTO) they belong on this year, else WARN_NONE. Strictly above."""
-    income = statistical_year_value(tree, "income.rural_per_capita_disposable", year - 1)
-    day = dt.date(year, 1, 1)
-    r_ret = tree.get("warning.return_to_poverty_share", day)
-    r_into = tree.get("warning.into_poverty_share", day)
+    """Per person, the list (WARN_RETURN / WARN_INTO) they belong on for the year of ``through`` (the last day
+    counted), else WARN_NONE. Strictly above. The shares are looked up on ``through``: in 2022 the document
+    took effect on 18 October, so 1 January of that year has no value (interpretation M6)."""
+    income = statistical_year_value(tree, "income.rural_per_capita_disposable", through.year - 1)
+    r_ret = tree.get("warning.return_to_poverty_share", through)
+    r_into = tree.get("warning.into_poverty_share", through)
     x = np.asarray(self_pay_this_year, dtype=np.int64)
     g = np.asarray(group)
     over_ret = x * r_ret.denominator > income * r_ret.numerator
@@ -307,12 +363,12 @@ def warnings(
     return out.astype(np.int8)
 
 
-def warning_thresholds(tree: ParameterTree, year: int) -> dict[int, int]:
-    income = statistical_year_value(tree, "income.rural_per_capita_disposable", year - 1)
-    day = dt.date(year, 1, 1)
+def warning_thresholds(tree: ParameterTree, through: dt.date) -> dict[int, int]:
+    """The two lines in fen (rounded half up for display; the test itself is exact) for the year of ``through``."""
+    income = statistical_year_value(tree, "income.rural_per_capita_disposable", through.year - 1)
     return {
-        WARN_RETURN: int(mul_ratio_half_up(income, tree.get("warning.return_to_poverty_share", day))),
-        WARN_INTO: int(mul_ratio_half_up(income, tree.get("warning.into_poverty_share", day))),
+        WARN_RETURN: int(mul_ratio_half_up(income, tree.get("warning.return_to_poverty_share", through))),
+        WARN_INTO: int(mul_ratio_half_up(income, tree.get("warning.into_poverty_share", through))),
     }
 
 

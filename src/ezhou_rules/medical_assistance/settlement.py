@@ -162,10 +162,12 @@ def _class_params(tree: ParameterTree, cls: int, day: dt.date) -> dict[str, Any]
     }
 
 
-def tilted_threshold(tree: ParameterTree, year: int) -> Fraction:
-    """25% of the previous year's per-capita disposable income of residents (第十二条), in fen (exact)."""
-    income = statistical_year_value(tree, "income.per_capita_disposable", year - 1)
-    share = tree.get("tilted.threshold_share", dt.date(year, 1, 1))
+def tilted_threshold(tree: ParameterTree, day: dt.date) -> Fraction:
+    """25% of the previous year's per-capita disposable income of residents (第十二条), in fen (exact), for a
+    claim settled on ``day``. The share is looked up on that day, not on 1 January: in 2022 the document took
+    effect on 18 October, and a 第二十六条 adjustment may take effect within a year (interpretation M6)."""
+    income = statistical_year_value(tree, "income.per_capita_disposable", day.year - 1)
+    share = tree.get("tilted.threshold_share", day)
     return income * share
 
 
@@ -207,7 +209,7 @@ def settle_reference(
     n = len(claims)
     out = Settled.empty(n)
     state = start_state if start_state is not None else YearState()
-    thresholds: dict[int, Fraction] = {}
+    thresholds: dict[dt.date, Fraction] = {}
     for i in range(n):
         day: dt.date = claims.settle_date[i].astype(object)
         if i > 0 and (
@@ -282,10 +284,9 @@ def settle_reference(
         if claims.in_province[i]:
             state.tilted_base += x - basic
         if claims.tilted_approved[i] and claims.in_province[i]:
-            year = day.year
-            if year not in thresholds:
-                thresholds[year] = tilted_threshold(tree, year)
-            threshold = thresholds[year]
+            if day not in thresholds:
+                thresholds[day] = tilted_threshold(tree, day)
+            threshold = thresholds[day]
             if state.tilted_base > threshold:
                 total_eligible = max(state.tilted_base - p["tilted_deductible"], 0)
                 eligible_t = max(total_eligible - state.tilted_counted, 0)
@@ -521,14 +522,14 @@ def settle(claims: Claims, tree: ParameterTree) -> Settled:
     tilted = np.zeros(n, dtype=np.int64)
     eff = claims.tilted_approved.astype(bool, copy=False) & in_province
     if eff.any():
-        years = claims.settle_date.astype("datetime64[Y]").astype(np.int64) + 1970
+        # the threshold of each settlement date that has an eligible row (a few hundred dates a year at most)
+        eff_idx = np.flatnonzero(eff)
+        days, which = np.unique(claims.settle_date[eff_idx], return_inverse=True)
+        found = [tilted_threshold(tree, d.astype(object)) for d in days]
         thr_num = np.zeros(n, dtype=np.int64)
         thr_den = np.ones(n, dtype=np.int64)
-        for year in np.unique(years[eff]):
-            t = tilted_threshold(tree, int(year))
-            sel = years == year
-            thr_num[sel] = t.numerator
-            thr_den[sel] = t.denominator
+        thr_num[eff_idx] = np.array([t.numerator for t in found], dtype=np.int64)[which]
+        thr_den[eff_idx] = np.array([t.denominator for t in found], dtype=np.int64)[which]
         crossed = eff & (base * thr_den > thr_num)
         counted = np.where(crossed, np.maximum(base - rp["tilted_deductible"], 0), 0)
         prev_counted = _segment_exclusive_max(counted, new, gid)

@@ -8,6 +8,7 @@ import pytest
 from ezhou_platform.common.models import Department, Jurisdiction
 from ezhou_platform.medical_assistance import services
 from ezhou_platform.medical_assistance.demo import demo_resident_id
+from ezhou_rules.medical_assistance.recipients import recognised_by
 
 
 @pytest.fixture
@@ -27,13 +28,10 @@ def make_person(clerk: Any) -> Any:
             acting_user=clerk,
         )
         if kind:
-            dept = (
-                "rural_revitalization" if kind in ("unstable_lifted", "marginal_at_risk") else "civil_affairs"
-            )
             services.record_identity(
                 person,
                 kind=kind,
-                source_department=Department.objects.get(code=dept),
+                source_department=Department.objects.get(code=recognised_by(kind).department),
                 valid_from=valid_from,
                 evidence="测试认定书",
                 acting_user=clerk,

@@ -173,7 +173,9 @@ def test_class_4_assessment(login_client: Any, demo_users: Any) -> None:
     c = login_client("yibao_clerk")
     body = {"application_date": "2024-03-15", "self_pay_12m": 4_000_001, "property_check_passed": True}
     r = c.post(url, json.dumps(body), content_type="application/json")
-    assert r.json()["eligible"] is True and r.json()["valid_until"] == "2025-03-14"
+    assert (
+        r.json()["eligible"] is True and r.json()["valid_until"] == "2025-03-15"
+    )  # M9: 民法典 第二百零一条、第二百零二条
     r = c.post(url, json.dumps({**body, "self_pay_12m": 4_000_000}), content_type="application/json")
     assert r.json()["eligible"] is False and "未超过" in r.json()["reasons"][0]
     assert (

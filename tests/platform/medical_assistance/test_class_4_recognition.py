@@ -85,13 +85,13 @@ def test_recognition_then_retroactive_aid(login_client: Any, income_2023: None, 
         c, f"{URL}/{rec['id']}/property-check", {"passed": True, "reason": "家庭财产低于低保边缘家庭标准"}
     )
     assert r.status_code == 200 and r.json()["property_check_passed"] is True
-    # recognised 2024-03-20 → valid for 12 months: through 2025-03-19
+    # recognised 2024-03-20 → 12 months, the recognition day not counted (民法典 第二百零一条): through 2025-03-20
     r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
     assert r.status_code == 200, r.content
-    assert r.json()["state"] == "approved" and r.json()["valid_until"] == "2025-03-19"
+    assert r.json()["state"] == "approved" and r.json()["valid_until"] == "2025-03-20"  # M9
     identity = Identity.objects.get(person=person)
     assert identity.kind == "illness_poverty" and identity.source_department.code == "civil_affairs"
-    assert (identity.valid_from, identity.valid_until) == (dt.date(2024, 3, 20), dt.date(2025, 3, 19))
+    assert (identity.valid_from, identity.valid_until) == (dt.date(2024, 3, 20), dt.date(2025, 3, 20))
     assert Class4Recognition.objects.get().identity == identity
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {
@@ -192,10 +192,9 @@ def test_recognition_page(login_client: Any, income_2023: None) -> None:
     r = c.post(page, {"action": "approve", "recognition": rec.pk}, follow=True)
     rec.refresh_from_db()
     assert rec.state == "approved"
-    # recognised today: valid through the day before the same date next year
-    from ezhou_rules.medical_assistance.recipients import add_months
-
-    assert rec.valid_until == add_months(rec.decided_on, 12) - dt.timedelta(days=1)
+    # recognised today (the frozen clock: 2026-06-15): valid through the same date next year (M9, 民法典
+    # 第二百零一条: the recognition day is not counted)
+    assert (rec.decided_on, rec.valid_until) == (dt.date(2026, 6, 15), dt.date(2027, 6, 15))
     assert "身份有效期至" in r.content.decode()
     assert ID not in c.get(page).content.decode()  # masked
     # a bad amount is refused with the field named, nothing written

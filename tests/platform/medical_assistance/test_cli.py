@@ -43,9 +43,26 @@ def test_set_and_unknown_parameter(tmp_path: Path) -> None:
         run(tmp_path, [GOOD], "--set", "basic.nothing=1")
 
 
-def test_tilted_rows_without_income_stop_with_the_parameter_named(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match=r"income\.per_capita_disposable"):
-        run(tmp_path, [GOOD.replace("false,10000", "true,10000")])
+def test_rows_missing_a_parameter_fail_into_the_error_file_the_others_settle(tmp_path: Path) -> None:
+    # P1's 2024 tilted row needs the 2023 income, which is not entered: that person-year fails, naming the
+    # parameter and the option that provides it; P2 needs nothing and settles (1000 × 70% = 700.00).
+    tilted = GOOD.replace("false,10000", "true,10000")
+    other = GOOD.replace("C1,P1", "C9,P2")
+    code, out = run(tmp_path, [tilted, other])
+    assert code == 1
+    errors = (tmp_path / "out.csv.errors.csv").read_text(encoding="utf-8")
+    assert "tilted_approved" in errors and "income.per_capita_disposable" in errors and "2023年度" in errors
+    assert "--set income.per_capita_disposable@2023=" in errors
+    text = out.read_text(encoding="utf-8")
+    assert "C9" in text and "700.00" in text and "C1" not in text
+    # with the income given on the command line, every row settles
+    code, out = run(tmp_path, [tilted, other], "--set", "income.per_capita_disposable@2023=40000元")
+    assert code == 0 and "C1" in out.read_text(encoding="utf-8")
+
+
+def test_set_income_without_a_year_names_the_option(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"--set income\.per_capita_disposable@年度=取值"):
+        run(tmp_path, [GOOD], "--set", "income.per_capita_disposable=4000000")
 
 
 def test_dask_engine_through_the_command(tmp_path: Path) -> None:

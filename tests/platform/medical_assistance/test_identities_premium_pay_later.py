@@ -24,16 +24,18 @@ PAGE = "/medical-assistance/identities/"
 def test_identities_list_filter_and_paging(login_client: Any, make_person: Any) -> None:
     for serial in range(1, 28):  # 27 persons with 低保 since 2024-01-01
         make_person("minimum_living", serial=serial)
-    marginal = make_person("marginal_at_risk", serial=30, valid_from=dt.date(2099, 1, 1))
+    marginal = make_person("marginal_at_risk", serial=30, valid_from=dt.date(2023, 1, 1))
+    Identity.objects.filter(person=marginal).update(valid_until=dt.date(2023, 12, 31))
     c = login_client("yibao_clerk")
     text = c.get(PAGE).content.decode()
     assert "共 28 条" in text and "第 1 / 2 页" in text  # 25 a page
     assert "民政局" in text and "测试认定书" in text and "动态管理（未设止期）" in text
     assert marginal.resident_id not in text and marginal.masked_id in text
     text = c.get(PAGE, {"kind": "marginal_at_risk"}).content.decode()
-    assert "共 1 条" in text and "乡村振兴局" in text and "尚未生效" in text
+    assert "共 1 条" in text and "乡村振兴局" in text and "已失效" in text
+    assert "2023年1月1日 至 2023年12月31日" in text  # one date format (2026年12月1日)
     assert "共 27 条" in c.get(PAGE, {"status": "valid"}).content.decode()
-    assert "共 1 条" in c.get(PAGE, {"status": "future"}).content.decode()
+    assert "共 1 条" in c.get(PAGE, {"status": "expired"}).content.decode()
     assert "共 1 条" in c.get(PAGE, {"source": "rural_revitalization"}).content.decode()
     assert "共 1 条" in c.get(PAGE, {"q": marginal.resident_id}).content.decode()  # exact ID
     assert "共 0 条" in c.get(PAGE, {"q": marginal.resident_id[:10]}).content.decode()  # no fragments
@@ -57,8 +59,9 @@ def test_add_identity_from_the_page(login_client: Any) -> None:
     r = c.post(PAGE, form, follow=True)
     assert "已登记" in r.content.decode()
     identity = Identity.objects.get()
-    # 因病致贫重病患者: 12 months from 2024-02-29 → the day before 2025-02-28 (no 29 February in 2025)
-    assert identity.valid_until == dt.date(2025, 2, 27)
+    # 因病致贫重病患者: 12 months from 2024-02-29 (民法典 第二百零一条、第二百零二条, relativedelta): 2025 has no
+    # 29 February, so the period ends on the month's last day, 2025-02-28 (M9)
+    assert identity.valid_until == dt.date(2025, 2, 28)
     assert Person.objects.get().name == "王五"
     assert AuditRecord.objects.filter(action="medical_assistance.identity.record").count() == 1
     # bad input: an end before the start, a department that does not recognise identities → nothing written
@@ -66,6 +69,14 @@ def test_add_identity_from_the_page(login_client: Any) -> None:
     assert "有效期止不能早于有效期起" in r.content.decode()
     r = c.post(PAGE, {**form, "kind": "orphan", "source_department": "water"}, follow=True)
     assert "认定部门" in r.content.decode()
+    # 第二十二条: 孤儿 are recognised by 民政, not by 乡村振兴
+    r = c.post(PAGE, {**form, "kind": "orphan", "source_department": "rural_revitalization"}, follow=True)
+    assert "“孤儿”由民政部门认定（第二十二条第三款）" in r.content.decode()
+    # an identity valid from 2099 records nothing that has happened: refused, the field named once by its label
+    r = c.post(PAGE, {**form, "kind": "orphan", "valid_from": "2099-01-01"}, follow=True)
+    text = r.content.decode()
+    assert "有效期起不能晚于今天（2026年6月15日）" in text and text.count("有效期起不能") == 1
+    assert "valid_from" not in text.split("<main", 1)[1].split("<form", 1)[0]
     assert Identity.objects.count() == 1
     assert login_client("auditor").post(PAGE, form).status_code == 403
     assert Identity.objects.count() == 1
@@ -87,10 +98,19 @@ def test_add_identity_through_the_admin(login_client: Any, make_person: Any) -> 
     }
     assert c.post(url, {**body, "source_department": water.pk}).status_code == 200  # form error, no save
     assert not Identity.objects.exists()
+    # 第二十二条 and the dates: errors on the form by their Chinese label, never an error page, nothing saved
+    rural = Department.objects.get(code="rural_revitalization")
+    r = c.post(url, {**body, "source_department": rural.pk})
+    assert (
+        r.status_code == 200 and "“因病致贫重病患者”由民政部门认定（第二十二条第三款）" in r.content.decode()
+    )
+    r = c.post(url, {**body, "valid_from": "2099-01-01"})
+    assert r.status_code == 200 and "有效期起不能晚于今天（2026年6月15日）" in r.content.decode()
+    assert not Identity.objects.exists()
     r = c.post(url, body)
     assert r.status_code == 302, r.content.decode()[:2000]
     identity = Identity.objects.get()
-    assert identity.valid_until == dt.date(2025, 3, 14)  # 12 months from 2024-03-15, set by the service
+    assert identity.valid_until == dt.date(2025, 3, 15)  # 12 months from 2024-03-15, set by the service (M9)
     assert AuditRecord.objects.filter(action="medical_assistance.identity.record").count() == 1
     assert login_client("auditor").get(url).status_code == 403
 

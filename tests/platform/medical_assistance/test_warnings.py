@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ezhou_platform.common.models import Department
 from ezhou_platform.common.parameters import enter_value
 from ezhou_platform.medical_assistance import services
 from ezhou_platform.medical_assistance.models import WarningEntry
@@ -140,3 +141,34 @@ def test_warn_command_writes_excel_with_ids_as_text(
     assert cell.value == person.resident_id and isinstance(cell.value, str) and cell.number_format == "@"
     assert sheet.cell(row=2, column=4).value == "12000.00"
     assert book["因病致贫预警"].max_row == 1
+
+
+def test_recipients_with_a_second_watched_identity_are_not_listed(
+    login_client: Any, make_person: Any, clerk: Any
+) -> None:
+    # M13: a 低保 person (class 2) who is also 低保边缘 or 稳定脱贫 is a recipient, on neither list; before, the
+    # second identity put them on the 因病返贫 list. A 低保边缘 person with the same costs is listed.
+    enter_value(
+        parameters(),
+        "income.rural_per_capita_disposable",
+        dt.date(2023, 1, 1),
+        2_000_000,
+        source="测试数据",
+        actor=clerk,
+    )
+    c = login_client("yibao_clerk")
+    both = make_person("minimum_living", serial=1)
+    services.record_identity(
+        both,
+        kind="stable_lifted",
+        source_department=Department.objects.get(code="rural_revitalization"),
+        valid_from=dt.date(2024, 1, 1),
+        evidence="测试",
+        acting_user=clerk,
+    )
+    marginal = make_person("low_income_marginal", serial=2)
+    # 低保: 50,000 × 70% = 35,000 → the cap 20,000; self-borne 30,000 > 10,000; 低保边缘 (no application): 50,000
+    settle(c, both, "B-1", 5_000_000, "2024-01-10")
+    settle(c, marginal, "M-1", 5_000_000, "2024-01-10")
+    run = services.run_warnings(2024, 1, acting_user=clerk)
+    assert {(e.person_id, e.list) for e in run.entries.all()} == {(marginal.pk, "return")}

@@ -164,3 +164,60 @@ def test_batch_equals_reference_on_random_file(tmp_path: Path) -> None:
     for i, r in enumerate(records):
         fen = int(ref.basic_aid[i])
         assert got[r["claim_id"]] == f"{fen // 100}.{fen % 100:02d}"
+
+
+# Tilted rows of 2024 need the 2023 income; those of 2025 need 2024's.
+TILTED = [
+    # P1 2024: class 1, a tilted row and a plain row of the same person-year → both fail (one year, one order)
+    "T1,P1,1,2024-03-01,inpatient,2,true,true,false,true,50000,0,40000",
+    "T2,P1,1,2024-04-01,inpatient,2,true,true,false,false,2000,0,1000",
+    # P1 2025: another year of the same person, income 2024 entered → settled
+    "T3,P1,1,2025-03-01,inpatient,2,true,true,false,true,50000,0,40000",
+    # P2 2024: no tilted row → needs no income, settled: 1000 × 70% = 700.00
+    "T4,P2,2,2024-03-01,inpatient,2,true,true,false,false,2000,0,1000",
+]
+
+
+def test_a_missing_income_fails_the_person_years_that_need_it(tmp_path: Path) -> None:
+    tree = batch.apply_parameters(parameters(), None, ["income.per_capita_disposable@2024=40000元"])
+    out = tmp_path / "out.csv"
+    result = batch.run(write(tmp_path, TILTED), out, tree)
+    errors = read(batch.errors_file(out))
+    by_claim = {e["claim_id"]: e for e in errors}
+    assert set(by_claim) == {"T1", "T2"}
+    assert by_claim["T1"]["field"] == "tilted_approved" and by_claim["T2"]["field"] == "person_id"
+    for e in errors:
+        assert "income.per_capita_disposable" in e["rule"] and "2023年度" in e["rule"]
+        assert "--set income.per_capita_disposable@2023=" in e["rule"]
+    rows = {r["claim_id"]: r for r in read(out)}
+    assert set(rows) == {"T3", "T4"} and result.settled == 2
+    # T3, class 1: basic 30000 (the cap); base 40000 − 30000 = 10000 > 40000 × 25% = 10000? No: exactly
+    # 10000 is not above it → no tilted aid
+    assert rows["T3"]["basic_aid"] == "30000.00" and rows["T3"]["tilted_aid"] == "0.00"
+    assert rows["T4"]["basic_aid"] == "700.00"
+
+
+def test_set_forms_for_every_parameter_the_file_needs(tmp_path: Path) -> None:
+    import datetime as dt
+
+    # a yearly statistic: that statistical year, in fen or in yuan
+    tree = batch.apply_parameters(
+        parameters(),
+        None,
+        ["income.per_capita_disposable@2023=4000000", "income.per_capita_disposable@2024=41000元"],
+    )
+    assert tree.get("income.per_capita_disposable", dt.date(2023, 6, 1)) == 4_000_000
+    assert tree.get("income.per_capita_disposable", dt.date(2024, 6, 1)) == 4_100_000
+    # a standard from a date on (第二十六条): before it, the document's value
+    tree = batch.apply_parameters(parameters(), None, ["basic.cap.class_3@2024-07-01=15000元"])
+    assert tree.get("basic.cap.class_3", dt.date(2024, 6, 30)) == 1_000_000
+    assert tree.get("basic.cap.class_3", dt.date(2024, 7, 1)) == 1_500_000
+    # refused, naming the option that works
+    with pytest.raises(batch.BatchInputError, match=r"--set income\.per_capita_disposable@年度=取值"):
+        batch.apply_parameters(parameters(), None, ["income.per_capita_disposable=4000000"])
+    with pytest.raises(batch.BatchInputError, match=r"不是按统计年度取值的参数"):
+        batch.apply_parameters(parameters(), None, ["basic.cap.class_3@2024=1"])
+    with pytest.raises(batch.BatchInputError, match="@ 后应为日期"):
+        batch.apply_parameters(parameters(), None, ["basic.cap.class_3@July=1"])
+    with pytest.raises(batch.BatchInputError, match="金额"):
+        batch.apply_parameters(parameters(), None, ["basic.cap.class_3=1.234元"])

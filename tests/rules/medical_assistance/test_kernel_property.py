@@ -164,3 +164,27 @@ def _row() -> dict:
         "out_of_policy_cost": 0,
         "policy_self_pay": 400_000,
     }
+
+
+def test_tilted_aid_in_the_first_partial_year() -> None:
+    # 34号 took effect on 2022-10-18; a lookup on 2022-01-01 finds no threshold share. The claim's own date does.
+    # 2021 income 30000 → threshold 30000 × 25% = 7500. Class 1, 2022-11-01, self-pay 40000:
+    # basic 40000 × 100% capped at 30000; base 40000 − 30000 = 10000 > 7500 → (10000 − 2000) × 100% = 8000.00
+    tree = parameters().with_values(
+        [AdminValue("income.per_capita_disposable", dt.date(2021, 1, 1), 3_000_000, source="测试数据")]
+    )
+    claims = Claims.from_records(
+        [
+            {
+                **_row(),
+                "person_class": 1,
+                "settle_date": dt.date(2022, 11, 1),
+                "tilted_approved": True,
+                "total_cost": 5_000_000,
+                "policy_self_pay": 4_000_000,
+            }
+        ]
+    )
+    for engine in (settle, settle_reference):
+        out = engine(claims, tree)
+        assert (int(out.basic_aid[0]), int(out.tilted_aid[0])) == (3_000_000, 800_000)

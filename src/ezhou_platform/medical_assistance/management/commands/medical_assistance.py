@@ -1,9 +1,12 @@
 """`ezhou medical-assistance settle INPUT -o OUTPUT [--params FILE.yaml] [--set NAME=VALUE …]`
 `ezhou medical-assistance warn --month 2024-03 [-o FILE.xlsx]`
 
-Settles a file of claims (CSV or Parquet) with the vectorised kernel; rows that fail validation go to
-OUTPUT.errors.csv with the field and the rule, and the command then exits 1 (0 when every row settled).
-The administrator-entered values (incomes) are merged in first; --params adds dated values, --set what-ifs.
+Settles a file of claims (CSV or Parquet) with the vectorised kernel; rows that fail validation — or that need
+a parameter nobody has entered, such as the income of the year before a tilted-aid row (their whole
+person-year then fails) — go to OUTPUT.errors.csv with the field and the rule, and the command then exits 1
+(0 when every row settled). The administrator-entered values (incomes) are merged in first; --params adds
+dated values; --set NAME=VALUE replaces a parameter for every date, NAME@YYYY-MM-DD=VALUE from that date, and
+a yearly statistic is given for its year: --set income.per_capita_disposable@2023=40000元.
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ class Command(BaseCommand):
             help="参数取值文件（YAML 列表：name, valid_from, value, source）",
         )
         p.add_argument(
-            "--set", action="append", default=[], dest="sets", metavar="NAME=VALUE", help="模拟调整参数"
+            "--set",
+            action="append",
+            default=[],
+            dest="sets",
+            metavar="NAME=VALUE",
+            help="参数取值：NAME=VALUE（所有日期）、NAME@YYYY-MM-DD=VALUE（自该日起）；"
+            "收入按统计年度：income.per_capita_disposable@2023=40000元",
         )
         p.add_argument("--engine", choices=["local", "dask"], default="local", help="local（默认）或 dask")
         p.add_argument(
