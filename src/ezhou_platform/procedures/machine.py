@@ -53,17 +53,21 @@ class StepContext:
 @dataclass(frozen=True)
 class Refusal:
     """What a check may return instead of a bare message: the refusal's machine code, the field concerned
-    (so a page or the API names it by its Chinese label) and, when another article than the step's refuses
-    it (e.g. 第十三条 refusing an approval under 第十条), that article."""
+    (so a page or the API names it by its Chinese label), its HTTP status and, when another article than the
+    step's refuses it (e.g. 第十三条 refusing an approval under 第十条), that article. A plain Chinese string is
+    a refusal with code "check_failed", status 422 and the step's article."""
 
     message: str
     code: str = "check_failed"
     field: str | None = None
     cites: str = ""
+    status: int = 422
 
 
 # A check returns None when the step may be taken, else a Chinese message or a Refusal.
 Check = Callable[[Any, StepContext], "str | Refusal | None"]
+# The four-eyes rule of a step: always, never, or decided per case (e.g. by a dated parameter on the step's day).
+SecondPerson = bool | Callable[[Any, StepContext], bool]
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,9 @@ class Step:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     document: DocumentSpec | None = None
-    # The four-eyes rule: the person who filed or prepared the case may not take this step.
-    second_person: bool = False
+    # The four-eyes rule: the person who filed or prepared the case may not take this step. A callable
+    # (record, ctx) -> bool makes it configurable, e.g. a dated parameter read on the step's day.
+    second_person: SecondPerson = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
     # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
@@ -112,6 +117,10 @@ class Step:
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
+
+    def needs_second_person(self, record: Any, ctx: StepContext) -> bool:
+        rule = self.second_person
+        return bool(rule(record, ctx)) if callable(rule) else bool(rule)
 
 
 def step(
@@ -123,7 +132,7 @@ def step(
     opens: Sequence[Opens] = (),
     closes: Sequence[str] = (),
     document: DocumentSpec | None = None,
-    second_person: bool = False,
+    second_person: SecondPerson = False,
     audit_fields: Sequence[str] = (),
     cites_for: Callable[[Any, StepContext], str] | None = None,
 ) -> dict[str, Any]:
