@@ -174,6 +174,10 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # Staff of the department who may see only some of its cases (a housing operator's staff see their own
+    # operator's projects): ``scope(user)`` is the queryset of this procedure's records ``user`` may see, or
+    # None where they see all of them. The workspace, the case list, the case pages and documents use it.
+    scope: Callable[[Any], Any] | None = None
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.endings):
