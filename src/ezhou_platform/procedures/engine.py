@@ -131,14 +131,16 @@ def start(
 def start_many(
     records: Sequence[Any], *, actor: Any, on: dt.date, label: str, cites: str, note: str = ""
 ) -> list[Case]:
-    """``start`` for many records of one procedure created together (a year's notices): their cases and first
-    events in two bulk inserts, inside the caller's transaction. Opens no periods (count them per record
-    with ``periods.track`` if the records hold any)."""
+    """Open the cases of many records of one procedure just created by a batch (an import of thousands of
+    applications): one Case and one first event each, written in bulk, no periods (use ``start`` for a
+    record whose filing opens a period). Call inside the transaction that created the records."""
     if not records:
         return []
     proc = procedure_of(records[0])
+    if any(procedure_of(r) is not proc for r in records):
+        raise ValueError("start_many takes records of one procedure")
     content_type = ContentType.objects.get_for_model(records[0])
-    department = Department.objects.get(code=proc.department)
+    departments = {d.code: d for d in Department.objects.all()}
     opened_by = actor if getattr(actor, "pk", None) else None
     now = clock.now()
     cases = Case.objects.bulk_create(
@@ -147,7 +149,7 @@ def start_many(
                 procedure=proc.slug,
                 content_type=content_type,
                 object_id=r.pk,
-                department=department,
+                department=departments[proc.department_for(r)],
                 title=proc.title(r)[:200],
                 state=_state(proc, r),
                 applicant_user=proc.applicant_user(r),
@@ -157,7 +159,8 @@ def start_many(
                 updated_at=now,
             )
             for r in records
-        ]
+        ],
+        batch_size=2000,
     )
     if any(c.pk is None for c in cases):  # a backend that does not return the keys of a bulk insert
         by_record = dict(
@@ -181,7 +184,8 @@ def start_many(
                 at=now,
             )
             for c in cases
-        ]
+        ],
+        batch_size=2000,
     )
     return cases
 
@@ -191,7 +195,9 @@ def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
     proc = procedure_of(record)
     out = []
     for name, st in steps_from(type(record), _state(proc, record), proc.state_field):
-        if allowed(user, roles=st.roles, department=proc.department_for(record), action=WRITE):
+        if allowed(
+            user, roles=st.roles, department=st.department or proc.department_for(record), action=WRITE
+        ):
             out.append((name, st))
     return out
 
@@ -239,7 +245,9 @@ def take(
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         st = _find_step(proc, locked, name)
-        if not allowed(actor, roles=st.roles, department=proc.department_for(locked), action=WRITE):
+        if not allowed(
+            actor, roles=st.roles, department=st.department or proc.department_for(locked), action=WRITE
+        ):
             raise ProcedureError(
                 "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
             )

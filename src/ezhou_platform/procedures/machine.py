@@ -117,6 +117,9 @@ class Step:
     # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
     # on): read after the step's method ran; the event, the audit record and the document cite it.
     cites_for: Callable[[Any, StepContext], str] | None = None
+    # The department that takes this step when it is not the case's own (the payer's finance office pays an
+    # award another department decided); None: the case's department.
+    department: str | None = None
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
@@ -138,6 +141,7 @@ def step(
     second_person: SecondPerson = False,
     audit_fields: Sequence[str] = (),
     cites_for: Callable[[Any, StepContext], str] | None = None,
+    department: str | None = None,
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
     return {
@@ -152,6 +156,7 @@ def step(
             second_person=second_person,
             audit_fields=tuple(audit_fields),
             cites_for=cites_for,
+            department=department,
         )
     }
 
@@ -182,7 +187,8 @@ class Procedure:
     # None where they see all of them. The workspace, the case list, the case pages and documents use it.
     scope: Callable[[Any], Any] | None = None
     # The department that runs a given record's case, where it depends on the record (a licence is decided
-    # and supervised by the body configured for its item and level); None: always ``department``.
+    # and supervised by the body configured for its item and level; a subsidy is reviewed by the 商务局 or the
+    # 交通运输局 according to its measure); None: always ``department``.
     department_of: Callable[[Any], str] | None = None
     # States off the main path that do not end the case (限期整改中, 拟撤销 …): (state, label).
     side_states: tuple[tuple[str, str], ...] = ()
