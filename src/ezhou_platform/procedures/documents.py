@@ -392,7 +392,7 @@ def issue_for_step(
         actor=ctx.actor,
         case=case,
         recipient=extra.pop("recipient", case.title),
-        citation=cites or st.cites,
+        citation=cites or proc.cites_for(record, st),
         remedy=spec.remedy,
         context={"record": record, "case": case, "step": st, "ctx": ctx, **extra},
         pdf=spec.pdf,

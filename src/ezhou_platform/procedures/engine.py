@@ -213,7 +213,7 @@ def _find_step(proc: Procedure, record: Any, name: str) -> Step:
     st = known[name]
     raise ProcedureError(
         "bad_state",
-        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{st.cites}）。",
+        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{proc.cites_for(record, st)}）。",
         field=proc.state_field,
         status=409,
     )
@@ -245,11 +245,12 @@ def take(
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         st = _find_step(proc, locked, name)
+        base_cites = proc.cites_for(locked, st)
         if not allowed(
             actor, roles=st.roles, department=st.department or proc.department_for(locked), action=WRITE
         ):
             raise ProcedureError(
-                "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
+                "forbidden", f"您没有权限办理“{st.label}”（{base_cites}）。", field=None, status=403
             )
         case = case_of(locked)
         if case is None:
@@ -269,20 +270,20 @@ def take(
             if problem:
                 r = problem if isinstance(problem, Refusal) else Refusal(str(problem))
                 raise ProcedureError(
-                    r.code, f"{r.message}（{r.cites or st.cites}）", field=r.field, status=r.status
+                    r.code, f"{r.message}（{r.cites or base_cites}）", field=r.field, status=r.status
                 )
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ProcedureError(
                 "bad_state",
-                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{st.cites}）。",
+                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{base_cites}）。",
                 status=409,
             )
         source = _state(proc, locked)
         before = {proc.state_field: source, **fields_snapshot(locked, st.audit_fields)}
         method(ctx)
         locked.save()
-        cites = st.cites_for(locked, ctx) if st.cites_for is not None else st.cites
+        cites = st.cites_for(locked, ctx) if st.cites_for is not None else base_cites
         for field in st.closes:
             periods.close(locked, field, on)
         _open(locked, case, st.opens, ctx, proc)

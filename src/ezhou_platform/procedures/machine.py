@@ -193,9 +193,22 @@ class Procedure:
     # States off the main path that do not end the case (限期整改中, 拟撤销 …): (state, label).
     side_states: tuple[tuple[str, str], ...] = ()
 
+    # The article a step cites for a given record, where one procedure serves several plans or laws (one
+    # task-supervision procedure serves every supervised plan); None: the step's own ``cites``. It must resolve
+    # in the policy library like a step's. (A step's ``cites_for`` then narrows it after the step ran.)
+    cites_of: Callable[[Any, Step], str] | None = None
+
     def department_for(self, record: Any) -> str:
         """The Department.code whose staff take this record's steps and whose 待办 its periods are."""
         return self.department_of(record) if self.department_of is not None else self.department
+
+    def cites_for(self, record: Any, st: Step) -> str:
+        """The article ``st`` cites for ``record`` before it is taken (refusals, buttons)."""
+        if self.cites_of is None:
+            return st.cites
+        cites = self.cites_of(record, st)
+        Citation.parse(cites)
+        return cites
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.side_states, *self.endings):
