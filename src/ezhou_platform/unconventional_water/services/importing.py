@@ -198,8 +198,6 @@ def store_chunk(rows: list[ParsedRow], *, actor: Any, run: Any = None) -> ChunkR
     """Check and store one chunk of parsed rows in the caller's transaction (a job's unit): reports already
     filed are skipped; a report whose values cannot be read is not stored (its row error says why); the others
     are stored with their check, one audit record for the chunk."""
-    from django.db.models import Q
-
     from ezhou_platform.common import clock
     from ezhou_platform.common.audit.services import record
 
@@ -250,10 +248,13 @@ def store_chunk(rows: list[ParsedRow], *, actor: Any, run: Any = None) -> ChunkR
     seen: set[tuple[int, str]] = set()
     existing: set[tuple[int, str]] = set()
     if ok:
-        query = Q()
-        for r in ok:
-            query |= Q(facility_id=r.facility_id, report_no=r.report_no)
-        existing = set(LabReport.objects.filter(query).values_list("facility_id", "report_no"))
+        # two IN lists, not an OR per row (SQLite refuses an expression tree deeper than 1,000)
+        wanted = {(r.facility_id, r.report_no) for r in ok}
+        existing = wanted & set(
+            LabReport.objects.filter(
+                facility_id__in={r.facility_id for r in ok}, report_no__in={r.report_no for r in ok}
+            ).values_list("facility_id", "report_no")
+        )
     fresh = []
     for r in ok:
         key = (r.facility_id, r.report_no)
