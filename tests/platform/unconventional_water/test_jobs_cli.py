@@ -48,7 +48,7 @@ def test_import_checks_each_report_and_skips_what_is_filed(
             f"{code},A-2,2026-05-21,某检测公司,CMA 1,出水口,出厂,7.2,6,120,1.5,未检出",  # 6 NTU > 5: 不合格
             f"{code},A-3,2026-05-22,某检测公司,CMA 1,出水口,出厂,7.2,3,0.12,1.5,未检出",  # 0.12 μg/L: fine
             f"{code},A-4,2026-05-23,某检测公司,CMA 1,出水口,出厂,7.2,3,1,2,1x",  # unreadable value: refused
-            f"UW99999,A-5,2026-05-23,某检测公司,CMA 1,出水口,出厂,7.2,3,1,2,0",  # no such facility
+            "UW99999,A-5,2026-05-23,某检测公司,CMA 1,出水口,出厂,7.2,3,1,2,0",  # no such facility
             f"{code},A-6,2026/05/23,某检测公司,CMA 1,出水口,出厂,7.2,3,1,2,0",  # bad date
         ],
     )
