@@ -205,6 +205,7 @@ def database(n_reports: int) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import transaction
 
     from ezhou_platform.common.demo import load_demo_accounts
     from ezhou_platform.common.models import User
@@ -213,32 +214,35 @@ def database(n_reports: int) -> None:
     from ezhou_platform.unconventional_water.services.facilities import register_facility
     from ezhou_platform.unconventional_water.services.reports import check_stored
 
+    t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     load_demo_accounts()
+    print(f"建库 {time.perf_counter() - t0:.1f} 秒（不计时）", flush=True)
     clerk = User.objects.get(username="shuiwu_clerk")
     rng = np.random.default_rng(3)
     t0 = time.perf_counter()
     codes = []
-    for i in range(1000):
-        uses = [str(u) for u in rng.choice(USES, 3, replace=False)]
-        f = register_facility(
-            {
-                "name": f"再生水设施{i:04d}",
-                "facility_type": "reclaimed",
-                "operator_name": f"鄂州水务运营{i:04d}有限公司",
-                "operator_uscc": "91420700MA4QPR002H",
-                "self_built": False,
-                "uses": uses,
-                "sources": [{"kind": "domestic_sewage"}],
-                "capacity_m3_per_day": "500",
-                "location": f"葛店经开区创业大道{i + 1}号",
-                "jurisdiction": "gedian",
-                "in_service_from": dt.date(2024, 1, 1),
-                "testing_interval_months": 3,
-            },
-            actor=clerk,
-        )
-        codes.append(f.code)
+    with transaction.atomic():  # one transaction for the set-up (SQLite syncs each commit)
+        for i in range(1000):
+            uses = [str(u) for u in rng.choice(USES, 3, replace=False)]
+            f = register_facility(
+                {
+                    "name": f"再生水设施{i:04d}",
+                    "facility_type": "reclaimed",
+                    "operator_name": f"鄂州水务运营{i:04d}有限公司",
+                    "operator_uscc": "91420700MA4QPR002H",
+                    "self_built": False,
+                    "uses": uses,
+                    "sources": [{"kind": "domestic_sewage"}],
+                    "capacity_m3_per_day": "500",
+                    "location": f"葛店经开区创业大道{i + 1}号",
+                    "jurisdiction": "gedian",
+                    "in_service_from": dt.date(2024, 1, 1),
+                    "testing_interval_months": 3,
+                },
+                actor=clerk,
+            )
+            codes.append(f.code)
     path = tmp / "reports.csv"
     write_csv(path, n_reports, codes)
     print(
@@ -246,38 +250,40 @@ def database(n_reports: int) -> None:
         f"文件 {path.stat().st_size / 1e6:.0f} MB"
     )
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run = start_job("unconventional_water.reports.import", user=clerk, input_path=path, inline=True)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     run.refresh_from_db()
     stored = LabReport.objects.count()
     print(
-        f"导入作业（unconventional_water.reports.import，逐千份一个单元）：{took:.1f} 秒（{n_reports / took:,.0f} 份/秒）；"
+        f"导入作业（unconventional_water.reports.import，逐千份一个单元）：{took:.1f} 秒（进程 CPU {cpu:.1f} 秒；{n_reports / took:,.0f} 份/秒）；"
         f"状态 {run.state}，已备案 {stored:,} 份，未导入 {run.counts.get('未导入', 0):,} 行"
     )
     ids = list(LabReport.objects.order_by("pk").values_list("pk", flat=True))
-    times = []
+    times, cpus = [], []
     checked = None
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         checked = check_stored(ids)
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
     assert checked is not None and len(checked.checks) == stored
     best = min(times)
     print(
         f"判定已备案的报告（check_stored：从数据库按列读出并逐项判定）：最快 {best:.2f} 秒（{stored / best:,.0f} 份/秒）；"
-        f"三次 {', '.join(f'{x:.2f}' for x in times)} 秒；目标 ≤ 5 秒：{'达到' if best <= 5 else '未达到'}"
+        f"三次 {', '.join(f'{x:.2f}' for x in times)} 秒（进程 CPU {', '.join(f'{x:.2f}' for x in cpus)} 秒）；"
+        f"目标 ≤ 5 秒：{'达到' if best <= 5 else '未达到'}"
     )
     print("结论分布：" + "，".join(f"{k} {v:,}" for k, v in sorted(checked.counts.items())))
     before = QualityCheck.objects.count()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     again = start_job(
         "unconventional_water.reports.recheck", user=clerk, params={"only_refused": "0"}, inline=True
     )
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     again.refresh_from_db()
     print(
-        f"重新判定作业（含写入 {QualityCheck.objects.count() - before:,} 条判定记录，原记录保留）：{took:.1f} 秒；状态 {again.state}"
+        f"重新判定作业（含写入 {QualityCheck.objects.count() - before:,} 条判定记录，原记录保留）：{took:.1f} 秒（进程 CPU {cpu:.1f} 秒）；状态 {again.state}"
     )
     print(f"数据库 {(tmp / 'bench.sqlite3').stat().st_size / 1e6:.0f} MB，位于 {tmp}")
 
