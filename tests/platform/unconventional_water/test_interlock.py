@@ -80,6 +80,11 @@ def test_used_this_year_is_proposed_from_the_records_and_recorded_once(
     assert WaterPlanLink.objects.count() == 1 and CoefficientEvent.objects.count() == 1
     with pytest.raises(Exception, match="已计入计划用水"):
         interlock.record_link(link, actor=clerk)
+    # what the water plan's pages read: the record behind the event, with its page and the report it rests on
+    shown = interlock.links_for_events([ev.pk])[ev.pk]
+    assert shown["url"] == f"/unconventional-water/links/{link.pk}/"
+    assert "JC-2026-001" in shown["reports"] and shown["facilities"] == [facility.name]
+    assert "2026年度" in shown["label"]
 
 
 def test_able_but_not_using_is_confirmed_by_a_second_person(

@@ -9,6 +9,8 @@
                                               not using" needs a second person (four-eyes)
     dismiss_link(link, note, actor=…)
     record_finding(unit, found_on, reason, …) the department's finding that a unit is able to use it
+    links_for_events(event_ids)               for the water plan's pages: this system's record behind each
+                                              coefficient event it recorded or adopted (page, explanation)
 
 Nothing is typed twice: the event's date and evidence come from the records, and the link keeps the records it
 rests on. If the water plan already holds a case of the same kind for that year (e.g. typed by a clerk before
@@ -258,3 +260,31 @@ def record_finding(
             citation="鄂州政办发〔2022〕15号 第八条第（四）项",
         )
     return f
+
+
+def links_for_events(event_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """For the water plan's pages (read only): the record of this system behind each coefficient event it
+    recorded or adopted — {event id: {"url", "label", "explanation", "citations", "reports", "facilities"}}.
+    Events typed in the water plan by hand and never adopted are absent."""
+    from django.urls import reverse
+
+    links = (
+        WaterPlanLink.objects.filter(coefficient_event_id__in=list(event_ids), status=LinkStatus.RECORDED)
+        .prefetch_related("reports", "facilities")
+        .order_by("pk")
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for link in links:
+        assert link.coefficient_event_id is not None
+        out.setdefault(
+            link.coefficient_event_id,
+            {
+                "url": reverse("unconventional_water:link", args=[link.pk]),
+                "label": f"非常规水资源管理：{link.get_kind_display()}（{link.year}年度）",
+                "explanation": link.explanation,
+                "citations": list(link.citations),
+                "reports": [r.report_no for r in link.reports.all()],
+                "facilities": [f.name for f in link.facilities.all()],
+            },
+        )
+    return out
