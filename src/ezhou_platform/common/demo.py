@@ -87,6 +87,23 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         enterprise_uscc="91420700MA49XK5L2Y",
         enterprise_name="鄂州示范制造有限公司",
     ),
+    # 非常规水资源管理 (鄂州政办发〔2022〕14号): a developer filing projects, an operator of reclaimed-water facilities
+    DemoAccount(
+        "developer",
+        "鄂州示范置业有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="huarong",
+        enterprise_uscc="91420700MA4D3K001U",
+        enterprise_name="鄂州示范置业有限公司",
+    ),
+    DemoAccount(
+        "water_operator",
+        "鄂州示范水务运营有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="gedian",
+        enterprise_uscc="91420700MA4QPR002H",
+        enterprise_name="鄂州示范水务运营有限公司",
+    ),
 )
 
 # Domain apps append (label, loader) pairs; each loader is idempotent.

@@ -22,7 +22,13 @@ SYSTEMS: tuple[System, ...] = (
         "medical_assistance", "医疗救助", "鄂州政办发〔2022〕34号", "医疗保障局", "medical_assistance:index"
     ),
     System("water_plan", "计划用水管理", "鄂州政办发〔2022〕15号", "水利和湖泊局", "water_plan:index"),
-    System("unconventional_water", "非常规水资源管理", "鄂州政办发〔2022〕14号", "水利和湖泊局"),
+    System(
+        "unconventional_water",
+        "非常规水资源管理",
+        "鄂州政办发〔2022〕14号",
+        "水利和湖泊局",
+        "unconventional_water:index",
+    ),
     System(
         "rental_housing", "保障性租赁住房", "鄂州政发〔2022〕19号", "住房和城乡建设局", "rental_housing:index"
     ),

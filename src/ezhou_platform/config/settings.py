@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ezhou_platform.gazette",
     "ezhou_platform.medical_assistance",
     "ezhou_platform.water_plan",
+    "ezhou_platform.unconventional_water",
     "ezhou_platform.rental_housing",
 ]
 
