@@ -90,6 +90,9 @@ class Step:
     second_person: bool = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
+    # The department that takes this step when it is not the case's own (the payer's finance office pays an
+    # award another department decided); None: the case's department.
+    department: str | None = None
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
@@ -106,6 +109,7 @@ def step(
     document: DocumentSpec | None = None,
     second_person: bool = False,
     audit_fields: Sequence[str] = (),
+    department: str | None = None,
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
     return {
@@ -119,6 +123,7 @@ def step(
             document=document,
             second_person=second_person,
             audit_fields=tuple(audit_fields),
+            department=department,
         )
     }
 
@@ -144,6 +149,13 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # The department that runs a given case, when one procedure spans several departments (a subsidy is
+    # reviewed by the 商务局 or the 交通运输局 according to its measure); None: always ``department``.
+    department_of: Callable[[Any], str] | None = None
+
+    def department_for(self, record: Any) -> str:
+        """The department (Department.code) that runs ``record``'s case."""
+        return self.department_of(record) if self.department_of is not None else self.department
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.endings):
