@@ -102,7 +102,10 @@ CAR_UPLOADS = [
 PAYEE = apply.Payee("李四", "中国工商银行鄂州分行", "6222020000000000001")
 
 
-def file_car(user: Any, person: str, new_vin: str, on: dt.date = D(2026, 6, 15), **kw: Any) -> Any:
+FILED_ON = D(2026, 6, 15)  # the frozen clock's day
+
+
+def file_car(user: Any, person: str, new_vin: str, on: dt.date = FILED_ON, **kw: Any) -> Any:
     return apply.submit(
         "m12",
         car_facts(person, new_vin, **kw),

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django_fsm
-import ezhou_platform.common.clock
 from django.conf import settings
 from django.db import migrations, models
+
+import ezhou_platform.common.clock
 
 
 class Migration(migrations.Migration):
