@@ -143,7 +143,7 @@ def decide(items: Sequence[Item], *, actor: Any, on: dt.date, title: str = "") -
         decided: list[Application] = []
         for item in items:
             app = (
-                Application.objects.select_for_update()
+                Application.objects.select_for_update(of=("self",))
                 .select_related("supersedes")
                 .get(pk=item.application.pk)
             )

@@ -128,7 +128,7 @@ def highest_wins(comp: Component, key_needs: list[KeyNeed], amount: int, measure
         return None
     (need,) = key_needs
     rows = list(
-        LedgerKey.objects.select_for_update()
+        LedgerKey.objects.select_for_update(of=("self",))
         .filter(key=need.key, released_on__isnull=True)
         .select_related("application", "application__supersedes")
     )
