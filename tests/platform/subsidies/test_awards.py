@@ -52,7 +52,12 @@ def test_a_ceiling_is_decided_with_its_reason_within_it(demo_users: dict[str, An
     # 湖北首店 最高10万, a catering brand 50% → 最高 50,000.00; 24 months is 2年及以上; 600,000.00 ÷ 3 = 200,000.00 a
     # month, 20万元以上 includes the figure.
     app = submit("m05.store", STORE, actor=u["shangmao"], on=D(2026, 6, 1), payee=PAYEE)
-    assert (app.pending_decision, app.ceiling_fen, app.amount_fen, app.payer) == (True, 5_000_000, 0, "鄂城区")
+    assert (app.pending_decision, app.ceiling_fen, app.amount_fen, app.payer) == (
+        True,
+        5_000_000,
+        0,
+        "鄂城区",
+    )
     _through_notice([app], u["shangwu_clerk"])
     head = u["shangwu_head"]
     with pytest.raises(SubsidyError, match="请填写决定金额和理由"):
@@ -64,7 +69,9 @@ def test_a_ceiling_is_decided_with_its_reason_within_it(demo_users: dict[str, An
         decisions.decide([decisions.Item(app, 4_000_000, "  ")], actor=head, on=D(2026, 6, 15))
     assert err.value.code == "decision_reason_required"
     # 最高 includes the figure: exactly 50,000.00 is allowed.
-    decisions.decide([decisions.Item(app, 5_000_000, "品牌影响力大，按最高额奖励")], actor=head, on=D(2026, 6, 15))
+    decisions.decide(
+        [decisions.Item(app, 5_000_000, "品牌影响力大，按最高额奖励")], actor=head, on=D(2026, 6, 15)
+    )
     app.refresh_from_db()
     assert (app.status, app.decided_amount_fen, app.payable_fen) == ("decided", 5_000_000, 5_000_000)
     assert app.decision_reason == "品牌影响力大，按最高额奖励"
@@ -95,7 +102,9 @@ def _bills(u: dict[str, Any], n: int) -> list[Application]:
     return apps
 
 
-def test_the_yearly_cap_counts_across_applications_and_a_clawback_frees_it(demo_users: dict[str, Any]) -> None:
+def test_the_yearly_cap_counts_across_applications_and_a_clawback_frees_it(
+    demo_users: dict[str, Any],
+) -> None:
     configure()
     u = demo_users
     head = u["caizheng_head"]
@@ -106,7 +115,10 @@ def test_the_yearly_cap_counts_across_applications_and_a_clawback_frees_it(demo_
     decisions.decide([decisions.Item(second)], actor=head, on=D(2026, 6, 15))
     second.refresh_from_db()
     # 2,000,000.00 − 1,200,000.00 = 800,000.00 left: cut to it.
-    assert (second.payable_fen, second.capped) == (80_000_000, True) and "按上限核减" in second.decision_reason
+    assert (second.payable_fen, second.capped) == (
+        80_000_000,
+        True,
+    ) and "按上限核减" in second.decision_reason
     with pytest.raises(SubsidyError) as err:
         decisions.decide([decisions.Item(third)], actor=head, on=D(2026, 6, 15))
     assert err.value.code == "cap_exhausted" and "2,000,000.00元" in err.value.message
@@ -135,13 +147,21 @@ def test_highest_wins_in_measure_8(demo_users: dict[str, Any]) -> None:
     # Ranked 50th by 2022 turnover (前50位 includes the 50th): 200,000.00 > 80,000.00, so it replaces it.
     ranked = submit(
         "m08.ranked",
-        {"enterprise_id": huoyun.enterprise_uscc, "established_in_ezhou": "是", "in_designated_list": "是", "turnover_rank": "50"},
+        {
+            "enterprise_id": huoyun.enterprise_uscc,
+            "established_in_ezhou": "是",
+            "in_designated_list": "是",
+            "turnover_rank": "50",
+        },
         actor=huoyun,
         on=D(2026, 6, 16),
         payee=payee,
     )
     assert ranked.supersedes == new and ranked.amount_fen == 20_000_000
-    assert LedgerKey.objects.get(key=f"m08|{huoyun.enterprise_uscc}", released_on__isnull=True).application == ranked
+    assert (
+        LedgerKey.objects.get(key=f"m08|{huoyun.enterprise_uscc}", released_on__isnull=True).application
+        == ranked
+    )
     # Another new-enterprise award now is lower (最高 100,000.00 ≤ 200,000.00): refused naming the ranked one.
     with pytest.raises(ledger.DuplicateAward) as err:
         submit(
@@ -173,7 +193,12 @@ def test_a_higher_application_withdraws_a_lower_one_still_in_procedure(demo_user
     )
     ranked = submit(
         "m08.ranked",
-        {"enterprise_id": huoyun.enterprise_uscc, "established_in_ezhou": "是", "in_designated_list": "是", "growth_rank": "100"},
+        {
+            "enterprise_id": huoyun.enterprise_uscc,
+            "established_in_ezhou": "是",
+            "in_designated_list": "是",
+            "growth_rank": "100",
+        },
         actor=huoyun,
         on=D(2026, 6, 2),
         payee=payee,
@@ -186,18 +211,46 @@ def test_a_higher_application_withdraws_a_lower_one_still_in_procedure(demo_user
 LOANS = [
     # bank, contract, borrower, kind, principal, from, to, first loan, relief fund, tool, industry, other, name, account
     ("B01", "K1", uscc(1), "微型企业", "1000000.00", "2022-09-01", "2023-09-01", "是", "否", "", "", "否"),
-    ("B02", "K2", uscc(2), "小型企业", "2000000.00", "2022-10-10", "2023-04-10", "否", "否", "科技创新再贷款", "", "否"),
+    (
+        "B02",
+        "K2",
+        uscc(2),
+        "小型企业",
+        "2000000.00",
+        "2022-10-10",
+        "2023-04-10",
+        "否",
+        "否",
+        "科技创新再贷款",
+        "",
+        "否",
+    ),
     ("B01", "K3", uscc(3), "小型企业", "500000.00", "2022-08-15", "2023-08-15", "否", "是", "", "零售", "否"),
     ("B03", "K4", uscc(4), "大型企业", "8000000.00", "2022-11-20", "2023-11-20", "是", "否", "", "", "否"),
     # first loan and a monetary-policy tool: both 1% — one fiscal interest subsidy, the first measure (tie).
-    ("B03", "K5", uscc(5), "中型企业", "300000.00", "2022-08-01", "2023-02-01", "是", "否", "碳减排支持工具", "", "否"),
+    (
+        "B03",
+        "K5",
+        uscc(5),
+        "中型企业",
+        "300000.00",
+        "2022-08-01",
+        "2023-02-01",
+        "是",
+        "否",
+        "碳减排支持工具",
+        "",
+        "否",
+    ),
 ]
 NAMES = ("bank_code", "contract_no", "borrower_id", "borrower_kind", "principal", "disbursed_on", "ends_on",
          "first_loan", "relief_fund", "tool", "industry", "other_fiscal_subsidy")  # fmt: skip
 KINDS = {"微型企业": "micro", "小型企业": "small", "中型企业": "medium", "大型企业": "large"}
 
 
-def test_the_interest_run_generates_one_application_per_loan_at_its_best_measure(demo_users: dict[str, Any]) -> None:
+def test_the_interest_run_generates_one_application_per_loan_at_its_best_measure(
+    demo_users: dict[str, Any],
+) -> None:
     configure()
     for row in LOANS:
         data = dict(zip(NAMES, row, strict=True))
