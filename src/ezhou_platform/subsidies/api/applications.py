@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router
+from ninja import Field, Path, Query
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
@@ -24,9 +24,9 @@ from ..services import apply, clawback, decisions, review
 from ..services.apply import ONLINE
 from ..views.common import applications_for
 from .errors import procedure_error, subsidy_error
+from .router import router
 from .schemas import FEN_MAX, ReasonOut, SubsidySchema, TraceStepOut
 
-router = Router()
 APPLICATION_ID = Path(..., ge=1, le=2_000_000_000, title="申请编号", description="申请编号（记录编号）")
 STEP = Path(
     ...,

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router
+from ninja import Field, Query
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
@@ -18,6 +18,7 @@ from ezhou_rules.subsidies.errors import SubsidyError
 
 from ..services import params
 from .errors import subsidy_error
+from .router import router
 from .schemas import (
     COMPONENT_PATTERN,
     DATE_MAX,
@@ -28,8 +29,6 @@ from .schemas import (
     SubsidySchema,
     TraceStepOut,
 )
-
-router = Router()
 
 FactValue = str | int | bool | None
 
@@ -98,7 +97,10 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> dict[str, Any]:
             context=params.context_for(comp.code),
         )
     except SubsidyError as exc:
-        raise subsidy_error(exc) from exc
+        error = subsidy_error(exc)
+        if error.field == "component":  # the input is called measure here
+            error.field = "measure"
+        raise error from exc
     except ParameterNotSet as exc:
         raise ApiError("parameter_not_set", str(exc), field="on", status=422) from exc
     return result.to_dict()

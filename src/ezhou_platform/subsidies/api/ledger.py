@@ -6,16 +6,15 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router
+from ninja import Field, Query
 
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 
 from ..models import LedgerKey
 from ..views.common import applications_for
+from .router import router
 from .schemas import SubsidySchema
-
-router = Router()
 
 
 class LedgerQuery(SubsidySchema):
