@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
 from ezhou_platform.common.roles import Role
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.subsidies.errors import InvalidRows, RowError, SubsidyError
 from ezhou_rules.subsidies.fields import BOOL, CHOICE, DATE, INT, MONEY, Field
 
@@ -90,6 +91,16 @@ def form_fields(fields: Iterable[Field], values: dict[str, Any], errors: dict[st
             )
         )
     return out
+
+
+def shown_value(f: Field, value: Any) -> str:
+    """A stored value as people read it: a date (kept as 2022-08-15 in the row) as 2022年8月15日."""
+    if f.kind == DATE and value:
+        try:
+            return cn_date(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    return "" if value is None else str(value)
 
 
 def posted(request: HttpRequest, fields: Iterable[Field]) -> dict[str, str]:

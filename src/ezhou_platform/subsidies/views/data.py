@@ -25,7 +25,7 @@ from ..jobs import BATCH_COMPONENTS
 from ..models import Deferral, ReferenceRow, WhatIf
 from ..services import exempt, imports, intake
 from ..services.files import template_rows
-from .common import STAFF, page_of, query_without_page, xlsx_response
+from .common import STAFF, page_of, query_without_page, shown_value, xlsx_response
 
 JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
     "subsidies.applications.import",
@@ -121,7 +121,7 @@ def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
             "title": SPECS[kind].title,
             "page": page,
             "header": [f.label for f in shown],
-            "rows": [[r.data.get(f.name, "") for f in shown] for r in page],
+            "rows": [[shown_value(f, r.data.get(f.name)) for f in shown] for r in page],
             "q": q,
             "query": query_without_page(request),
         },

@@ -3,6 +3,7 @@ and the published notices (names and identifiers masked)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.permissions import public
+from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.money import format_yuan
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.subsidies import MEASURES, cite, measure_name
@@ -54,6 +56,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _shown(value: Any) -> str:
+    """A parameter's value as people read it: dates as 2022年6月1日 (a window is a pair of them)."""
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    if isinstance(value, tuple):
+        return "至".join(_shown(v) for v in value)
+    return str(value)
+
+
 @public
 def measure(request: HttpRequest, number: int) -> HttpResponse:
     if number not in MEASURES:
@@ -69,9 +80,9 @@ def measure(request: HttpRequest, number: int) -> HttpResponse:
         elif p.unit == "fen" and isinstance(value, int):
             text = format_yuan(value)
         elif isinstance(value, tuple):
-            text = "、".join(str(v) for v in value)
+            text = "、".join(_shown(v) for v in value)
         else:
-            text = str(value)
+            text = _shown(value)
         shown.append({"p": p, "text": text})
     return render(
         request,
