@@ -48,6 +48,7 @@ DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("natural_resources", "自然资源和规划局"),
     ("ecology_environment", "生态环境局"),
     ("supervision_office", "市政府督查室"),
+    ("transport", "交通运输局"),
 )
 
 
@@ -78,6 +79,31 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("shangwu_clerk", "商务经办马超", Role.CLERK, "commerce"),
     DemoAccount("jiaoyu_clerk", "教育经办黄磊", Role.CLERK, "education"),
     DemoAccount("youzheng_clerk", "邮政管理经办林峰", Role.CLERK, "postal"),
+    # 惠企政策兑现（鄂州政办发〔2022〕32号）: reviewers, deciders (four eyes), payers, the 发改委's progress.
+    DemoAccount("shangwu_head", "商务局负责人许文", Role.DEPARTMENT_HEAD, "commerce"),
+    DemoAccount("caizheng_clerk", "财政经办韩梅", Role.CLERK, "finance"),
+    DemoAccount("caizheng_head", "财政局负责人邓军", Role.DEPARTMENT_HEAD, "finance"),
+    DemoAccount("caizheng_echeng", "鄂城区财政经办彭涛", Role.CLERK, "finance", "echeng"),
+    DemoAccount("jiaotong_clerk", "交通运输经办曹阳", Role.CLERK, "transport"),
+    DemoAccount("jiaotong_head", "交通运输局负责人袁博", Role.DEPARTMENT_HEAD, "transport"),
+    DemoAccount("fagai_clerk", "发改委经办蒋宁", Role.CLERK, "development_reform"),
+    DemoAccount("car_buyer", "李四", Role.CITIZEN, jurisdiction="echeng"),
+    DemoAccount(
+        "shangmao",
+        "鄂州示范商贸有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="echeng",
+        enterprise_uscc="91420700MA49QM3K17",
+        enterprise_name="鄂州示范商贸有限公司",
+    ),
+    DemoAccount(
+        "huoyun",
+        "鄂州示范物流有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="huarong",
+        enterprise_uscc="91420700MA49HY7T23",
+        enterprise_name="鄂州示范物流有限公司",
+    ),
     DemoAccount("citizen", "张三", Role.CITIZEN, jurisdiction="echeng"),
     DemoAccount(
         "enterprise",

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ezhou_platform.water_plan",
     "ezhou_platform.unconventional_water",
     "ezhou_platform.rental_housing",
+    "ezhou_platform.subsidies",
 ]
 
 MIDDLEWARE = [

@@ -164,14 +164,14 @@ def _keys(
         }
         for spec in comp.keys:
             rows.append(idx)
-            keys.append(_build(spec.template, parts, len(idx)))
+            keys.append(key_column(spec.template, parts, len(idx)))
             specs.append(constant(f"{code}|{spec.template}", len(idx)))
     if not rows:
         return np.array([], dtype=np.int64), np.array([], dtype=object), np.array([], dtype=object)
     return np.concatenate(rows), np.concatenate(keys), np.concatenate(specs)
 
 
-def _build(template: str, parts: dict[str, np.ndarray], n: int) -> np.ndarray:
+def key_column(template: str, parts: dict[str, np.ndarray], n: int) -> np.ndarray:
     """``template.format(**row)`` for every row, by adding object columns (much faster than a format per row)."""
     out = constant("", n)
     for literal, name, _, _ in string.Formatter().parse(template):

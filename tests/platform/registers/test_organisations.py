@@ -118,7 +118,13 @@ def test_a_bad_uscc_is_refused_by_name() -> None:
 
 
 def test_loading_unit_names_is_idempotent_and_applies_sourced_aliases(reference_data: None) -> None:
-    # 市交通局 (鄂州政办发〔2022〕32号 第三项) waits until 市交通运输局 is in the register.
+    # 市交通局 (鄂州政办发〔2022〕32号 第三项) waits until 市交通运输局 is in the register. The seed now holds it
+    # as a department (交通运输局, subsidies): take it out first, so the unit comes in through the loader.
+    from ezhou_platform.common.models import Department, OrganisationAlias
+
+    Department.objects.filter(code="transport").update(organisation=None)
+    OrganisationAlias.objects.filter(alias="市交通局").delete()
+    Organisation.objects.filter(name="鄂州市交通运输局").delete()
     assert any("市交通局" in p for p in load_sourced_aliases().pending_aliases)
     entries = [
         OrganisationEntry("市交通运输局", Organisation.Kind.DEPARTMENT),

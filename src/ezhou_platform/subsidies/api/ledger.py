@@ -1,0 +1,60 @@
+"""``GET /ledger``: who holds the ledger's keys for a subject (USCC, resident ID) or an object (VIN, a bank's
+loan contract, a store) — staff of the departments that run the measures, and auditors."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query
+
+from ezhou_platform.common.permissions import api_requires
+from ezhou_platform.common.roles import Role
+
+from ..models import LedgerKey
+from ..views.common import applications_for
+from .router import router
+from .schemas import SubsidySchema
+
+
+class LedgerQuery(SubsidySchema):
+    q: str = Field(
+        ..., min_length=3, max_length=120, title="证件号码或对象", description="享受主体证件号码或奖补对象"
+    )
+    held_only: bool = Field(
+        True, title="只看占用中的", description="只列出仍被占用的台账键（false 时包括已释放的）"
+    )
+
+
+class LedgerRowOut(SubsidySchema):
+    key: str
+    label: str
+    application: str
+    status: str
+    taken_on: dt.date
+    released_on: dt.date | None
+    release_reason: str
+
+
+@router.get("/ledger", response=list[LedgerRowOut], summary="台账查询")
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
+def ledger(request: HttpRequest, query: Query[LedgerQuery]) -> list[dict[str, Any]]:
+    text = query.q.strip().upper()
+    qs = LedgerKey.objects.filter(
+        Q(key__endswith=f"|{text}") | Q(key__contains=f"|{text}|") | Q(key__endswith=f":{text}"),
+        application__in=applications_for(request.user),
+    ).select_related("application")
+    if query.held_only:
+        qs = qs.filter(released_on__isnull=True)
+    return [
+        {
+            "key": k.key,
+            "label": k.label,
+            "application": k.application.number,
+            "status": k.application.get_status_display(),
+            "taken_on": k.taken_on,
+            "released_on": k.released_on,
+            "release_reason": k.release_reason,
+        }
+        for k in qs.order_by("-id")[:500]
+    ]

@@ -1,0 +1,208 @@
+"""Data from its holders and the long work on it: the import jobs (with file templates), the imported tables,
+batch applications and the interest run, 第十六条 免申即享, and the what-if of a year. Each form starts the
+same background job the CLI runs (``ezhou subsidies …``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from ezhou_platform.common import clock
+from ezhou_platform.common.permissions import view_requires
+from ezhou_platform.jobs.models import JobRun
+from ezhou_platform.jobs.registry import get_job
+from ezhou_platform.jobs.runner import may_start
+from ezhou_platform.jobs.views import start_from_request
+from ezhou_rules.core.money import fen_to_decimal
+from ezhou_rules.subsidies.components import COMPONENTS
+from ezhou_rules.subsidies.deferral import DEFERRAL_FIELDS, UNIT_KINDS
+from ezhou_rules.subsidies.imports import SPECS
+
+from ..jobs import BATCH_COMPONENTS
+from ..models import Deferral, ReferenceRow, WhatIf
+from ..services import exempt, imports, intake
+from ..services.files import template_rows
+from .common import STAFF, page_of, query_without_page, shown_value, xlsx_response
+
+JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
+    "subsidies.applications.import",
+    "subsidies.interest.run",
+]
+
+
+@view_requires(*STAFF)
+def imports_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method == "POST":
+        name = request.POST.get("job", "")
+        if name not in JOB_NAMES:
+            raise Http404
+        params = (
+            {"component": request.POST.get("component", "")}
+            if name == "subsidies.applications.import"
+            else {}
+        )
+        response = start_from_request(request, name, params=params)
+        if response is not None:
+            return response
+    jobs = []
+    for name in JOB_NAMES:
+        spec = get_job(name)
+        kind = name.rsplit(".", 1)[1] if name.startswith("subsidies.import.") else ""
+        jobs.append(
+            {
+                "name": name,
+                "spec": spec,
+                "kind": kind,
+                "may": may_start(user, spec),
+                "count": ReferenceRow.objects.filter(kind=kind).count() if kind else None,
+            }
+        )
+    runs = JobRun.objects.filter(name__in=JOB_NAMES).select_related("started_by").order_by("-id")[:20]
+    return render(
+        request,
+        "subsidies/imports.html",
+        {
+            "jobs": jobs,
+            "runs": runs,
+            "components": [(c, COMPONENTS[c].title) for c in BATCH_COMPONENTS],
+        },
+    )
+
+
+def _template_fields(kind: str) -> list[Any]:
+    if kind in SPECS:
+        return imports.fields_of(kind)
+    if kind == "deferrals":
+        return list(exempt.FIELDS)
+    if kind in BATCH_COMPONENTS:
+        return intake.batch_fields(kind)
+    raise Http404
+
+
+@view_requires(*STAFF)
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The header row of a file the job reads (Chinese labels; the order is free)."""
+    fields = _template_fields(kind)
+    title = (
+        SPECS[kind].title
+        if kind in SPECS
+        else ("免申即享缓缴数据" if kind == "deferrals" else f"批量申报-{COMPONENTS[kind].title}")
+    )
+    return xlsx_response("模板", template_rows(fields), [], f"{title}模板.xlsx")
+
+
+@view_requires(*STAFF)
+def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in SPECS:
+        raise Http404
+    fields = imports.fields_of(kind)
+    qs = ReferenceRow.objects.filter(kind=kind).order_by("key")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(key__contains=q.upper()) | Q(key__contains=q) | Q(subject=q.upper()) | Q(name__contains=q)
+        )
+    if request.GET.get("format") == "xlsx":
+        rows = ([str(r.data.get(f.name, "")) for f in fields] for r in qs[:100000])
+        return xlsx_response(
+            SPECS[kind].title[:31], [f.label for f in fields], rows, f"{SPECS[kind].title}.xlsx"
+        )
+    page = page_of(request, qs)
+    shown = fields[:8]
+    return render(
+        request,
+        "subsidies/reference.html",
+        {
+            "kind": kind,
+            "title": SPECS[kind].title,
+            "page": page,
+            "header": [f.label for f in shown],
+            "rows": [[shown_value(f, r.data.get(f.name)) for f in shown] for r in page],
+            "q": q,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@view_requires(*STAFF, department="medical_security")
+def deferrals(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        response = start_from_request(request, "subsidies.deferral.run")
+        if response is not None:
+            return response
+    qs = Deferral.objects.order_by("unit_id", "month")
+    f = {k: (request.GET.get(k) or "").strip() for k in ("q", "deferred")}
+    if f["q"]:
+        qs = qs.filter(Q(unit_id=f["q"].upper()) | Q(unit_name__contains=f["q"]))
+    if f["deferred"] in ("1", "0"):
+        qs = qs.filter(deferred=f["deferred"] == "1")
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [
+                d.unit_id,
+                d.unit_name,
+                d.month,
+                UNIT_KINDS.get(d.unit_kind, d.unit_kind),
+                fen_to_decimal(d.contribution_fen),
+                "是" if d.deferred else "否",
+                fen_to_decimal(d.late_fee_fen),
+                "；".join(d.reasons),
+            ]
+            for d in qs[:100000]
+        )
+        header = (
+            "参保单位统一社会信用代码",
+            "单位名称",
+            "费款所属月份",
+            "单位类型",
+            "单位应缴职工医保费（元）",
+            "缓缴",
+            "滞纳金（元）",
+            "说明",
+        )
+        return xlsx_response("免申即享缓缴", header, rows, "职工医保单位缴费缓缴.xlsx")
+    page = page_of(request, qs)
+    return render(
+        request,
+        "subsidies/deferrals.html",
+        {
+            "page": page,
+            "f": f,
+            "query": query_without_page(request),
+            "totals": exempt.totals(),
+            "fields": [x.label for x in DEFERRAL_FIELDS],
+            "kinds": UNIT_KINDS,
+            "runs": JobRun.objects.filter(name="subsidies.deferral.run").order_by("-id")[:10],
+        },
+    )
+
+
+@view_requires(*STAFF)
+def whatif_page(request: HttpRequest) -> HttpResponse:
+    values = {"year": "2022", "overrides": ""}
+    if request.method == "POST":
+        values = {k: (request.POST.get(k) or "").strip() for k in values}
+        response = start_from_request(request, "subsidies.whatif", params=values)
+        if response is not None:
+            return response
+    user: Any = request.user
+    return render(
+        request,
+        "subsidies/whatif.html",
+        {
+            "values": values,
+            "results": WhatIf.objects.select_related("run")[:20],
+            "may": may_start(user, get_job("subsidies.whatif")),
+            "today": clock.today(),
+        },
+    )
+
+
+@view_requires(*STAFF)
+def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_or_404(WhatIf.objects.select_related("run"), pk=pk)
+    return render(request, "subsidies/whatif_detail.html", {"w": result})
