@@ -216,7 +216,7 @@ def issue_for_step(record: Any, case: Case, st: Step, ctx: StepContext, proc: Pr
         actor=ctx.actor,
         case=case,
         recipient=extra.pop("recipient", case.title),
-        citation=st.cites,
+        citation=proc.cites_for(record, st),
         remedy=spec.remedy,
         context={"record": record, "case": case, "step": st, "ctx": ctx, **extra},
     )

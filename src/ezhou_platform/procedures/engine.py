@@ -75,7 +75,7 @@ def _open(record: Any, case: Case, opens: Sequence[Opens], ctx: StepContext, pro
             deadline,
             label=spec.label,
             citation=spec.cites,
-            department=proc.department,
+            department=proc.department_for(record),
             case=case,
             party=spec.party,
         )
@@ -103,7 +103,7 @@ def start(
         procedure=proc.slug,
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
-        department=Department.objects.get(code=proc.department),
+        department=Department.objects.get(code=proc.department_for(record)),
         title=proc.title(record)[:200],
         state=_state(proc, record),
         applicant_user=proc.applicant_user(record),
@@ -131,7 +131,7 @@ def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
     proc = procedure_of(record)
     out = []
     for name, st in steps_from(type(record), _state(proc, record), proc.state_field):
-        if allowed(user, roles=st.roles, department=proc.department, action=WRITE):
+        if allowed(user, roles=st.roles, department=proc.department_for(record), action=WRITE):
             out.append((name, st))
     return out
 
@@ -147,7 +147,7 @@ def _find_step(proc: Procedure, record: Any, name: str) -> Step:
     st = known[name]
     raise ProcedureError(
         "bad_state",
-        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{st.cites}）。",
+        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{proc.cites_for(record, st)}）。",
         field=proc.state_field,
         status=409,
     )
@@ -172,9 +172,10 @@ def take(
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         st = _find_step(proc, locked, name)
-        if not allowed(actor, roles=st.roles, department=proc.department, action=WRITE):
+        cites = proc.cites_for(locked, st)
+        if not allowed(actor, roles=st.roles, department=proc.department_for(locked), action=WRITE):
             raise ProcedureError(
-                "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
+                "forbidden", f"您没有权限办理“{st.label}”（{cites}）。", field=None, status=403
             )
         case = case_of(locked)
         if case is None:
@@ -192,12 +193,12 @@ def take(
         for check in st.checks:
             problem = check(locked, ctx)
             if problem:
-                raise ProcedureError("check_failed", f"{problem}（{st.cites}）", status=422)
+                raise ProcedureError("check_failed", f"{problem}（{cites}）", status=422)
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ProcedureError(
                 "bad_state",
-                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{st.cites}）。",
+                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{cites}）。",
                 status=409,
             )
         source = _state(proc, locked)
@@ -226,7 +227,7 @@ def take(
             label=st.label,
             source=source,
             target=target,
-            citation=st.cites,
+            citation=cites,
             actor=actor if getattr(actor, "pk", None) else None,
             on=on,
             note=note,
@@ -239,7 +240,7 @@ def take(
             before=before,
             after={proc.state_field: target, **fields_snapshot(locked, st.audit_fields)},
             label=st.label,
-            citation=st.cites,
+            citation=cites,
         )
     record.refresh_from_db()
     return event

@@ -144,6 +144,22 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # For a procedure whose records belong to several departments and laws (one task-supervision procedure
+    # serves every supervised plan): the department that runs a given record's case (its Case, its periods,
+    # who may take its steps), and the article a step cites for that record. None: ``department`` and the
+    # step's own ``cites``. A record's citation must resolve in the policy library like a step's.
+    department_of: Callable[[Any], str] | None = None
+    cites_of: Callable[[Any, Step], str] | None = None
+
+    def department_for(self, record: Any) -> str:
+        return self.department_of(record) if self.department_of is not None else self.department
+
+    def cites_for(self, record: Any, st: Step) -> str:
+        if self.cites_of is None:
+            return st.cites
+        cites = self.cites_of(record, st)
+        Citation.parse(cites)
+        return cites
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.endings):
