@@ -76,6 +76,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("shangwu_clerk", "商务经办马超", Role.CLERK, "commerce"),
     DemoAccount("jiaoyu_clerk", "教育经办黄磊", Role.CLERK, "education"),
     DemoAccount("youzheng_clerk", "邮政管理经办林峰", Role.CLERK, "postal"),
+    DemoAccount("ducha_clerk", "督查室经办赵敏", Role.CLERK, "supervision_office"),
     DemoAccount("citizen", "张三", Role.CITIZEN, jurisdiction="echeng"),
     DemoAccount(
         "enterprise",
