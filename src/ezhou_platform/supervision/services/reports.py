@@ -36,6 +36,13 @@ from .units import user_organisation
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD)
+# The rules name a report's fields as a batch does; the form's labels for the same fields.
+FORM_LABELS = {
+    "完成日期": "证明文件日期",
+    "报告日期": "证明文件日期",
+    "报告类型": "报送类型",
+    "任务编号": "督办事项",
+}
 
 
 @dataclass(frozen=True)
@@ -117,9 +124,14 @@ def file_report(
     if corrects is not None and (corrects.item_id != item.pk or corrects.status != Report.Status.RETURNED):
         raise SupervisionError("correction_invalid", "只能更正本事项已退回的报送。", field="更正的报送")
     snap = snapshot([plan])
-    snap.engine.check_report(
-        RulesReport(item.code, kind, evidence_date, document_number.strip(), unit=str(unit.pk))
-    )
+    try:
+        snap.engine.check_report(
+            RulesReport(item.code, kind, evidence_date, document_number.strip(), unit=str(unit.pk))
+        )
+    except SupervisionError as exc:  # the rules' words for the form's fields
+        raise SupervisionError(
+            exc.code, exc.message, field=FORM_LABELS.get(exc.field or "", exc.field), rule=exc.rule
+        ) from None
     content_type = _sniff(attachment) if attachment is not None else ""
     with transaction.atomic():
         report = Report(

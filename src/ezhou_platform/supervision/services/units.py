@@ -15,12 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ezhou_platform.common.models import Department, Organisation, organisation_key
-from ezhou_platform.registers.organisations import (
-    RegisterError,
-    add_alias,
-    organisation_candidates,
-    resolve_organisation,
-)
+from ezhou_platform.registers.organisations import RegisterError, add_alias, organisation_candidates
 from ezhou_rules.supervision.units import (
     UNITS_FILE,
     AliasTable,
@@ -107,10 +102,10 @@ def register_resolver(on: dt.date) -> UnitResolver:
     def resolve(name: str) -> str | None:
         key = organisation_key(name)
         if key not in cache:
-            try:
-                cache[key] = str(resolve_organisation(name, on).pk)
-            except RegisterError:
-                cache[key] = None
+            # resolve_organisation's rule (exactly one record in force by name, alias or USCC), without the
+            # nearest-names search its error message needs: the rules try many prefixes of a member's title.
+            found = organisation_candidates(name, on)
+            cache[key] = str(found[0].pk) if len(found) == 1 else None
         return cache[key]
 
     return resolve
