@@ -23,7 +23,7 @@ def _cell(value: Any) -> str:
 
 
 def _tree_rows(nodes: list[dict[str, Any]], labels: dict[str, str], path: str = "") -> str:
-    rows: list[str] = []
+    rows = []
     for n in nodes:
         name = f"{path} / {n['name']}" if path else n["name"]
         rows.append(
