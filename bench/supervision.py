@@ -14,7 +14,7 @@
 
 Synthetic data (fixed seed): the jurisdictions and sites are invented for the benchmark only.
 Run:  .venv/bin/python bench/supervision.py [--tasks 10000 --reports 100000 --villages 5000 --sites 20000]
-      [--no-db]   (rules only)
+      [--no-db]   (rules only)   [--part states|coverage]   (one of the two)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -151,17 +152,24 @@ def _django() -> None:
 def bench_db(args: argparse.Namespace, rng: np.random.Generator) -> None:
     """Write the benchmark's data through the ORM (bulk), then time the platform's services from the query on."""
     _django()
-    from ezhou_platform.common.models import Department, Jurisdiction, Organisation, User
-    from ezhou_platform.supervision.models import Item, Plan, Report, Site, SiteOperator, SiteState, Task
-    from ezhou_platform.supervision.services.boards import state_matrix
-    from ezhou_platform.supervision.services.coverage import series
+    from ezhou_platform.common.models import Department, Organisation, User
 
     vendor = os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0]
     user = User.objects.create(username="bench", display_name="基准测试")
     dept = Department.objects.get_or_create(code="bench", defaults={"name": "基准测试部门"})[0]
     unit = Organisation.objects.create(kind=Organisation.Kind.DEPARTMENT, name="基准测试单位")
 
-    # -- task states ---------------------------------------------------------------------------------------
+    if args.part in ("all", "states"):
+        _db_states(args, rng, plan_args=(user, dept, unit, vendor))
+    if args.part in ("all", "coverage"):
+        _db_coverage(args, rng, plan_args=(user, dept, unit, vendor))
+
+
+def _db_states(args: argparse.Namespace, rng: np.random.Generator, plan_args: tuple[Any, ...]) -> None:
+    from ezhou_platform.supervision.models import Item, Plan, Report, Task
+    from ezhou_platform.supervision.services.boards import state_matrix
+
+    user, dept, unit, vendor = plan_args
     n_tasks, n_reports, n_dates = args.tasks, args.reports, args.dates
     t0 = time.perf_counter()
     plan = Plan.objects.create(
@@ -238,10 +246,15 @@ def bench_db(args: argparse.Namespace, rng: np.random.Generator) -> None:
     )
     print(f"  最后一日各状态数：{counts}")
 
-    # -- coverage ------------------------------------------------------------------------------------------
-    n_villages, n_sites = args.villages, args.sites
+
+def _db_coverage(args: argparse.Namespace, rng: np.random.Generator, plan_args: tuple[Any, ...]) -> None:
+    from ezhou_platform.common.models import Jurisdiction as J
+    from ezhou_platform.supervision.models import Plan, Site, SiteOperator, SiteState
+    from ezhou_platform.supervision.services.coverage import series
+
+    user, dept, unit, vendor = plan_args
+    n_villages, n_sites, n_dates = args.villages, args.sites, args.dates
     t0 = time.perf_counter()
-    J = Jurisdiction
     districts = [
         J(code=f"bd{k}", name=f"基准区{k}", level="district", division_code=f"9{k}0000") for k in range(3)
     ]
@@ -333,10 +346,13 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=20_000)
     ap.add_argument("--dates", type=int, default=365)
     ap.add_argument("--no-db", action="store_true", help="only the rules (no database)")
+    ap.add_argument("--part", choices=["all", "states", "coverage"], default="all")
     args = ap.parse_args()
     rng = np.random.default_rng(20221)
-    bench_states(args.tasks, args.reports, args.dates, rng)
-    bench_coverage(args.villages, args.sites, args.dates, rng)
+    if args.part in ("all", "states"):
+        bench_states(args.tasks, args.reports, args.dates, rng)
+    if args.part in ("all", "coverage"):
+        bench_coverage(args.villages, args.sites, args.dates, rng)
     if not args.no_db:
         bench_db(args, rng)
 

@@ -83,10 +83,15 @@ def register(on: dt.date | None = None) -> JurisdictionRegister:
 
 
 def rules_sites(sites: Any = None) -> list[RulesSite]:
-    """Sites with their operators, functions and state history, as the rules read them."""
+    """Sites with their operators, functions and state history, as the rules read them (value rows, no model
+    instances: the coverage of 20,000 sites reads them in one query per table)."""
+    from ..models import SiteOperator
+
     qs = sites if sites is not None else Site.objects.all()
-    qs = qs.select_related("jurisdiction").order_by("id")
-    ids = [s.pk for s in qs]
+    rows = list(
+        qs.order_by("id").values_list("id", "code", "name", "level", "jurisdiction__code", "functions")
+    )
+    ids = qs.values("id")
     history: dict[int, list[RulesState]] = defaultdict(list)
     for site_id, state, since in (
         SiteState.objects.filter(site_id__in=ids)
@@ -95,25 +100,23 @@ def rules_sites(sites: Any = None) -> list[RulesSite]:
     ):
         history[site_id].append(RulesState(since, state))
     operators: dict[int, list[str]] = defaultdict(list)
-    from ..models import SiteOperator
-
     for site_id, name in (
         SiteOperator.objects.filter(site_id__in=ids)
-        .order_by("position")
+        .order_by("position", "id")
         .values_list("site_id", "organisation__name")
     ):
         operators[site_id].append(name)
     return [
         RulesSite(
-            id=s.code,
-            name=s.name,
-            level=s.level,
-            jurisdiction=s.jurisdiction.code,
-            operators=tuple(operators[s.pk]),
-            functions=tuple(s.functions or ()),
-            history=tuple(history[s.pk]),
+            id=code,
+            name=name,
+            level=level,
+            jurisdiction=jurisdiction,
+            operators=tuple(operators[pk]),
+            functions=tuple(functions or ()),
+            history=tuple(history[pk]),
         )
-        for s in qs
+        for pk, code, name, level, jurisdiction, functions in rows
     ]
 
 
