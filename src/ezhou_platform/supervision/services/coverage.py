@@ -91,7 +91,7 @@ def rules_sites(sites: Any = None) -> list[RulesSite]:
     rows = list(
         qs.order_by("id").values_list("id", "code", "name", "level", "jurisdiction__code", "functions")
     )
-    ids = qs.values("id")
+    ids: Any = qs.values("id")  # a subquery, not a list: any number of sites
     history: dict[int, list[RulesState]] = defaultdict(list)
     for site_id, state, since in (
         SiteState.objects.filter(site_id__in=ids)
