@@ -158,6 +158,7 @@ def _add_routers() -> None:
     from ezhou_platform.medical_assistance.api import router as medical_assistance_router
     from ezhou_platform.rental_housing.api import router as rental_housing_router
     from ezhou_platform.subsidies.api import router as subsidies_router
+    from ezhou_platform.supervision.api import delivery_router, supervision_router, vocational_router
     from ezhou_platform.unconventional_water.api import router as unconventional_water_router
     from ezhou_platform.water_plan.api import router as water_plan_router
 
@@ -168,6 +169,9 @@ def _add_routers() -> None:
     api.add_router("/rental-housing", rental_housing_router)
     api.add_router("/unconventional-water", unconventional_water_router)
     api.add_router("/subsidies", subsidies_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/vocational-education", vocational_router)
+    api.add_router("/rural-delivery", delivery_router)
 
 
 _add_routers()

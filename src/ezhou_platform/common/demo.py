@@ -104,6 +104,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         enterprise_uscc="91420700MA49HY7T23",
         enterprise_name="鄂州示范物流有限公司",
     ),
+    DemoAccount("ducha_clerk", "督查室经办赵敏", Role.CLERK, "supervision_office"),
     DemoAccount("citizen", "张三", Role.CITIZEN, jurisdiction="echeng"),
     DemoAccount(
         "enterprise",

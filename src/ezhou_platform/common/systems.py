@@ -41,6 +41,18 @@ SYSTEMS: tuple[System, ...] = (
     ),
     System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局"),
     System("economic_measures", "稳增长惠企政策", "鄂州政办发〔2022〕32号", "商务局", "subsidies:index"),
-    System("vocational_education", "职业教育任务督办", "鄂州政发〔2022〕15号", "教育局"),
-    System("rural_delivery", "农村寄递物流任务督办", "鄂州政办发〔2022〕28号", "邮政管理局"),
+    System(
+        "vocational_education",
+        "职业教育任务督办",
+        "鄂州政发〔2022〕15号",
+        "教育局",
+        "supervision:vocational_education",
+    ),
+    System(
+        "rural_delivery",
+        "农村寄递物流任务督办",
+        "鄂州政办发〔2022〕28号",
+        "邮政管理局",
+        "supervision:rural_delivery",
+    ),
 )

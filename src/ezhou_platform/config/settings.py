@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ezhou_platform.unconventional_water",
     "ezhou_platform.rental_housing",
     "ezhou_platform.subsidies",
+    "ezhou_platform.supervision",
 ]
 
 MIDDLEWARE = [

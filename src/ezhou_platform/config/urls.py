@@ -19,6 +19,7 @@ urlpatterns = [
     path("rental-housing/", include("ezhou_platform.rental_housing.urls")),
     path("unconventional-water/", include("ezhou_platform.unconventional_water.urls")),
     path("subsidies/", include("ezhou_platform.subsidies.urls")),
+    path("supervision/", include("ezhou_platform.supervision.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("calendar/", include("ezhou_platform.common.calendar_urls")),
     path("workspace/", include("ezhou_platform.procedures.urls")),

@@ -19,7 +19,7 @@ date or a completion of a task that runs continuously rejects the whole batch wi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -182,14 +182,15 @@ class Supervision:
     """The items of one or more plans with their deadlines, ready to be evaluated on any dates.
 
     ``roll_rest_days`` moves a deadline that falls on a rest day to the next working day of ``calendar``
-    (T3); off, the printed date holds and no calendar is needed.
+    (T3); off, the printed date holds and no calendar is needed. A mapping (plan slug → switch) sets it per
+    plan, so one engine can hold plans whose installations decided differently.
     """
 
     def __init__(
         self,
         task_lists: Sequence[TaskList],
         *,
-        roll_rest_days: bool = False,
+        roll_rest_days: bool | Mapping[str, bool] = False,
         calendar: WorkdayCalendar | None = None,
     ) -> None:
         self.task_lists = {tl.slug: tl for tl in task_lists}
@@ -210,7 +211,17 @@ class Supervision:
                 printed[k] = np.datetime64(item.due, "D")
             issued[k] = np.datetime64(item.issued, "D")
         self.printed_due = printed
-        self.due = effective_due_array(printed, roll_rest_days=roll_rest_days, calendar=calendar)
+        if isinstance(roll_rest_days, Mapping):
+            rolled = np.array(
+                [bool(roll_rest_days.get(tl.slug, False)) for tl in task_lists for _ in tl.items], dtype=bool
+            ).reshape(n)
+            self.due = printed.copy()
+            if rolled.any():
+                self.due[rolled] = effective_due_array(
+                    printed[rolled], roll_rest_days=True, calendar=calendar
+                )
+        else:
+            self.due = effective_due_array(printed, roll_rest_days=roll_rest_days, calendar=calendar)
         self.issued = issued
         self.continuous = np.isnat(self.due)
 
@@ -250,19 +261,24 @@ class Supervision:
         raise_all(problems)
         return ReportColumns(item, completion, dates)
 
-    def _check(self, rep: Report, r: int) -> tuple[int, bool, np.datetime64]:
+    def check_report(self, rep: Report) -> None:
+        """Check one report as a unit files it (the same rules as a batch, the message without a row)."""
+        self._check(rep, None)
+
+    def _check(self, rep: Report, r: int | None) -> tuple[int, bool, np.datetime64]:
+        where = f"第{r + 1}条报告：" if r is not None else ""
         k = self.index.get(rep.item_id)
         if k is None:
             raise SupervisionError(
                 "unknown_task",
-                f"第{r + 1}条报告：任务“{rep.item_id}”不存在，无法登记进展或完成情况。",
+                f"{where}任务“{rep.item_id}”不存在，无法登记进展或完成情况。",
                 field="任务编号",
                 row=r,
             )
         if rep.kind not in REPORT_KINDS:
             raise SupervisionError(
                 "report_kind_unknown",
-                f"第{r + 1}条报告：报告类型“{rep.kind}”未知（应为 progress 进展 或 completion 完成）。",
+                f"{where}报告类型“{rep.kind}”未知（应为 progress 进展 或 completion 完成）。",
                 field="报告类型",
                 row=r,
             )
@@ -275,7 +291,7 @@ class Supervision:
             what = "完成日期" if rep.kind == "completion" else "报告日期"
             raise SupervisionError(
                 "completion_before_issue" if rep.kind == "completion" else "report_before_issue",
-                f"第{r + 1}条报告：{what}{cn_date(day)}早于方案印发日期{cn_date(issued)}，不能作为本方案任务的"
+                f"{where}{what}{cn_date(day)}早于方案印发日期{cn_date(issued)}，不能作为本方案任务的"
                 f"{REPORT_KINDS[rep.kind]}依据。",
                 field=what,
                 rule=rule_text,
@@ -285,7 +301,7 @@ class Supervision:
             if not rep.document_number.strip():
                 raise SupervisionError(
                     "evidence_missing",
-                    f"第{r + 1}条报告：报送完成情况须附证明文件的文号（如出台措施的文件文号）。",
+                    f"{where}报送完成情况须附证明文件的文号（如出台措施的文件文号）。",
                     field="证明文件文号",
                     rule=rule_text,
                     row=r,
@@ -293,7 +309,7 @@ class Supervision:
             if self.continuous[k]:
                 raise SupervisionError(
                     "completion_on_continuous",
-                    f"第{r + 1}条报告：任务“{rep.item_id}”为持续实施，没有完成时限，请以进展报告报送。",
+                    f"{where}任务“{rep.item_id}”为持续实施，没有完成时限，请以进展报告报送。",
                     field="报告类型",
                     rule=rule_text,
                     row=r,
@@ -303,7 +319,7 @@ class Supervision:
             if rep.unit not in task.unit_keys:
                 raise SupervisionError(
                     "unit_not_on_task",
-                    f"第{r + 1}条报告：报送单位“{plan.unit_name(rep.unit)}”不是任务“{rep.item_id}”的牵头或责任单位。",
+                    f"{where}报送单位“{plan.unit_name(rep.unit)}”不是任务“{rep.item_id}”的牵头或责任单位。",
                     field="报送单位",
                     rule=task.citation,
                     row=r,

@@ -268,3 +268,33 @@ def test_the_state_explains_itself_with_its_article(engine):
         "days": 2,
     }
     assert step.explanation == "截至2023年1月2日，尚未报送完成情况，完成时限2022年12月31日，已逾期2天。"
+
+
+def test_the_switch_may_be_set_per_plan(plans):
+    # 15号 rolls (2022-12-31, a Saturday in the New Year holiday → 2023-01-03), 28号 keeps its printed dates.
+    mixed = Supervision(
+        list(plans), roll_rest_days={"vocational_education": True}, calendar=default_calendar()
+    )
+    assert mixed.due[mixed.index[T25]] == np.datetime64("2023-01-03")
+    # 28号's tasks are due 2025-06-30 (a Monday: unchanged either way); the 15号 item due 2022-08-31 (a
+    # Wednesday) is unchanged too; only rest days move, and only in the plan that rolls.
+    assert mixed.due[mixed.index["rural_delivery/1"]] == np.datetime64("2025-06-30")
+    assert mixed.due[mixed.index[T1]] == np.datetime64("2022-08-31")
+    late = Report(T25, "completion", D(2023, 1, 3), "鄂州教发〔2023〕1号")
+    assert mixed.state_on(T25, [late], D(2023, 1, 3)).state is State.DONE_ON_TIME
+    # Only the plans named in the mapping roll: an empty mapping is the printed dates everywhere.
+    plain = Supervision(list(plans), roll_rest_days={}, calendar=None)
+    assert plain.due[plain.index[T25]] == np.datetime64("2022-12-31")
+
+
+def test_one_report_is_checked_as_a_unit_files_it(engine):
+    # The message names the field and the rule without a batch row ("第1条报告").
+    early = Report(T1, "completion", D(2022, 8, 1), "鄂州教发〔2022〕1号")
+    with pytest.raises(SupervisionError) as err:
+        engine.check_report(early)
+    assert err.value.code == "completion_before_issue" and err.value.row is None
+    assert err.value.message.startswith("完成日期2022年8月1日早于方案印发日期2022年8月9日")
+    with pytest.raises(SupervisionError) as err:
+        engine.check_report(Report(T1, "completion", D(2022, 8, 30), " "))
+    assert err.value.code == "evidence_missing" and err.value.field == "证明文件文号"
+    engine.check_report(DONE_T1)  # a good report passes

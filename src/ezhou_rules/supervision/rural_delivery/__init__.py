@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ezhou_rules.core.citations import rule
+from ezhou_rules.core.citations import REGISTRY, cite, rule
 from ezhou_rules.core.params import ParameterTree, load_parameters
 from ezhou_rules.library import Library, default_library
 
@@ -41,6 +41,15 @@ __all__ = [
     "parameters",
     "phases",
 ]
+
+# 一、指导思想 states the plan's direction and sets no task, unit, date or figure: declaratory. The policy
+# library's coverage page lists it with this reason instead of leaving it "未实现".
+REGISTRY.register(
+    cite(f"{DOCUMENT} 一"),
+    f"{__name__}.DECLARATORY.guiding_thought",
+    "declaratory",
+    "说明性内容：指导思想不设任务、单位、时限或数值；目标（二）、任务（三）和阶段（四）逐项督办",
+)
 
 
 @cache

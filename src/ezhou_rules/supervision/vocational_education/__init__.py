@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from ezhou_rules.core.citations import REGISTRY, cite
 from ezhou_rules.core.params import ParameterTree, load_parameters
 from ezhou_rules.library import Library
 
@@ -24,6 +25,15 @@ SLUG = "vocational_education"
 PARAMETER_FILE = Path(__file__).parent / "parameters" / "vocational_education.yaml"
 
 __all__ = ["DOCUMENT", "SLUG", "parameters", "target_status", "targets"]
+
+# 一、指导思想 states the plan's direction and sets no task, unit, date or figure: declaratory. The policy
+# library's coverage page lists it with this reason instead of leaving it "未实现".
+REGISTRY.register(
+    cite(f"{DOCUMENT} 一"),
+    f"{__name__}.DECLARATORY.guiding_thought",
+    "declaratory",
+    "说明性内容：指导思想不设任务、单位、时限或数值；目标（二）和任务（三、四及附件2）逐项督办",
+)
 
 
 @cache

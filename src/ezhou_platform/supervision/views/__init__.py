@@ -1,0 +1,1 @@
+"""The supervision system's pages, one module per group of users' work."""
