@@ -48,6 +48,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _demo_mode(settings: Any) -> None:
+    """The suite is a demo installation (EZHOU_DEMO=1, as `make run`): its fixtures load the demo accounts,
+    values written by code are in force at once and staff log in without a second factor. Tests of the
+    production behaviour set `settings.DEMO_MODE = False` themselves (tests/platform/security/)."""
+    settings.DEMO_MODE = True
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     from ezhou_platform.common.demo import load_reference_data
