@@ -79,7 +79,18 @@ def login_client(client: Any, demo_users: dict[str, Any]) -> Any:
 
     def login(username: str) -> Any:
         client.logout()
-        client.force_login(demo_users[username], backend="django.contrib.auth.backends.ModelBackend")
+        user = demo_users[username]
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if user.is_platform_staff:
+            # Staff sessions as after the second factor, so the client also works where a test switches the
+            # demo setting off (tests/platform/security): a confirmed TOTP device, verified in this session.
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "测试"})
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return login

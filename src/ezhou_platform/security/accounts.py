@@ -172,7 +172,7 @@ def delete_sessions_of(user_ids: set[int]) -> int:
     """Delete the server-side sessions of these users (the session table stores the user id inside the
     encoded data, so each live session is decoded)."""
     deleted = 0
-    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
+    for session in Session.objects.iterator():
         data = session.get_decoded()
         if str(data.get("_auth_user_id", "")) in {str(i) for i in user_ids}:
             session.delete()
