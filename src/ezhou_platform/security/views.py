@@ -13,11 +13,28 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from ezhou_platform.common.permissions import public, view_requires
+from ezhou_platform.common.permissions import public
 from ezhou_platform.common.roles import Role
 
 from . import captcha, mfa
 from .middleware import MUST_CHANGE_KEY
+
+
+def own_account(view: Any) -> Any:
+    """Any logged-in user, whatever the role, acting on their own account (the second factor, their password):
+    not a business write, so the auditor, read-only elsewhere, may POST here too."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.required_roles = tuple(Role)  # type: ignore[attr-defined]  # declared access for the URL walk
+    return wrapper
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -38,7 +55,7 @@ def captcha_image(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@view_requires(*Role)
+@own_account
 def mfa_page(request: HttpRequest) -> HttpResponse:
     """Verify the second factor, or enrol a TOTP app first (QR code + key), then continue."""
     from django.shortcuts import resolve_url
@@ -71,7 +88,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
 
 @never_cache
-@view_requires(*Role)
+@own_account
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password (required at first login, after a reset and, for staff, every 90 days)."""
     from ezhou_platform.common.audit.services import record

@@ -85,7 +85,11 @@ def test_bootstrap_creates_the_three_administrators_with_one_time_passwords(
     assert client.get("/security/")["Location"] == "/accounts/password/"
     r = client.post(
         "/accounts/password/",
-        {"old_password": password, "new_password1": "Harbour-Light#2031", "new_password2": "Harbour-Light#2031"},
+        {
+            "old_password": password,
+            "new_password1": "Harbour-Light#2031",
+            "new_password2": "Harbour-Light#2031",
+        },
     )
     assert r.status_code == 302
     assert client.get("/security/").status_code == 200

@@ -36,9 +36,9 @@ def duties(user: Any) -> set[str]:
 
     request = _request(user)
     out: set[str] = set()
-    if admin.site._registry[User].has_change_permission(request) or admin.site._registry[User].has_add_permission(
-        request
-    ):
+    if admin.site._registry[User].has_change_permission(request) or admin.site._registry[
+        User
+    ].has_add_permission(request):
         out.add("security")  # manage accounts, roles, passwords
     if admin.site._registry[Rec].has_view_permission(request) or allowed(user, roles=AUDIT_READERS):
         out.add("audit")  # read the audit trail

@@ -4,9 +4,11 @@ staff page or endpoint without it, and a password reset that does not skip it.""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.oath import TOTP
 
@@ -31,11 +33,26 @@ def _code(device: Any, offset_steps: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
+@pytest.fixture
+def wait() -> Iterator[Callable[[float], None]]:
+    """Move the (frozen, ticking) clock on, e.g. past django-otp's throttle delay after a wrong code."""
+    travellers: list[Any] = []
+
+    def move(seconds: float) -> None:
+        traveller = time_machine.travel(time.time() + seconds, tick=True)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield move
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
 def _login(client: Any, username: str, password: str) -> Any:
     return client.post(LOGIN, {"username": username, "password": password})
 
 
-def test_enrol_then_verify_then_codes_are_single_use(client: Any, demo_password: str) -> None:
+def test_enrol_then_verify_then_codes_are_single_use(client: Any, demo_password: str, wait: Any) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     assert _login(client, "yibao_clerk", demo_password).status_code == 302
@@ -46,6 +63,9 @@ def test_enrol_then_verify_then_codes_are_single_use(client: Any, demo_password:
     assert "绑定动态口令" in html and 'src="data:image/svg+xml' in html  # the QR code, drawn locally
     device = TOTPDevice.objects.get(user__username="yibao_clerk", confirmed=False)
     assert client.post("/accounts/mfa/", {"token": "000000"}).status_code == 200  # wrong code
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # django-otp then waits 1 s, doubling per failure
+    wait(2)
     code = _code(device)
     r = client.post("/accounts/mfa/", {"token": code, "next": "/workspace/"})
     assert r.status_code == 302 and r["Location"] == "/workspace/"
@@ -54,6 +74,7 @@ def test_enrol_then_verify_then_codes_are_single_use(client: Any, demo_password:
     client.post("/accounts/logout/")
     _login(client, "yibao_clerk", demo_password)
     assert "最新6位数字" in client.post("/accounts/mfa/", {"token": code}).content.decode()
+    wait(2)
     device.refresh_from_db()
     assert client.post("/accounts/mfa/", {"token": _code(device, 1)}).status_code == 302
     assert AuditRecord.objects.filter(action="platform.user.mfa_enrol").count() == 1
@@ -84,7 +105,14 @@ def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
 
 def test_staff_routes_reachable_without_mfa(client: Any, demo_users: Any, demo_password: str) -> None:
     """Crawl every parameter-free page and GET endpoint as each staff role after the password only."""
-    open_paths = ("/accounts/", "/static/", "/policies/", "/api/v1/docs", "/api/v1/openapi.json", "/api/v1/health")
+    open_paths = (
+        "/accounts/",
+        "/static/",
+        "/policies/",
+        "/api/v1/docs",
+        "/api/v1/openapi.json",
+        "/api/v1/health",
+    )
     routes = [r for r in _walk(get_resolver().url_patterns) if r != "/" and not r.startswith(open_paths)]
     reachable: list[str] = []
     users = [u for u in demo_users.values() if u.role in STAFF_ROLES]
@@ -96,7 +124,9 @@ def test_staff_routes_reachable_without_mfa(client: Any, demo_users: Any, demo_p
             if status == 200:
                 reachable.append(f"{user.username} {route}")
     assert reachable == []
-    print(f"\nC04 staff routes reachable without MFA = {len(reachable)} ({len(routes)} routes × {len(users)} staff)")
+    print(
+        f"\nC04 staff routes reachable without MFA = {len(reachable)} ({len(routes)} routes × {len(users)} staff)"
+    )
 
 
 def test_password_reset_never_bypasses_mfa(client: Any, demo_users: Any, demo_password: str) -> None:

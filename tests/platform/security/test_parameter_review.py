@@ -44,7 +44,9 @@ def test_a_water_head_cannot_add_a_medical_value(login_client: Any, demo_users: 
     client = login_client("shuiwu_head")
     r = client.post(ADD, _form())
     # The tree is not among the water head's choices: the form refuses it, nothing is saved.
-    assert r.status_code == 200 and "medical_assistance" not in str(r.context["adminform"].form.fields["tree"].choices)
+    assert r.status_code == 200 and "medical_assistance" not in str(
+        r.context["adminform"].form.fields["tree"].choices
+    )
     assert ConfiguredValue.objects.count() == 0
     # Nor can the service be used around the page.
     with pytest.raises(ParameterPermissionError, match="医疗保障局"):
@@ -70,7 +72,9 @@ def test_a_value_counts_only_after_a_second_person_approves(login_client: Any, d
     with pytest.raises(ParameterNotSet):
         configured(parameters()).get(NAME, dt.date(2025, 6, 1))
     # The clerk cannot approve their own value.
-    client.post("/admin/common/configuredvalue/", {"action": "approve_selected", "_selected_action": [row.pk]})
+    client.post(
+        "/admin/common/configuredvalue/", {"action": "approve_selected", "_selected_action": [row.pk]}
+    )
     row.refresh_from_db()
     assert row.status == ConfiguredValue.Status.PENDING
     with pytest.raises(ParameterPermissionError, match="录入人不能复核"):

@@ -1,7 +1,7 @@
 """`ezhou security …`: the security layer's operator commands.
 
-  ezhou security daily            run the daily jobs now (cron: once a day; exit 1 when one failed)
-  ezhou security check            list what makes this installation unfit for production (exit 1 if any)
+ezhou security daily            run the daily jobs now (cron: once a day; exit 1 when one failed)
+ezhou security check            list what makes this installation unfit for production (exit 1 if any)
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
-        sub.add_parser("daily", help="执行每日安全作业（停用长期未登录账户、清理会话、校验审计链、到期清理、完整性校验）")
+        sub.add_parser(
+            "daily", help="执行每日安全作业（停用长期未登录账户、清理会话、校验审计链、到期清理、完整性校验）"
+        )
         sub.add_parser("check", help="检查本安装是否满足生产环境要求")
 
     def handle(self, *args: Any, **options: Any) -> None:
