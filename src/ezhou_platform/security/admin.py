@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.http import HttpRequest
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ezhou_platform.common.admin_mixins import AuditedAdminMixin
 from ezhou_platform.common.roles import Role
 
-from .models import Alert, ConsentNotice
+from .models import Alert, ConsentNotice, SecondPersonRule
 
 try:
     admin.site.unregister(TOTPDevice)
@@ -64,3 +65,46 @@ class ConsentNoticeAdmin(AuditedAdminMixin, _ReadOnly, admin.ModelAdmin):
     writers = (Role.ADMIN,)
     list_display = ("key", "version", "title", "sensitive", "valid_from", "created_at")
     list_filter = ("key", "sensitive")
+
+
+class SecondPersonRuleForm(forms.ModelForm):
+    class Meta:
+        model = SecondPersonRule
+        fields = ("procedure", "step", "required", "valid_from", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        from ezhou_platform.procedures.second_person import check_rule
+
+        data = super().clean() or {}
+        if data.get("procedure") and data.get("step"):
+            problem = check_rule(data["procedure"], data["step"], required=bool(data.get("required")))
+            if problem:
+                raise forms.ValidationError(problem)
+        return data
+
+
+@admin.register(SecondPersonRule)
+class SecondPersonRuleAdmin(_ReadOnly, admin.ModelAdmin):
+    """Dated, add-only: a change is a new row from a later date (procedures/second_person.configure audits
+    it with the rule in force before). The system administrator edits; the auditor and the security
+    administrator read."""
+
+    readers = (Role.AUDITOR, Role.SECURITY_ADMIN)
+    writers = (Role.ADMIN,)
+    form = SecondPersonRuleForm
+    list_display = ("procedure", "step", "required", "valid_from", "reason", "created_by", "created_at")
+    list_filter = ("procedure", "required")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from ezhou_platform.procedures.second_person import configure
+
+        saved = configure(
+            obj.procedure,
+            obj.step,
+            required=obj.required,
+            valid_from=obj.valid_from,
+            reason=obj.reason,
+            actor=request.user,
+            request=request,
+        )
+        obj.pk = saved.pk

@@ -15,6 +15,7 @@ class SecurityConfig(AppConfig):
         "": {"security_admin", "auditor", "admin"},
         "alert": {"security_admin", "auditor"},
         "consentnotice": {"admin", "auditor"},
+        "secondpersonrule": {"admin", "auditor", "security_admin"},
     }
 
     def ready(self) -> None:
@@ -24,6 +25,7 @@ class SecurityConfig(AppConfig):
 
         for code, label in (
             ("platform.user.role_change", "变更用户角色"),
+            ("procedures.second_person.configure", "设置双人复核"),
             ("platform.user.password_reset", "重置用户密码"),
             ("platform.user.password_change", "修改本人密码"),
             ("platform.user.mfa_enrol", "绑定动态口令设备"),

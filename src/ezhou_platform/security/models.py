@@ -135,3 +135,36 @@ class StoredUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SecondPersonRule(models.Model):
+    """Dated configuration of the four-eyes rule (双人复核; SECURITY.md C29, ASVS 2.3.5) for one step of one
+    procedure: from `valid_from` the step requires (or no longer requires) a second person, overriding the
+    domain's default (`step(second_person=..., effect=...)`). Rows are never edited: a change is a new row
+    with a later date, so the rule that applied on any day can be read back. Edited by the system
+    administrator in the admin, audited with before/after (procedures/second_person.py reads it)."""
+
+    procedure = models.CharField("办理程序", max_length=100, help_text="程序代码，例如 water_plan.adjustment")
+    step = models.CharField("办理步骤", max_length=100, help_text="步骤的方法名，例如 approve")
+    required = models.BooleanField("须由另一人办理", default=True)
+    valid_from = models.DateField("生效日期")
+    reason = models.CharField("依据或理由", max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "双人复核设置"
+        verbose_name_plural = "双人复核设置"
+        ordering = ["procedure", "step", "-valid_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "step", "valid_from"], name="second_person_rule_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.procedure}.{self.step} 自{self.valid_from}起{'须' if self.required else '不须'}双人复核"
+        )
