@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ezhou_platform.common.middleware.RequestContextMiddleware",
     "ezhou_platform.security.middleware.AdminAllowlistMiddleware",
+    # The API's input bounds (64-bit integers, NUL/CR/LF, years 1900–2100): a Chinese 422, never a 500.
+    "ezhou_platform.common.api_guard.ApiInputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ezhou_platform.common.middleware.IdleTimeoutMiddleware",
     "ezhou_platform.security.middleware.SecurityGateMiddleware",
