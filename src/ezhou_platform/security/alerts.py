@@ -44,6 +44,8 @@ def raise_alert(
     """Record one alert (None when this dedup_key was already raised): table, log and audit trail."""
     from ezhou_platform.common.audit.services import record
 
+    if Alert.objects.filter(dedup_key=dedup_key[:200]).exists():
+        return None  # raised already in this window: the log gets one line per alert, not per event
     logger.error("安全告警 %s：%s（%s）", kind, message, subject)
     try:
         with transaction.atomic():

@@ -19,7 +19,12 @@ class SecurityConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from ezhou_platform.common.audit.services import register_action
+        from ezhou_platform.common.audit.services import PII_VIEW_HOOKS, register_action
+
+        from .alerts import check_mass_views
+
+        if check_mass_views not in PII_VIEW_HOOKS:
+            PII_VIEW_HOOKS.append(check_mass_views)
 
         from . import checks, signals
 
