@@ -26,6 +26,9 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The local demo only: demo accounts with the published password (EZHOU_DEMO=1; production refuses it).
+demo run: export EZHOU_DEMO := 1
+
 demo: migrate
 	$(BIN)/python manage.py demo
 

@@ -48,6 +48,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _demo_mode(settings: Any) -> None:
+    """The suite is a demo installation (EZHOU_DEMO=1, as `make run`): its fixtures load the demo accounts,
+    values written by code are in force at once and staff log in without a second factor. Tests of the
+    production behaviour set `settings.DEMO_MODE = False` themselves (tests/platform/security/)."""
+    settings.DEMO_MODE = True
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     from ezhou_platform.common.demo import load_reference_data
@@ -71,7 +79,18 @@ def login_client(client: Any, demo_users: dict[str, Any]) -> Any:
 
     def login(username: str) -> Any:
         client.logout()
-        client.force_login(demo_users[username], backend="django.contrib.auth.backends.ModelBackend")
+        user = demo_users[username]
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if user.is_platform_staff:
+            # Staff sessions as after the second factor, so the client also works where a test switches the
+            # demo setting off (tests/platform/security): a confirmed TOTP device, verified in this session.
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "测试"})
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return login

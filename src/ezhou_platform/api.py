@@ -103,6 +103,12 @@ def _calendar_unknown(request: HttpRequest, exc: CalendarYearUnknown) -> HttpRes
     return error_response(request, 503, exc.code, str(exc), None)
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # The last net behind common/api_guard.py: a number the database cannot hold is the client's error.
+    return error_response(request, 422, "invalid_input", "请求中的数值超出允许范围。", None)
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never an HTML 500 page for a JSON client: a Chinese message saying the outcome, logged in full.

@@ -28,21 +28,31 @@ ACTORS: list[tuple[str, str | None]] = [
     ("head-medical", "yibao_head"),
     ("auditor", "auditor"),
     ("admin", "admin"),
+    ("security-admin", "anquan_admin"),
 ]
 
 # Sample values for URL converters; a converter not listed fails the test so it is added knowingly.
-SAMPLES = {"slug": "medical_assistance", "int": "1", "str": "x", "path": "x"}
+SAMPLES = {
+    "slug": "medical_assistance",
+    "int": "1",
+    "str": "x",
+    "path": "x",
+    "uuid": "00000000-0000-4000-8000-000000000001",
+}
 
 # Who may see the admin pages: keyed "app" (the app index) or "app/model"; the most specific key wins.
 # A domain app declares its own as `admin_access` on its AppConfig, so this table does not grow with them.
 ADMIN_ACCESS: dict[str, set[Role]] = {
-    "": {Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN},  # the admin index itself
-    "common": {Role.ADMIN, Role.DEPARTMENT_HEAD, Role.AUDITOR},  # shows 政策参数取值 to heads and auditors
-    "common/user": {Role.ADMIN},
+    # the admin index itself
+    "": {Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN, Role.SECURITY_ADMIN},
+    # shows 政策参数取值 to their department's staff and to auditors, 用户 to the two administrators
+    "common": {Role.ADMIN, Role.SECURITY_ADMIN, Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR},
+    # accounts: the security administrator manages, the system administrator looks (三员分立)
+    "common/user": {Role.ADMIN, Role.SECURITY_ADMIN},
     "common/department": {Role.ADMIN},
     "common/jurisdiction": {Role.ADMIN},
     "common/calendaryear": {Role.ADMIN},
-    "common/configuredvalue": {Role.ADMIN, Role.DEPARTMENT_HEAD, Role.AUDITOR},
+    "common/configuredvalue": {Role.ADMIN, Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR},
     "auth": {Role.ADMIN},
     "axes": {Role.ADMIN},
     "audit": {Role.AUDITOR},

@@ -2,6 +2,11 @@
 
 Idempotent: a second run updates the same rows (keyed by code/username) and resets demo passwords, so
 the printed logins always work. Each domain adds its own demo records through `DEMO_LOADERS`.
+
+Demo data exists only under the demo setting (EZHOU_DEMO=1, which `make run` sets and production refuses,
+SECURITY.md C06): `load_demo_accounts` refuses otherwise, and a production server refuses to start on a
+database the demo was ever loaded into (ezhou_platform.security.checks). A production installation creates
+its first accounts with `ezhou bootstrap` instead.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from .models import Department, Jurisdiction, Organisation, User
@@ -65,6 +72,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "系统管理员", Role.ADMIN),
+    DemoAccount("anquan_admin", "安全管理员赵安", Role.SECURITY_ADMIN),
     DemoAccount("auditor", "审计员王审", Role.AUDITOR),
     DemoAccount("yibao_clerk", "医保经办李敏", Role.CLERK, "medical_security", "echeng"),
     DemoAccount("yibao_head", "医保局负责人陈静", Role.DEPARTMENT_HEAD, "medical_security"),
@@ -175,8 +183,23 @@ def department_organisation(name: str) -> Organisation:
     return org
 
 
+class DemoRefused(ImproperlyConfigured):
+    """Demo data outside the demo setting."""
+
+
+def require_demo_mode() -> None:
+    if not getattr(settings, "DEMO_MODE", False):
+        raise DemoRefused(
+            "演示数据只能在演示模式下载入（设置环境变量 EZHOU_DEMO=1；生产环境不允许）。"
+            "生产环境请用 `ezhou bootstrap` 创建首批管理员账户。"
+        )
+
+
 @transaction.atomic
 def load_demo_accounts() -> list[DemoAccount]:
+    from ezhou_platform.security.accounts import flags_for_role
+
+    require_demo_mode()
     load_reference_data()
     for acct in DEMO_ACCOUNTS:
         user, _ = User.objects.update_or_create(
@@ -190,10 +213,10 @@ def load_demo_accounts() -> list[DemoAccount]:
                 else None,
                 "enterprise_uscc": acct.enterprise_uscc,
                 "enterprise_name": acct.enterprise_name,
-                # Staff roles work in the Django admin; the admin also manages accounts there.
-                "is_staff": acct.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN),
-                "is_superuser": acct.role == Role.ADMIN,
+                # Staff roles work in the Django admin; only the system administrator is a superuser.
+                **flags_for_role(acct.role),
                 "is_active": True,
+                "must_change_password": False,
             },
         )
         user.set_password(DEMO_PASSWORD)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from .roles import PUBLIC_ROLES, STAFF_ROLES, Role
 
@@ -293,11 +294,24 @@ class User(AbstractUser):
     enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     enterprise_name = models.CharField("企业名称", max_length=100, blank=True)
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # C01: staff passwords expire after 90 days (checked at login); a password set by someone else (the
+    # first administrator's, a reset by the security administrator) must be changed at the next login.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    # C06: set by the account-idle job (90 days without login), so a re-activation is a knowing act.
+    disabled_reason = models.CharField("停用原因", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
         constraints = [
+            # C01: user names are unique case-folded ("Admin" and "admin" are one account).
+            models.UniqueConstraint(Lower("username"), name="username_casefold_unique"),
+            # C07: Django's superuser flag (every admin permission) only for the system administrator.
+            models.CheckConstraint(
+                name="superuser_only_system_admin",
+                condition=models.Q(is_superuser=False) | models.Q(role="admin"),
+            ),
             models.CheckConstraint(
                 name="clerk_and_head_have_department",
                 condition=~models.Q(role__in=["clerk", "head"]) | models.Q(department__isnull=False),
@@ -388,13 +402,30 @@ class CalendarDay(models.Model):
             raise ValidationError({"day": f"日期 {self.day:%Y-%m-%d} 不属于 {self.calendar_year.year} 年。"})
 
 
+def _initial_status() -> str:
+    """A value written by code takes effect at once only in the demo (its loaders and the test suite, which
+    production refuses to run); everywhere else it waits for a second person. See parameters.py."""
+    from django.conf import settings
+
+    return "approved" if getattr(settings, "DEMO_MODE", False) else "pending"
+
+
 class ConfiguredValue(models.Model):
     """A dated value of a parameter the law leaves to configuration, entered with its source.
 
     Examples: 我市上年度居民人均可支配收入 (鄂州政办发〔2022〕34号 第四条), the surcharge bands of
     鄂州政办发〔2022〕15号 第十四条. Rows are never edited: a correction is a new row for the same date, and
-    the newest row for a (parameter, date) wins; the older one stays as history.
+    the newest *approved* row for a (parameter, date) wins; the older one stays as history.
+
+    Four eyes (SECURITY.md C08, C29): a value belongs to the department that owns its parameter tree
+    (parameters.TREE_DEPARTMENTS); it is entered by a clerk or head of that department and takes effect only
+    when another person of the same department approves it. Calculations read approved rows only.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待复核"
+        APPROVED = "approved", "已生效"
+        REJECTED = "rejected", "已退回"
 
     tree = models.CharField("参数表", max_length=60, help_text="例如 medical_assistance")
     name = models.CharField(
@@ -418,12 +449,34 @@ class ConfiguredValue(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=_initial_status, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        "common.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="复核人",
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    review_note = models.CharField("复核意见", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "政策参数取值"
         verbose_name_plural = "政策参数取值"
         ordering = ["tree", "name", "valid_from", "id"]
         indexes = [models.Index(fields=["tree", "name", "valid_from"])]
+        constraints = [
+            # The database's backstop of the four-eyes rule: nobody approves their own value.
+            models.CheckConstraint(
+                name="configured_value_second_person",
+                condition=models.Q(reviewed_by__isnull=True)
+                | models.Q(entered_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("entered_by")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tree}.{self.name} @ {self.valid_from:%Y-%m-%d}"

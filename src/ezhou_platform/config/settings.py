@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop, CI and production comes from the environment:
 DATABASE_URL (SQLite in var/ by default, PostgreSQL in CI and production), EZHOU_SECRET_KEY,
-EZHOU_AUDIT_HMAC_KEY, EZHOU_DEBUG, EZHOU_ALLOWED_HOSTS.
+EZHOU_AUDIT_HMAC_KEY, EZHOU_FIELD_KEYS, EZHOU_DEBUG, EZHOU_ALLOWED_HOSTS, EZHOU_HTTPS, EZHOU_PRODUCTION,
+EZHOU_DEMO, EZHOU_MFA, EZHOU_ADMIN_NETWORKS. docs/security.md says what each security setting does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 # The project folder: holds gazette/ (the law as data) and var/ (the embedded database, keys).
@@ -38,6 +40,20 @@ def _secret_from_file(name: str) -> str:
 
 
 DEBUG = os.environ.get("EZHOU_DEBUG", "0") == "1"
+# A production installation says so (EZHOU_PRODUCTION=1): it refuses the demo setting, debug mode and a
+# database holding demo data or default passwords (ezhou_platform.security.checks, SECURITY.md C06).
+PRODUCTION = os.environ.get("EZHOU_PRODUCTION", "0") == "1"
+# The demo (`make run` sets EZHOU_DEMO=1): demo accounts with a published password, values written by the
+# demo loaders in force at once, no second factor for staff. Never in production.
+DEMO_MODE = os.environ.get("EZHOU_DEMO", "0") == "1"
+if PRODUCTION and (DEMO_MODE or DEBUG):
+    raise ImproperlyConfigured(
+        "生产环境（EZHOU_PRODUCTION=1）不能同时开启演示模式（EZHOU_DEMO）或调试模式（EZHOU_DEBUG）。"
+    )
+# Staff log in with a password and a TOTP code (C04); only the demo goes without.
+MFA_REQUIRED = os.environ.get("EZHOU_MFA", "1") != "0"
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("生产环境必须对工作人员启用动态口令（EZHOU_MFA 不能为 0）。")
 SECRET_KEY = os.environ.get("EZHOU_SECRET_KEY") or _secret_from_file("django_secret_key")
 AUDIT_HMAC_KEY = os.environ.get("EZHOU_AUDIT_HMAC_KEY") or _secret_from_file("audit_hmac_key")
 ALLOWED_HOSTS = os.environ.get("EZHOU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -51,11 +67,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves its Swagger UI assets locally (no CDN)
     "django_tasks",  # background jobs: the task API (backport of Django 6's django.tasks)
     "django_tasks_db",  # … and its database queue, worked by `ezhou jobs worker`
     "ezhou_platform.common",
     "ezhou_platform.common.audit",
+    "ezhou_platform.security",
     "ezhou_platform.registers",
     "ezhou_platform.jobs",
     "ezhou_platform.procedures",
@@ -69,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even an error, carries the request id the audit records of the request carry.
+    "ezhou_platform.common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ezhou_platform.common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,9 +98,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "ezhou_platform.common.middleware.RequestContextMiddleware",
+    "ezhou_platform.security.middleware.AdminAllowlistMiddleware",
+    # The API's input bounds (64-bit integers, NUL/CR/LF, years 1900–2100): a Chinese 422, never a 500.
+    "ezhou_platform.common.api_guard.ApiInputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ezhou_platform.common.middleware.IdleTimeoutMiddleware",
+    "ezhou_platform.security.middleware.SecurityGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -135,26 +161,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "ezhou_platform.common.password_validation.RolePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff: none of the last PASSWORD_HISTORY passwords; stamps password_changed_at (C01).
+    {"NAME": "ezhou_platform.security.passwords.PasswordHistoryValidator"},
 ]
+PASSWORD_MAX_AGE_DAYS = 90  # staff (MLPS 定期更换); citizens' passwords do not expire (ASVS 6.2.10)
+PASSWORD_HISTORY = 5
+ACCOUNT_IDLE_DAYS = 90  # accounts unused this long are disabled by the daily job (C06)
 LOGIN_URL = "login"
 # Every role lands on its own workspace (待办 across all systems), not the public home page.
 LOGIN_REDIRECT_URL = "procedures:workspace"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout: 5 consecutive failures lock the account (not the IP) for 30 minutes; keyed by username only,
-# so X-Forwarded-For or any other header cannot move an attacker to a fresh counter.
-AXES_FAILURE_LIMIT = 5
+# Lockout (ezhou_platform.security.throttle): 5 consecutive failures lock a *staff* account for 30 minutes,
+# keyed by username only, so X-Forwarded-For or any other header cannot move an attacker to a fresh counter.
+# Citizen, enterprise and unknown names are never locked (anyone could lock them): after 3 failures their
+# login needs a CAPTCHA. Per source address: a CAPTCHA after 10 failures in 30 minutes, refusal after 50.
+AXES_FAILURE_LIMIT = "ezhou_platform.security.throttle.failure_limit"
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "ezhou_platform.security.throttle.axes_client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the throttle's and the alerts' counts
+LOGIN_THROTTLE = {
+    "window_minutes": 30,
+    "staff_lock_after": 5,
+    "account_challenge_after": 3,
+    "ip_challenge_after": 10,
+    "ip_block_after": 50,
+}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ADMIN = True
 
 # Sessions: idle timeout by role, enforced by IdleTimeoutMiddleware; server-side sessions so logout deletes.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "ezhou_platform.common.sessions"  # database sessions whose expiry is absolute (C03)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 3600  # absolute lifetime; the idle timeout below is shorter
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_ABSOLUTE_SECONDS = 12 * 3600  # from login, however busy the session (IdleTimeoutMiddleware)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IDLE_TIMEOUT_STAFF_SECONDS = 15 * 60
 IDLE_TIMEOUT_CITIZEN_SECONDS = 30 * 60
@@ -166,6 +209,25 @@ if os.environ.get("EZHOU_HTTPS", "0") == "1":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("EZHOU_SSL_REDIRECT", "1") == "1"
+    # __Host- cookies: Secure, path /, no Domain — a sibling host cannot set or read them (ASVS 3.3.1).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("EZHOU_BEHIND_PROXY") else None
+    )
+
+# The admin (/admin/) answers only to these networks (C10); production lists the administrators' network.
+ADMIN_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("EZHOU_ADMIN_NETWORKS", "127.0.0.0/8,::1/128").split(",") if n.strip()
+]
+
+# Alerts (C17): thresholds of the detectors in ezhou_platform.security.alerts.
+ALERTS = {"mass_view_per_hour": 50, "login_failures_per_10_minutes": 100}
+
+# TOTP (django-otp): 30-second step, one step of tolerance; the issuer shown in the phone app.
+OTP_TOTP_ISSUER = "鄂州市政策平台"
 
 # --- Language, time, formats ----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -197,6 +259,13 @@ TASKS = {
     }
 }
 JOBS_FILES_ROOT = Path(os.environ.get("EZHOU_JOBS_DIR", VAR_DIR / "jobs")).resolve()
+
+# --- Uploads (ezhou_platform.security.uploads, C18) -------------------------------------------------------
+# Outside the static root and never served by URL: a view streams each file as an attachment.
+UPLOADS_ROOT = Path(os.environ.get("EZHOU_UPLOADS_DIR", VAR_DIR / "uploads")).resolve()
+# Without ClamAV an upload is refused in production, accepted and marked 未查毒 elsewhere.
+UPLOAD_REQUIRE_AV = PRODUCTION
+CLAMAV_DATABASE_DIR = os.environ.get("EZHOU_CLAMAV_DB", "/var/lib/clamav")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", common_views.home, name="home"),
     path("accounts/login/", public(common_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(common_views.LogoutView.as_view()), name="logout"),
+    path("", include("ezhou_platform.security.urls")),
     path("policies/", include("ezhou_platform.gazette.urls")),
     path("medical-assistance/", include("ezhou_platform.medical_assistance.urls")),
     path("water-plan/", include("ezhou_platform.water_plan.urls")),

@@ -31,7 +31,7 @@ from ezhou_platform.common.models import Department
 from ezhou_platform.common.permissions import WRITE, allowed
 from ezhou_rules.core.periods import Deadline
 
-from . import periods
+from . import periods, second_person
 from .machine import Opens, Procedure, Refusal, Step, StepContext, procedure_of, steps_from, transitions
 from .models import Case, CaseEvent, Document
 
@@ -256,7 +256,7 @@ def take(
         if case is None:
             raise ProcedureError("no_case", f"{proc.label}尚未受理，不能{st.label}。", status=409)
         if (
-            st.needs_second_person(locked, ctx)
+            second_person.required(proc, name, st, locked, ctx)
             and case.opened_by_id is not None
             and case.opened_by_id == getattr(actor, "pk", None)
         ):

@@ -112,6 +112,10 @@ class Step:
     # The four-eyes rule: the person who filed or prepared the case may not take this step. A callable
     # (record, ctx) -> bool makes it configurable, e.g. a dated parameter read on the step's day.
     second_person: SecondPerson = False
+    # What the step does that always needs a second person: "pay" (money), "plan" (changes a plan), "credit"
+    # (a credit-record entry); "" otherwise. The administrator may also configure any step by date
+    # (second_person.py, security.SecondPersonRule).
+    effect: str = ""
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
     # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
@@ -123,6 +127,8 @@ class Step:
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
+        if self.effect not in ("", "pay", "plan", "credit"):
+            raise ValueError(f"step effect must be pay, plan or credit, not {self.effect!r}")
 
     def needs_second_person(self, record: Any, ctx: StepContext) -> bool:
         rule = self.second_person
@@ -139,6 +145,7 @@ def step(
     closes: Sequence[str] = (),
     document: DocumentSpec | None = None,
     second_person: SecondPerson = False,
+    effect: str = "",
     audit_fields: Sequence[str] = (),
     cites_for: Callable[[Any, StepContext], str] | None = None,
     department: str | None = None,
@@ -154,6 +161,7 @@ def step(
             closes=tuple(closes),
             document=document,
             second_person=second_person,
+            effect=effect,
             audit_fields=tuple(audit_fields),
             cites_for=cites_for,
             department=department,

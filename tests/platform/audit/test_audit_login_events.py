@@ -52,16 +52,18 @@ def test_failed_login_records_the_username_but_not_the_password(client: Any, use
 
 
 def test_lockout_is_recorded(client: Any, users: Any, demo_password: str) -> None:
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        client.post(LOGIN, {"username": "citizen", "password": f"wrong-password-{i}"})
+    # Staff accounts are locked (citizens get a CAPTCHA instead: tests/platform/security/test_login_throttle.py).
+    limit = settings.LOGIN_THROTTLE["staff_lock_after"]
+    for i in range(limit):
+        client.post(LOGIN, {"username": "auditor", "password": f"wrong-password-{i}"})
     lockouts = AuditRecord.objects.filter(action="auth.lockout")
     assert lockouts.count() == 1
     lock = lockouts.get()
-    assert lock.result == "denied" and lock.actor_username == "citizen" and lock.label == "账户锁定"
+    assert lock.result == "denied" and lock.actor_username == "auditor" and lock.label == "账户锁定"
     # A further attempt, even with the right password, is refused and recorded as failed.
-    client.post(LOGIN, {"username": "citizen", "password": demo_password})
+    client.post(LOGIN, {"username": "auditor", "password": demo_password})
     assert "auth.login" not in _actions()
-    assert _actions().count("auth.login_failed") == settings.AXES_FAILURE_LIMIT + 1
+    assert _actions().count("auth.login_failed") == limit + 1
     assert verify().ok
 
 

@@ -1,4 +1,8 @@
-"""Numbers the law leaves to configuration: entered with a source, audited, merged into the rules' tree."""
+"""Numbers the law leaves to configuration: entered with a source, audited, merged into the rules' tree.
+
+These tests run as a demo installation (values written by code approved at once); the four-eyes rule and
+the department scope are tested in tests/platform/security/test_parameter_review.py.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ parameters:
       values:
         2022-10-18: {value: 300000, cite: 鄂州政办发〔2022〕34号 第十一条第（一）项}
 """,
-    name="test_tree",
+    name="medical_assistance",  # a tree owned by 医疗保障局 (parameters.TREE_DEPARTMENTS)
     register=False,
 )
 
@@ -80,7 +84,7 @@ def test_a_fixed_parameter_or_wrong_unit_is_refused_and_nothing_saved(demo_users
 
 
 def test_admin_change_of_a_user_is_audited(login_client: Any, demo_users: Any) -> None:
-    client = login_client("admin")
+    client = login_client("anquan_admin")  # accounts are the security administrator's (三员分立)
     citizen = demo_users["citizen"]
     url = f"/admin/common/user/{citizen.pk}/change/"
     form = client.get(url).context["adminform"].form
@@ -99,4 +103,5 @@ def test_admin_change_of_a_user_is_audited(login_client: Any, demo_users: Any) -
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     rec = AuditRecord.objects.filter(action="platform.user.change").latest("seq")
-    assert "张" in rec.after_json and "password" not in rec.after_json
+    assert "张" in rec.after_json and '"password"' not in rec.after_json
+    assert citizen.password not in rec.after_json  # never the hash

@@ -1,4 +1,7 @@
-"""Login: lockout after 5 failures for 30 minutes per account, one message, idle timeout, real logout."""
+"""Login: staff lockout after 5 failures for 30 minutes per account, one message, idle timeout, real logout.
+
+Citizens are not locked (a CAPTCHA instead) and the per-address throttle: tests/platform/security/.
+"""
 
 from __future__ import annotations
 
@@ -32,17 +35,17 @@ def test_correct_password_logs_in(client: Any, demo_users: Any, demo_password: s
     assert client.get("/").context["user"].username == "citizen"
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(
+def test_five_failures_lock_a_staff_account_even_with_the_right_password(
     client: Any, demo_users: Any, demo_password: str
 ) -> None:
     for _ in range(4):
-        assert _try(client, "citizen", "wrong-password-1").status_code == 200
+        assert _try(client, "yibao_clerk", "wrong-password-1").status_code == 200
     # The fifth consecutive failure locks the account.
-    locked = _try(client, "citizen", "wrong-password-1")
+    locked = _try(client, "yibao_clerk", "wrong-password-1")
     assert locked.status_code == 429
     assert "锁定30分钟" in locked.content.decode()
     # Now the right password is refused too, from another address and with a forged X-Forwarded-For.
-    again = _try(client, "citizen", demo_password, REMOTE_ADDR="10.9.8.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    again = _try(client, "yibao_clerk", demo_password, REMOTE_ADDR="10.9.8.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert again.status_code == 429
     # Another account is not affected.
     assert _try(client, "auditor", demo_password).status_code == 302
@@ -54,25 +57,25 @@ def test_lock_expires_after_thirty_minutes(
     from axes.models import AccessAttempt
 
     for _ in range(5):
-        _try(client, "citizen", "wrong-password-1")
-    assert _try(client, "citizen", demo_password).status_code == 429
+        _try(client, "yibao_clerk", "wrong-password-1")
+    assert _try(client, "yibao_clerk", demo_password).status_code == 429
     # Move the failures 31 minutes into the past: the cool-off (0.5 h) has passed.
     from django.utils import timezone
 
     from ezhou_platform.common import clock
 
     AccessAttempt.objects.update(attempt_time=clock.now() - timezone.timedelta(minutes=31))
-    assert _try(client, "citizen", demo_password).status_code == 302
+    assert _try(client, "yibao_clerk", demo_password).status_code == 302
 
 
 def test_success_resets_the_failure_count(client: Any, demo_users: Any, demo_password: str) -> None:
     for _ in range(4):
-        _try(client, "citizen", "wrong-password-1")
-    assert _try(client, "citizen", demo_password).status_code == 302
+        _try(client, "yibao_clerk", "wrong-password-1")
+    assert _try(client, "yibao_clerk", demo_password).status_code == 302
     client.logout()
     for _ in range(4):
-        _try(client, "citizen", "wrong-password-1")
-    assert _try(client, "citizen", demo_password).status_code == 302
+        _try(client, "yibao_clerk", "wrong-password-1")
+    assert _try(client, "yibao_clerk", demo_password).status_code == 302
 
 
 def test_logout_deletes_the_server_session(client: Any, demo_users: Any, demo_password: str) -> None:

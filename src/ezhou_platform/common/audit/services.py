@@ -278,7 +278,7 @@ def record_pii_view(
     if reason:
         detail["reason"] = reason
     with transaction.atomic():
-        return record(
+        entry = record(
             action,
             actor=request.user,
             obj=obj,
@@ -286,6 +286,13 @@ def record_pii_view(
             label=label or f"查看完整{verbose}",
             request=request,
         )
+    for hook in PII_VIEW_HOOKS:  # e.g. the mass-view alert (security.alerts, C17)
+        hook(request.user)
+    return entry
+
+
+# Called with the user after every audited view of personal data; the security app adds its alert here.
+PII_VIEW_HOOKS: list[Callable[[Any], Any]] = []
 
 
 def audits_pii_view(

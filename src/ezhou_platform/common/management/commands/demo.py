@@ -12,10 +12,15 @@ class Command(BaseCommand):
     help = "载入政策文件库、参考数据和演示数据（可重复执行）"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management.base import CommandError
         from django.db import transaction
 
         from ezhou_platform.common.audit.services import record
 
+        try:
+            demo.require_demo_mode()
+        except demo.DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         call_command("load_gazette", verbosity=0)
         demo.load_demo_accounts()
         for label, loader in demo.DEMO_LOADERS:
