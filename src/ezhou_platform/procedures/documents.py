@@ -207,11 +207,12 @@ def issue_for_step(record: Any, case: Case, st: Step, ctx: StepContext, proc: Pr
     """The document a step issues, with the record, the step and the case in its template context."""
     spec = st.document
     assert spec is not None
+    code = spec.kind if isinstance(spec.kind, str) else spec.kind(record, ctx)
     extra = spec.context(record, ctx) if spec.context else {}
     return issue(
-        spec.kind,
+        code,
         template=spec.template,
-        title=spec.title or f"{proc.label}{kind(spec.kind).label}",
+        title=spec.title or f"{proc.label}{kind(code).label}",
         on=ctx.on,
         actor=ctx.actor,
         case=case,

@@ -75,7 +75,7 @@ def _open(record: Any, case: Case, opens: Sequence[Opens], ctx: StepContext, pro
             deadline,
             label=spec.label,
             citation=spec.cites,
-            department=proc.department,
+            department=proc.department_for(record),
             case=case,
             party=spec.party,
         )
@@ -103,7 +103,7 @@ def start(
         procedure=proc.slug,
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
-        department=Department.objects.get(code=proc.department),
+        department=Department.objects.get(code=proc.department_for(record)),
         title=proc.title(record)[:200],
         state=_state(proc, record),
         applicant_user=proc.applicant_user(record),
@@ -131,7 +131,7 @@ def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
     proc = procedure_of(record)
     out = []
     for name, st in steps_from(type(record), _state(proc, record), proc.state_field):
-        if allowed(user, roles=st.roles, department=proc.department, action=WRITE):
+        if allowed(user, roles=st.roles, department=proc.department_for(record), action=WRITE):
             out.append((name, st))
     return out
 
@@ -172,7 +172,7 @@ def take(
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         st = _find_step(proc, locked, name)
-        if not allowed(actor, roles=st.roles, department=proc.department, action=WRITE):
+        if not allowed(actor, roles=st.roles, department=proc.department_for(locked), action=WRITE):
             raise ProcedureError(
                 "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
             )
@@ -219,6 +219,10 @@ def take(
             case.closed_on = on
             # A case that ends answers everything still open in it.
             case.periods.filter(closed_on__isnull=True).update(closed_on=on)
+        else:
+            # A step out of a final state reopens the case (a licence whose commitment was fulfilled is
+            # ordered to rectify after an inspection).
+            case.closed_on = None
         case.save(update_fields=["state", "updated_at", "closed_on"])
         event = CaseEvent.objects.create(
             case=case,

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ezhou_platform.common.roles import Role
-from ezhou_rules.core.citations import Citation
+from ezhou_rules.core.citations import REGISTRY, Citation
 from ezhou_rules.core.periods import Deadline
 from ezhou_rules.core.workdays import WorkdayCalendar
 
@@ -66,9 +66,12 @@ class Opens:
 
 @dataclass(frozen=True)
 class DocumentSpec:
-    """A numbered document a step issues (受理通知书, 决定书, 通知单 …); see ``documents``."""
+    """A numbered document a step issues (受理通知书, 决定书, 通知单 …); see ``documents``.
 
-    kind: str
+    ``kind`` is a registered kind's code, or ``(record, ctx) -> code`` where the issuing department (and so
+    the numbering) depends on the record, e.g. the body configured to decide a licensing application."""
+
+    kind: str | Callable[[Any, StepContext], str]
     template: str
     title: str = ""
     # 救济途径: the remedy the law gives against the decision ("" where it gives none).
@@ -144,9 +147,18 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # The department that runs a given record's case, where it depends on the record (a licence is decided
+    # and supervised by the body configured for its item and level); None: always ``department``.
+    department_of: Callable[[Any], str] | None = None
+    # States off the main path that do not end the case (限期整改中, 拟撤销 …): (state, label).
+    side_states: tuple[tuple[str, str], ...] = ()
+
+    def department_for(self, record: Any) -> str:
+        """The Department.code whose staff take this record's steps and whose 待办 its periods are."""
+        return self.department_of(record) if self.department_of is not None else self.department
 
     def state_label(self, state: str) -> str:
-        for value, label in (*self.path, *self.endings):
+        for value, label in (*self.path, *self.side_states, *self.endings):
             if value == state:
                 return label
         return state
@@ -164,12 +176,20 @@ _BY_MODEL: dict[type, Procedure] = {}
 
 
 def register(procedure: Procedure) -> Procedure:
-    """Register a procedure (once, at import of the domain's procedures module)."""
+    """Register a procedure (once, at import of the domain's procedures module).
+
+    Each step's article is registered in the citation registry (kind "procedure"), so the policy library's
+    coverage page shows the steps that implement an article beside the rules and parameters."""
     existing = _REGISTRY.get(procedure.slug)
     if existing is not None and existing.model is not procedure.model:
         raise ValueError(f"procedure {procedure.slug} registered twice for different models")
     _REGISTRY[procedure.slug] = procedure
     _BY_MODEL[procedure.model] = procedure
+    for t in transitions(procedure.model, procedure.state_field):
+        st: Step = t.custom["step"]
+        REGISTRY.register(
+            st.cites, f"{procedure.slug}.{t.name}", "procedure", f"{procedure.label}：{st.label}"
+        )
     return procedure
 
 
