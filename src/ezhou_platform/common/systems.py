@@ -33,7 +33,7 @@ SYSTEMS: tuple[System, ...] = (
         "住房和城乡建设局",
         "rental_housing:index",
     ),
-    System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局"),
+    System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局", "licensing:index"),
     System("economic_measures", "稳增长惠企政策", "鄂州政办发〔2022〕32号", "商务局"),
     System("vocational_education", "职业教育任务督办", "鄂州政发〔2022〕15号", "教育局"),
     System("rural_delivery", "农村寄递物流任务督办", "鄂州政办发〔2022〕28号", "邮政管理局"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ezhou_platform.medical_assistance",
     "ezhou_platform.water_plan",
     "ezhou_platform.rental_housing",
+    "ezhou_platform.licensing",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("medical-assistance/", include("ezhou_platform.medical_assistance.urls")),
     path("water-plan/", include("ezhou_platform.water_plan.urls")),
     path("rental-housing/", include("ezhou_platform.rental_housing.urls")),
+    path("licensing/", include("ezhou_platform.licensing.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("calendar/", include("ezhou_platform.common.calendar_urls")),
     path("workspace/", include("ezhou_platform.procedures.urls")),
