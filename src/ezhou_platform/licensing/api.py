@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
@@ -203,7 +203,7 @@ def cases(
 
 @router.post("/cases", response={201: CaseOut}, summary="提出许可申请（告知承诺制或一般程序）")
 @api_requires(Role.ENTERPRISE)
-def file_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def file_case(request: HttpRequest, payload: ApplicationIn) -> Status:
     user: Any = request.user
     district = (
         Jurisdiction.objects.filter(code=payload.jurisdiction).first() if payload.jurisdiction else None
@@ -229,7 +229,7 @@ def file_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict[s
         )
     except (LicensingError, ProcedureError) as exc:
         raise _error(exc) from None
-    return 201, _case_out(app, user)
+    return Status(201, _case_out(app, user))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="许可案件及其当前情况")

@@ -17,11 +17,11 @@ from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures import engine
-from ezhou_platform.procedures.workspace import progress
+from ezhou_platform.procedures.workspace import may_see_case, progress
 from ezhou_rules.licensing.errors import LicensingError
 from ezhou_rules.licensing.notification import confirmation_texts
 
-from ..models import Application, MaterialSubmission, NotificationProof
+from ..models import CREDIT_OFFICE, Application, MaterialSubmission, NotificationProof
 from ..services import applications, casefile, supervision
 from ..services.sweep import ATTENTION
 from .common import ERRORS, STAFF, day, message_of
@@ -36,7 +36,9 @@ def _visible(request: HttpRequest, app: Application) -> None:
         if user.enterprise_uscc != app.applicant_uscc:
             raise PermissionDenied("只能查看本企业的申请。")
     elif user.role in (Role.CLERK, Role.DEPARTMENT_HEAD) and user.department_id != app.department_id:
-        raise PermissionDenied("该申请不属于本部门办理。")
+        # The credit office reads the case behind a credit record it is to confirm (it takes no step in it).
+        if not (user.department and user.department.code == CREDIT_OFFICE and app.credit_records.exists()):
+            raise PermissionDenied("该申请不属于本部门办理。")
 
 
 def _app(request: HttpRequest, pk: int) -> Application:

@@ -4,10 +4,10 @@
                                                      it changed) and print the load report
   ezhou licensing sweep [--on YYYY-MM-DD] [--user U] the daily overdue sweep (the same job as the page)
   ezhou licensing draw --department D --title T --quotas "A=3%,B=5%,C=10%,未分类=5%" [--team-size 2]
-                       [--on YYYY-MM-DD] [--run] [--user U]
+                       [--on YYYY-MM-DD] [--run] --user U
                                                      record a 双随机 draw (snapshots and the seed's hash); with
                                                      --run, draw at once and publish seed and result
-  ezhou licensing draw --run ID [--user U]           draw a recorded one
+  ezhou licensing draw --run ID --user U             draw a recorded one (a clerk of the department)
   ezhou licensing draw --verify ID                   re-run a published draw from what was published
   ezhou licensing draw --verify-file PACKAGE.json    the same, offline, from the page's verification package
 
@@ -126,6 +126,8 @@ class Command(BaseCommand):
             self._report(draws.verify(draw))
             return
         user = self._user(opts)
+        if user is None:
+            raise CommandError("登记和抽取是抽查部门经办人员的办理环节：请用 --user 给出经办人员的用户名。")
         if opts["department"]:
             dept = Department.objects.filter(code=opts["department"]).first()
             if dept is None:
