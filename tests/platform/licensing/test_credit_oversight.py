@@ -24,9 +24,18 @@ D = dt.date
 
 def _record(users: dict[str, Any], **kw: Any) -> CreditRecord:
     e2 = users["enterprise2"]
-    data = {"uscc": e2.enterprise_uscc, "name": e2.enterprise_name, "kind": CreditKind.COMMITMENT_UNTRUE,
-            "recorded_on": D(2026, 5, 1), "authority": "鄂州市行政审批局", "description": "承诺不实",
-            "source": "测试", "actor": users["xinyong_clerk"], "on": D(2026, 5, 1), **kw}
+    data = {
+        "uscc": e2.enterprise_uscc,
+        "name": e2.enterprise_name,
+        "kind": CreditKind.COMMITMENT_UNTRUE,
+        "recorded_on": D(2026, 5, 1),
+        "authority": "鄂州市行政审批局",
+        "description": "承诺不实",
+        "source": "测试",
+        "actor": users["xinyong_clerk"],
+        "on": D(2026, 5, 1),
+        **kw,
+    }
     return credit.propose(**data)
 
 
@@ -35,8 +44,13 @@ def test_public_page_shows_confirmed_records_only(client: Any, configured: dict[
     credit.confirm(shown, actor=configured["xinyong_head"], on=D(2026, 5, 2))
     html = client.get("/licensing/credit/").content.decode()
     assert shown.number in html and hidden.number not in html and "有效" in html
-    credit.repair(CreditRecord.objects.get(pk=shown.pk), actor=configured["xinyong_head"], on=D(2026, 6, 1),
-                  repaired_on=D(2026, 6, 1), note="鄂信修〔2026〕2号")
+    credit.repair(
+        CreditRecord.objects.get(pk=shown.pk),
+        actor=configured["xinyong_head"],
+        on=D(2026, 6, 1),
+        repaired_on=D(2026, 6, 1),
+        note="鄂信修〔2026〕2号",
+    )
     assert "已于2026年6月1日信用修复" in client.get("/licensing/credit/").content.decode()
 
 
@@ -55,13 +69,30 @@ def test_push_export_csv_and_json(login_client: Any, configured: dict[str, Any])
 
 def test_office_pages_four_eyes(login_client: Any, configured: dict[str, Any]) -> None:
     clerk = login_client("xinyong_clerk")
-    response = clerk.post("/licensing/credit-office/", {"uscc": "91420704MA4A8Y2Q18", "name": "鄂州好味餐饮有限公司",
-                                                         "category": "", "authority": "税务局", "recorded_on": "2026-06-01",
-                                                         "description": "欠税"})
-    assert "记录类别：不良信用记录须注明类别" in clerk.get("/licensing/credit-office/").content.decode()
-    response = clerk.post("/licensing/credit-office/", {"uscc": "91420704MA4A8Y2Q18", "name": "鄂州好味餐饮有限公司",
-                                                         "category": "严重失信主体名单", "authority": "税务局",
-                                                         "recorded_on": "2026-06-01", "description": "欠税"})
+    response = clerk.post(
+        "/licensing/credit-office/",
+        {
+            "uscc": "91420704MA4A8Y2Q18",
+            "name": "鄂州好味餐饮有限公司",
+            "category": "",
+            "authority": "税务局",
+            "recorded_on": "2026-06-01",
+            "description": "欠税",
+        },
+    )
+    assert "记录类别：不良信用记录须注明类别" in response.content.decode()
+    assert not CreditRecord.objects.exists()
+    response = clerk.post(
+        "/licensing/credit-office/",
+        {
+            "uscc": "91420704MA4A8Y2Q18",
+            "name": "鄂州好味餐饮有限公司",
+            "category": "严重失信主体名单",
+            "authority": "税务局",
+            "recorded_on": "2026-06-01",
+            "description": "欠税",
+        },
+    )
     rec = CreditRecord.objects.get()
     assert response.url == f"/licensing/credit-office/records/{rec.pk}/"
     clerk.post(response.url, {"action": "confirm"})
@@ -83,8 +114,13 @@ def test_oversight_figures_and_extract(login_client: Any, configured: dict[str, 
     supervision.verify(a, actor=clerk, result="true", on=D(2026, 5, 8))
     # B: by post, received 05-04, decided 05-05 (not on the spot); nothing handed in; ordered to rectify
     b = file_food(users, D(2026, 5, 4))
-    applications.sign(b, actor=clerk, data=commitment_data(D(2026, 5, 4), delivery="post", received_on=D(2026, 5, 4)),
-                      on=D(2026, 5, 4), files=FILES)
+    applications.sign(
+        b,
+        actor=clerk,
+        data=commitment_data(D(2026, 5, 4), delivery="post", received_on=D(2026, 5, 4)),
+        on=D(2026, 5, 4),
+        files=FILES,
+    )
     applications.decide(b, actor=clerk, on=D(2026, 5, 5))
     applications.deliver(b, actor=clerk, on=D(2026, 5, 5))
     supervision.order(b, actor=clerk, grounds="materials", matters="补交材料", on=D(2026, 6, 10))
@@ -95,12 +131,24 @@ def test_oversight_figures_and_extract(login_client: Any, configured: dict[str, 
     rows = oversight.table(D(2026, 6, 15), ("item",)).rows()
     # applications 4; through the commitment route 3 → 3/4 = 75.0%; decided commitment cases 2 (A, B);
     # on the spot 1/2 = 50.0%; materials due and passed for A and B, on time for A → 50.0%; verified 1/2 = 50.0%
-    assert rows == [{
-        "item": "b1-20", "applications": 4, "commitment": 3, "decided_commitment": 2, "on_the_spot": 1,
-        "materials_expected": 2, "materials_on_time": 1, "verified": 1, "rectifications": 1, "revocations": 0,
-        "commitment_share": "75.0%", "on_the_spot_rate": "50.0%", "materials_on_time_rate": "50.0%",
-        "verification_coverage": "50.0%",
-    }]
+    assert rows == [
+        {
+            "item": "b1-20",
+            "applications": 4,
+            "commitment": 3,
+            "decided_commitment": 2,
+            "on_the_spot": 1,
+            "materials_expected": 2,
+            "materials_on_time": 1,
+            "verified": 1,
+            "rectifications": 1,
+            "revocations": 0,
+            "commitment_share": "75.0%",
+            "on_the_spot_rate": "50.0%",
+            "materials_on_time_rate": "50.0%",
+            "verification_coverage": "50.0%",
+        }
+    ]
     head = login_client("shenpi_head")
     page = head.get("/licensing/oversight/?by=department").content.decode()
     assert "行政审批局" in page and "75.0%" in page and "chart" in page

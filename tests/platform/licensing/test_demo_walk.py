@@ -11,8 +11,18 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "enterprise", "enterprise2", "shenpi_clerk", "shenpi_head", "shijian_clerk", "xinyong_clerk",
-         "auditor", "admin", "yibao_clerk")
+ROLES = (
+    "anonymous",
+    "enterprise",
+    "enterprise2",
+    "shenpi_clerk",
+    "shenpi_head",
+    "shijian_clerk",
+    "xinyong_clerk",
+    "auditor",
+    "admin",
+    "yibao_clerk",
+)
 SKIP = ("/logout", "/admin/")
 
 
@@ -40,7 +50,9 @@ def _walk(client: Any, start: list[str], limit: int = 400) -> tuple[int, list[st
             href = href.replace("&amp;", "&")
             if href.startswith("?"):
                 href = url.split("?")[0] + href
-            if not (href.startswith("/licensing/") or href.startswith("/workspace/documents/")) or any(s in href for s in SKIP):
+            if not (href.startswith("/licensing/") or href.startswith("/workspace/documents/")) or any(
+                s in href for s in SKIP
+            ):
                 continue
             if href not in seen:
                 seen.add(href)
@@ -57,16 +69,29 @@ def test_every_role_walks_its_pages(client: Any, demo: dict[str, Any]) -> None:
         client.logout()
         if role != "anonymous":
             client.force_login(demo[role], backend="django.contrib.auth.backends.ModelBackend")
-        start = ["/licensing/", "/licensing/check/?item=b1-20&go=1&f_food_business_scope=不限于预包装食品",
-                 "/licensing/credit/", "/licensing/draws/", "/licensing/catalogue/report/", "/licensing/items/b1-08/"]
+        start = [
+            "/licensing/",
+            "/licensing/check/?item=b1-20&go=1&f_food_business_scope=不限于预包装食品",
+            "/licensing/credit/",
+            "/licensing/draws/",
+            "/licensing/catalogue/report/",
+            "/licensing/items/b1-08/",
+        ]
         if role.startswith("enterprise"):
             start += ["/licensing/apply/", "/licensing/my/", "/licensing/apply/b1-20/"]
         elif role == "admin":
             start += ["/licensing/oversight/", "/licensing/config/"]
         elif role != "anonymous":
-            start += ["/licensing/staff/", "/licensing/staff/queue/", "/licensing/staff/verification/",
-                      "/licensing/staff/draws/", "/licensing/staff/sweep/", "/licensing/oversight/",
-                      "/licensing/oversight/?by=district", "/licensing/config/"]
+            start += [
+                "/licensing/staff/",
+                "/licensing/staff/queue/",
+                "/licensing/staff/verification/",
+                "/licensing/staff/draws/",
+                "/licensing/staff/sweep/",
+                "/licensing/oversight/",
+                "/licensing/oversight/?by=district",
+                "/licensing/config/",
+            ]
         if role in ("xinyong_clerk", "auditor"):
             start += ["/licensing/credit-office/"]
         count, bad = _walk(client, start)
@@ -90,3 +115,21 @@ def test_case_pages_show_each_role_its_steps(client: Any, demo: dict[str, Any]) 
     assert "递交告知承诺书" in html and "已经知晓行政机关告知的全部内容" in html
     # another enterprise's case is refused
     assert client.get(f"/licensing/cases/{heard.pk}/").status_code == 403
+
+
+def test_licence_pdf_linked_for_the_holder_and_the_department(client: Any, demo: dict[str, Any]) -> None:
+    from ezhou_platform.licensing.models import Licence
+
+    licence = Licence.objects.filter(
+        holder_uscc=demo["enterprise"].enterprise_uscc, document__isnull=False
+    ).first()
+    assert licence is not None
+    url = f"/licensing/cases/{licence.application_id}/"
+    for role in (
+        "enterprise",
+        "shenpi_clerk" if licence.department.code == "administrative_approval" else "shijian_clerk",
+    ):
+        client.force_login(demo[role], backend="django.contrib.auth.backends.ModelBackend")
+        html = client.get(url).content.decode()
+        assert "下载许可证件PDF" in html, role
+        assert client.get(f"/workspace/documents/{licence.document_id}/pdf/").status_code == 200, role

@@ -31,24 +31,53 @@ def _pharmacies(users: dict[str, Any], n: int) -> None:
     for i in range(n):
         base = f"91420704MA4D{i:05d}"
         code = base + uscc.calc_check_digit(base)
-        app = applications.file(code="b1-22", facets={"business_mode": ["零售"]}, route="commitment", uscc=code,
-                                name=f"鄂州测试药房{i}", actor=clerk, on=D(2026, 5, 4))
-        data = {"confirmations": CONFIRM_ALL, "delivery": "in_person", "signed_on": D(2026, 5, 4),
-                "qualification": "already", "conditions": ["pharmacist", "business_area", "quality_system"]}
-        applications.sign(app, actor=clerk, data=data, on=D(2026, 5, 4),
-                          files={"application_form": ("a.pdf", b"1"), "pharmacist_certificate": ("b.pdf", b"2")})
+        app = applications.file(
+            code="b1-22",
+            facets={"business_mode": ["零售"]},
+            route="commitment",
+            uscc=code,
+            name=f"鄂州测试药房{i}",
+            actor=clerk,
+            on=D(2026, 5, 4),
+        )
+        data = {
+            "confirmations": CONFIRM_ALL,
+            "delivery": "in_person",
+            "signed_on": D(2026, 5, 4),
+            "qualification": "already",
+            "conditions": ["pharmacist", "business_area", "quality_system"],
+        }
+        applications.sign(
+            app,
+            actor=clerk,
+            data=data,
+            on=D(2026, 5, 4),
+            files={"application_form": ("a.pdf", b"1"), "pharmacist_certificate": ("b.pdf", b"2")},
+        )
         applications.decide(app, actor=clerk, on=D(2026, 5, 4))
         if i < 4:
-            config.add_risk_class(uscc=code, name=f"鄂州测试药房{i}", risk_class="D", valid_from=D(2026, 1, 1),
-                                  source="测试", actor=users["admin"])
+            config.add_risk_class(
+                uscc=code,
+                name=f"鄂州测试药房{i}",
+                risk_class="D",
+                valid_from=D(2026, 1, 1),
+                source="测试",
+                actor=users["admin"],
+            )
 
 
 @pytest.fixture
 def draw(configured: dict[str, Any]) -> Draw:
     _pharmacies(configured, 10)
     dept = Department.objects.get(code="market_regulation")
-    return draws.plan(department=dept, title="测试抽查", quotas={"D": "50%", "未分类": "1/3"}, team_size=2,
-                      actor=configured["shijian_clerk"], on=D(2026, 6, 15))
+    return draws.plan(
+        department=dept,
+        title="测试抽查",
+        quotas={"D": "50%", "未分类": "1/3"},
+        team_size=2,
+        actor=configured["shijian_clerk"],
+        on=D(2026, 6, 15),
+    )
 
 
 def test_commitment_before_the_draw(draw: Draw, client: Any) -> None:
@@ -77,7 +106,10 @@ def test_run_publish_and_verify(draw: Draw, configured: dict[str, Any], client: 
     call_command("licensing", "draw", "--verify-file", str(path))
     # tampering: a holder removed from the published snapshot, or another seed
     lines = package["population"].split("\n")
-    path.write_text(json.dumps({**package, "population": "\n".join([lines[0], *lines[2:]])}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps({**package, "population": "\n".join([lines[0], *lines[2:]])}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError, match="核验未通过"):
         call_command("licensing", "draw", "--verify-file", str(path))
     Draw.objects.filter(pk=draw.pk).update(seed_hex="00" * 32)
@@ -90,12 +122,17 @@ def test_results_entered_and_published(draw: Draw, configured: dict[str, Any], l
     draws.run(draw, actor=configured["shijian_clerk"], on=D(2026, 6, 15))
     clerk = login_client("shijian_clerk")
     sel = draw.selections.first()
-    response = clerk.post(f"/licensing/staff/draws/{draw.pk}/act/", {"action": "result", "selection": sel.pk, "result": "found"})
+    response = clerk.post(
+        f"/licensing/staff/draws/{draw.pk}/act/", {"action": "result", "selection": sel.pk, "result": "found"}
+    )
     assert "检查情况：发现问题的，应写明问题和处理" in clerk.get(response.url).content.decode()
     clerk.post(f"/licensing/staff/draws/{draw.pk}/act/", {"action": "complete"})
     assert Draw.objects.get(pk=draw.pk).status == "published"  # not all inspected
     for s in draw.selections.all():
-        clerk.post(f"/licensing/staff/draws/{draw.pk}/act/", {"action": "result", "selection": s.pk, "result": "clear"})
+        clerk.post(
+            f"/licensing/staff/draws/{draw.pk}/act/",
+            {"action": "result", "selection": s.pk, "result": "clear"},
+        )
     clerk.post(f"/licensing/staff/draws/{draw.pk}/act/", {"action": "complete"})
     assert Draw.objects.get(pk=draw.pk).status == "completed"
     assert set(DrawSelection.objects.values_list("result", flat=True)) == {"clear"}
@@ -106,16 +143,48 @@ def test_results_entered_and_published(draw: Draw, configured: dict[str, Any], l
 
 def test_cli_plans_and_runs(configured: dict[str, Any], capsys: Any) -> None:
     _pharmacies(configured, 3)
-    call_command("licensing", "draw", "--department", "market_regulation", "--title", "命令行抽查",
-                 "--quotas", "D=1,未分类=0", "--team-size", "1", "--run", "--on", "2026-06-15",
-                 "--user", "shijian_clerk")
+    call_command(
+        "licensing",
+        "draw",
+        "--department",
+        "market_regulation",
+        "--title",
+        "命令行抽查",
+        "--quotas",
+        "D=1,未分类=0",
+        "--team-size",
+        "1",
+        "--run",
+        "--on",
+        "2026-06-15",
+        "--user",
+        "shijian_clerk",
+    )
     out = capsys.readouterr().out
     assert "已登记 SSJ-market_regulation-2026-001" in out and "已抽取并公布" in out
     with pytest.raises(CommandError, match="抽查比例"):
-        call_command("licensing", "draw", "--department", "market_regulation", "--quotas", "D", "--user", "shijian_clerk")
+        call_command(
+            "licensing",
+            "draw",
+            "--department",
+            "market_regulation",
+            "--quotas",
+            "D",
+            "--user",
+            "shijian_clerk",
+        )
     with pytest.raises(CommandError, match="信用风险分类“D”没有设定抽查比例或户数"):
-        call_command("licensing", "draw", "--department", "market_regulation", "--quotas", "未分类=1", "--run",
-                     "--user", "shijian_clerk")
+        call_command(
+            "licensing",
+            "draw",
+            "--department",
+            "market_regulation",
+            "--quotas",
+            "未分类=1",
+            "--run",
+            "--user",
+            "shijian_clerk",
+        )
     assert Draw.objects.count() == 1  # the refused one recorded nothing
     with pytest.raises(CommandError, match="--user"):
         call_command("licensing", "draw", "--department", "market_regulation", "--quotas", "D=1")

@@ -120,7 +120,9 @@ def plan(
     ins = inspectors(department)
     spec = spec_from_dict({"draw_id": _draw_id(department, on), "quotas": quotas, "team_size": team_size})
     seed = new_seed()
-    run_draw(pop, ins, spec, seed)  # a quota missing or too large, too few inspectors: refused before recording
+    run_draw(
+        pop, ins, spec, seed
+    )  # a quota missing or too large, too few inspectors: refused before recording
     c = commit_draw(pop, ins, spec, seed)
     draw = Draw.objects.create(
         draw_id=spec.draw_id,
