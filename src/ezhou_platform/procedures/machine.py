@@ -50,7 +50,24 @@ class StepContext:
     note: str = ""
 
 
-Check = Callable[[Any, StepContext], "str | None"]
+@dataclass(frozen=True)
+class Refusal:
+    """What a check may return instead of a bare message: the refusal's machine code, the field concerned
+    (so a page or the API names it by its Chinese label), its HTTP status and, when another article than the
+    step's refuses it (e.g. 第十三条 refusing an approval under 第十条), that article. A plain Chinese string is
+    a refusal with code "check_failed", status 422 and the step's article."""
+
+    message: str
+    code: str = "check_failed"
+    field: str | None = None
+    cites: str = ""
+    status: int = 422
+
+
+# A check returns None when the step may be taken, else a Chinese message or a Refusal.
+Check = Callable[[Any, StepContext], "str | Refusal | None"]
+# The four-eyes rule of a step: always, never, or decided per case (e.g. by a dated parameter on the step's day).
+SecondPerson = bool | Callable[[Any, StepContext], bool]
 
 
 @dataclass(frozen=True)
@@ -76,8 +93,11 @@ class DocumentSpec:
     title: str = ""
     # 救济途径: the remedy the law gives against the decision ("" where it gives none).
     remedy: str = ""
-    # Extra template context from the record and the step (amounts, reasons …).
+    # Extra template context from the record and the step (amounts, reasons …); it may also name the
+    # document's "recipient" and "title".
     context: Callable[[Any, StepContext], dict[str, Any]] | None = None
+    # False: keep the HTML as issued and render the PDF on first download (documents.pdf_of).
+    pdf: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,13 +109,24 @@ class Step:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     document: DocumentSpec | None = None
-    # The four-eyes rule: the person who filed or prepared the case may not take this step.
-    second_person: bool = False
+    # The four-eyes rule: the person who filed or prepared the case may not take this step. A callable
+    # (record, ctx) -> bool makes it configurable, e.g. a dated parameter read on the step's day.
+    second_person: SecondPerson = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
+    # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
+    # on): read after the step's method ran; the event, the audit record and the document cite it.
+    cites_for: Callable[[Any, StepContext], str] | None = None
+    # The department that takes this step when it is not the case's own (the payer's finance office pays an
+    # award another department decided); None: the case's department.
+    department: str | None = None
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
+
+    def needs_second_person(self, record: Any, ctx: StepContext) -> bool:
+        rule = self.second_person
+        return bool(rule(record, ctx)) if callable(rule) else bool(rule)
 
 
 def step(
@@ -107,8 +138,10 @@ def step(
     opens: Sequence[Opens] = (),
     closes: Sequence[str] = (),
     document: DocumentSpec | None = None,
-    second_person: bool = False,
+    second_person: SecondPerson = False,
     audit_fields: Sequence[str] = (),
+    cites_for: Callable[[Any, StepContext], str] | None = None,
+    department: str | None = None,
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
     return {
@@ -122,6 +155,8 @@ def step(
             document=document,
             second_person=second_person,
             audit_fields=tuple(audit_fields),
+            cites_for=cites_for,
+            department=department,
         )
     }
 
@@ -147,15 +182,33 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # Staff of the department who may see only some of its cases (a housing operator's staff see their own
+    # operator's projects): ``scope(user)`` is the queryset of this procedure's records ``user`` may see, or
+    # None where they see all of them. The workspace, the case list, the case pages and documents use it.
+    scope: Callable[[Any], Any] | None = None
     # The department that runs a given record's case, where it depends on the record (a licence is decided
-    # and supervised by the body configured for its item and level); None: always ``department``.
+    # and supervised by the body configured for its item and level; a subsidy is reviewed by the 商务局 or the
+    # 交通运输局 according to its measure); None: always ``department``.
     department_of: Callable[[Any], str] | None = None
     # States off the main path that do not end the case (限期整改中, 拟撤销 …): (state, label).
     side_states: tuple[tuple[str, str], ...] = ()
 
+    # The article a step cites for a given record, where one procedure serves several plans or laws (one
+    # task-supervision procedure serves every supervised plan); None: the step's own ``cites``. It must resolve
+    # in the policy library like a step's. (A step's ``cites_for`` then narrows it after the step ran.)
+    cites_of: Callable[[Any, Step], str] | None = None
+
     def department_for(self, record: Any) -> str:
         """The Department.code whose staff take this record's steps and whose 待办 its periods are."""
         return self.department_of(record) if self.department_of is not None else self.department
+
+    def cites_for(self, record: Any, st: Step) -> str:
+        """The article ``st`` cites for ``record`` before it is taken (refusals, buttons)."""
+        if self.cites_of is None:
+            return st.cites
+        cites = self.cites_of(record, st)
+        Citation.parse(cites)
+        return cites
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.side_states, *self.endings):
