@@ -71,7 +71,7 @@ def bench_draw(n: int, repeat: int) -> None:
     )
     seed = bytes(range(32))
 
-    def whole() -> tuple[Any, Any]:
+    def whole() -> tuple[Any, Any, Any]:
         pop = Population.from_columns(ids, risk, special)
         commitment = commit_draw(pop, inspectors, spec, seed)
         result = run_draw(pop, inspectors, spec, seed)
@@ -245,7 +245,11 @@ def bench_db(holders: int, cases: int) -> None:
             ),
             batch_size=5000,
         )
-        app_ids = list(Application.objects.order_by("id").values_list("id", "status", "decided_on"))
+        app_ids: list[Any] = list(
+            Application.objects.filter(decided_on__isnull=False)
+            .order_by("id")
+            .values_list("id", "status", "decided_on")
+        )
         MaterialItem.objects.bulk_create(
             (
                 MaterialItem(

@@ -96,7 +96,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "licence": getattr(app, "licence", None),
             "documents": case_row.documents.order_by("issued_at") if case_row else [],
             # the document pages check the case's visibility on the workspace; link only what they will show
-            "documents_visible": bool(case_row) and may_see_case(request.user, case_row),
+            "documents_visible": case_row is not None and may_see_case(request.user, case_row),
             "events": case_row.events.select_related("actor", "document") if case_row else [],
             "confirmations": list(enumerate(confirmation_texts(app.filed_on), 1)),
             "later_offered": _later_offered(app),
