@@ -156,10 +156,15 @@ def compute(
 
 def write(attention: dict[int, str], flags: dict[int, bool], on: dt.date) -> int:
     """Write the changed attention codes and material flags; returns how many cases changed."""
+    # one range read per call (the job passes ids in sorted units), not a parameter per id
     current = (
-        dict(Application.objects.filter(id__in=list(attention)).values_list("id", "attention"))
-        if len(attention) < 20_000
-        else dict(Application.objects.filter(status__in=OPEN_STATES).values_list("id", "attention"))
+        dict(
+            Application.objects.filter(id__gte=min(attention), id__lte=max(attention)).values_list(
+                "id", "attention"
+            )
+        )
+        if attention
+        else {}
     )
     by_code: dict[str, list[int]] = {}
     for app_id, code in attention.items():
