@@ -66,8 +66,10 @@ def risk_classes(on: dt.date) -> dict[str, str]:
 def population(department: Department, on: dt.date) -> tuple[Population, dict[str, str]]:
     """The holders to draw from on ``on`` and their names."""
     live = Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
-    rows = Licence.objects.filter(live, department=department, issued_on__lte=on).values_list(
-        "holder_uscc", "holder_name", "item_code"
+    rows = (
+        Licence.objects.filter(live, department=department, issued_on__lte=on)
+        .order_by()  # the ids are sorted below; no ORDER BY over every licence
+        .values_list("holder_uscc", "holder_name", "item_code")
     )
     special = special_items(on)
     classes = risk_classes(on)
@@ -191,9 +193,9 @@ def run(
         drawn = result.holders.tolist()
         for first in range(0, len(drawn), 500):
             names.update(
-                Licence.objects.filter(holder_uscc__in=drawn[first : first + 500]).values_list(
-                    "holder_uscc", "holder_name"
-                )
+                Licence.objects.filter(holder_uscc__in=drawn[first : first + 500])
+                .order_by()
+                .values_list("holder_uscc", "holder_name")
             )
     DrawSelection.objects.bulk_create(
         DrawSelection(
