@@ -158,3 +158,12 @@ def test_oversight_figures_and_extract(login_client: Any, configured: dict[str, 
     assert ws["A2"].value.startswith("20. 食品经营许可") and ws["A2"].number_format == "@"
     assert [c.value for c in ws[2]][-4:] == ["75.0%", "50.0%", "50.0%", "50.0%"]
     assert login_client("enterprise").get("/licensing/oversight/").status_code == 403
+
+
+def test_apply_form_keeps_the_answers(login_client: Any, configured: dict[str, Any]) -> None:
+    ent = login_client("enterprise")
+    html = ent.post(
+        "/licensing/apply/b1-20/", {"f_food_business_scope": "不限于预包装食品", "route": "", "level": "city"}
+    ).content.decode()
+    assert "可以选择告知承诺制" in html
+    assert 'value="不限于预包装食品" checked' in html and 'value="仅销售预包装食品" checked' not in html

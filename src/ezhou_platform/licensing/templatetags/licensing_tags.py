@@ -16,3 +16,15 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def chosen(answers: Any, key_value: str) -> bool:
+    """``{% if answers|chosen:"key=value" %}``: whether the form's answer to a question includes a value, so a
+    re-shown form keeps what the applicant entered."""
+    key, _, value = key_value.partition("=")
+    try:
+        given = answers.get(key)
+    except AttributeError:
+        return False
+    return value == given if isinstance(given, str) else value in (given or ())
