@@ -161,6 +161,7 @@ me.any_authenticated_user = True  # type: ignore[attr-defined]
 def _add_routers() -> None:
     from ezhou_platform.common.calendar_api import router as calendar_router
     from ezhou_platform.gazette.api import router as gazette_router
+    from ezhou_platform.licensing.api import router as licensing_router
     from ezhou_platform.medical_assistance.api import router as medical_assistance_router
     from ezhou_platform.rental_housing.api import router as rental_housing_router
     from ezhou_platform.subsidies.api import router as subsidies_router
@@ -178,6 +179,7 @@ def _add_routers() -> None:
     api.add_router("/supervision", supervision_router)
     api.add_router("/vocational-education", vocational_router)
     api.add_router("/rural-delivery", delivery_router)
+    api.add_router("/licensing", licensing_router)
 
 
 _add_routers()

@@ -26,6 +26,7 @@ ACTORS: list[tuple[str, str | None]] = [
     ("clerk-medical", "yibao_clerk"),
     ("clerk-water", "shuiwu_clerk"),
     ("head-medical", "yibao_head"),
+    ("clerk-approval", "shenpi_clerk"),  # 行政审批局: the licensing window (鄂州政办发〔2022〕27号)
     ("auditor", "auditor"),
     ("admin", "admin"),
     ("security-admin", "anquan_admin"),

@@ -84,6 +84,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("shuiwu_head", "水利局负责人吴刚", Role.DEPARTMENT_HEAD, "water"),
     DemoAccount("zhujian_clerk", "住建经办郑芳", Role.CLERK, "housing", "huarong"),
     DemoAccount("shenpi_clerk", "审批经办孙丽", Role.CLERK, "administrative_approval"),
+    # 证照分离与告知承诺 (鄂州政办发〔2022〕27号): a second person for the decisions that need one, the market
+    # regulator as an approving department, the credit office (信用办, at 发展和改革委员会).
+    DemoAccount("shenpi_head", "审批局负责人赵磊", Role.DEPARTMENT_HEAD, "administrative_approval"),
+    DemoAccount("shijian_clerk", "市场监管经办钱进", Role.CLERK, "market_regulation"),
+    DemoAccount("shijian_head", "市场监管局负责人冯涛", Role.DEPARTMENT_HEAD, "market_regulation"),
+    DemoAccount("xinyong_clerk", "信用办经办韩雪", Role.CLERK, "development_reform"),
+    DemoAccount("xinyong_head", "信用办负责人曹阳", Role.DEPARTMENT_HEAD, "development_reform"),
     DemoAccount("shangwu_clerk", "商务经办马超", Role.CLERK, "commerce"),
     DemoAccount("jiaoyu_clerk", "教育经办黄磊", Role.CLERK, "education"),
     DemoAccount("youzheng_clerk", "邮政管理经办林峰", Role.CLERK, "postal"),
@@ -138,6 +145,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         jurisdiction="gedian",
         enterprise_uscc="91420700MA4QPR002H",
         enterprise_name="鄂州示范水务运营有限公司",
+    ),
+    # 证照分离与告知承诺 (鄂州政办发〔2022〕27号): a second enterprise (a restaurant applying under the commitment route)
+    DemoAccount(
+        "enterprise2",
+        "鄂州好味餐饮有限公司经办人",
+        Role.ENTERPRISE,
+        jurisdiction="echeng",
+        enterprise_uscc="91420704MA4A8Y2Q18",
+        enterprise_name="鄂州好味餐饮有限公司",
     ),
 )
 

@@ -39,7 +39,7 @@ SYSTEMS: tuple[System, ...] = (
         "住房和城乡建设局",
         "rental_housing:index",
     ),
-    System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局"),
+    System("licensing", "证照分离与告知承诺", "鄂州政办发〔2022〕27号", "行政审批局", "licensing:index"),
     System("economic_measures", "稳增长惠企政策", "鄂州政办发〔2022〕32号", "商务局", "subsidies:index"),
     System(
         "vocational_education",

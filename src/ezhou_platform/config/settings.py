@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ezhou_platform.rental_housing",
     "ezhou_platform.subsidies",
     "ezhou_platform.supervision",
+    "ezhou_platform.licensing",
 ]
 
 MIDDLEWARE = [

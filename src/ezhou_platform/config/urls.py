@@ -21,6 +21,7 @@ urlpatterns = [
     path("unconventional-water/", include("ezhou_platform.unconventional_water.urls")),
     path("subsidies/", include("ezhou_platform.subsidies.urls")),
     path("supervision/", include("ezhou_platform.supervision.urls")),
+    path("licensing/", include("ezhou_platform.licensing.urls")),
     path("audit/", include("ezhou_platform.common.audit.urls")),
     path("calendar/", include("ezhou_platform.common.calendar_urls")),
     path("workspace/", include("ezhou_platform.procedures.urls")),
