@@ -31,7 +31,7 @@ from ezhou_platform.common.permissions import WRITE, allowed
 from ezhou_rules.core.periods import Deadline
 
 from . import periods
-from .machine import Opens, Procedure, Step, StepContext, procedure_of, steps_from, transitions
+from .machine import Opens, Procedure, Refusal, Step, StepContext, procedure_of, steps_from, transitions
 from .models import Case, CaseEvent, Document
 
 
@@ -126,6 +126,64 @@ def start(
     return case
 
 
+def start_many(
+    records: Sequence[Any], *, actor: Any, on: dt.date, label: str, cites: str, note: str = ""
+) -> list[Case]:
+    """``start`` for many records of one procedure created together (a year's notices): their cases and first
+    events in two bulk inserts, inside the caller's transaction. Opens no periods (count them per record
+    with ``periods.track`` if the records hold any)."""
+    if not records:
+        return []
+    proc = procedure_of(records[0])
+    content_type = ContentType.objects.get_for_model(records[0])
+    department = Department.objects.get(code=proc.department)
+    opened_by = actor if getattr(actor, "pk", None) else None
+    now = clock.now()
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                procedure=proc.slug,
+                content_type=content_type,
+                object_id=r.pk,
+                department=department,
+                title=proc.title(r)[:200],
+                state=_state(proc, r),
+                applicant_user=proc.applicant_user(r),
+                applicant_uscc=proc.applicant_uscc(r) or "",
+                opened_on=on,
+                opened_by=opened_by,
+                updated_at=now,
+            )
+            for r in records
+        ]
+    )
+    if any(c.pk is None for c in cases):  # a backend that does not return the keys of a bulk insert
+        by_record = dict(
+            Case.objects.filter(content_type=content_type, object_id__in=[r.pk for r in records]).values_list(
+                "object_id", "pk"
+            )
+        )
+        for c in cases:
+            c.pk = by_record[c.object_id]
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=c,
+                step="start",
+                label=label,
+                target=c.state,
+                citation=cites,
+                actor=opened_by,
+                on=on,
+                note=note,
+                at=now,
+            )
+            for c in cases
+        ]
+    )
+    return cases
+
+
 def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
     """The steps ``user`` may take now (for pages: the buttons to show)."""
     proc = procedure_of(record)
@@ -191,6 +249,13 @@ def take(
             )
         for check in st.checks:
             problem = check(locked, ctx)
+            if isinstance(problem, Refusal):
+                raise ProcedureError(
+                    problem.code,
+                    f"{problem.message}（{problem.cites or st.cites}）",
+                    field=problem.field,
+                    status=422,
+                )
             if problem:
                 raise ProcedureError("check_failed", f"{problem}（{st.cites}）", status=422)
         method = getattr(locked, name)

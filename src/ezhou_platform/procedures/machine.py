@@ -50,7 +50,20 @@ class StepContext:
     note: str = ""
 
 
-Check = Callable[[Any, StepContext], "str | None"]
+@dataclass(frozen=True)
+class Refusal:
+    """What a check may return instead of a bare message: the refusal's machine code, the field concerned
+    (so a page or the API names it by its Chinese label) and, when another article than the step's refuses
+    it (e.g. 第十三条 refusing an approval under 第十条), that article."""
+
+    message: str
+    code: str = "check_failed"
+    field: str | None = None
+    cites: str = ""
+
+
+# A check returns None when the step may be taken, else a Chinese message or a Refusal.
+Check = Callable[[Any, StepContext], "str | Refusal | None"]
 
 
 @dataclass(frozen=True)
