@@ -375,20 +375,24 @@ def correct(
         )
 
 
-def issue_for_step(record: Any, case: Case, st: Step, ctx: StepContext, proc: Procedure) -> Document:
-    """The document a step issues, with the record, the step and the case in its template context."""
+def issue_for_step(
+    record: Any, case: Case, st: Step, ctx: StepContext, proc: Procedure, *, cites: str = ""
+) -> Document:
+    """The document a step issues, with the record, the step and the case in its template context (the spec's
+    context may also give the document's "recipient" and "title")."""
     spec = st.document
     assert spec is not None
     extra = spec.context(record, ctx) if spec.context else {}
     return issue(
         spec.kind,
         template=spec.template,
-        title=spec.title or f"{proc.label}{kind(spec.kind).label}",
+        title=extra.pop("title", "") or spec.title or f"{proc.label}{kind(spec.kind).label}",
         on=ctx.on,
         actor=ctx.actor,
         case=case,
         recipient=extra.pop("recipient", case.title),
-        citation=st.cites,
+        citation=cites or st.cites,
         remedy=spec.remedy,
         context={"record": record, "case": case, "step": st, "ctx": ctx, **extra},
+        pdf=spec.pdf,
     )

@@ -269,6 +269,7 @@ def take(
         before = {proc.state_field: source, **fields_snapshot(locked, st.audit_fields)}
         method(ctx)
         locked.save()
+        cites = st.cites_for(locked, ctx) if st.cites_for is not None else st.cites
         for field in st.closes:
             periods.close(locked, field, on)
         _open(locked, case, st.opens, ctx, proc)
@@ -276,7 +277,7 @@ def take(
         if st.document is not None:
             from .documents import issue_for_step
 
-            document = issue_for_step(locked, case, st, ctx, proc)
+            document = issue_for_step(locked, case, st, ctx, proc, cites=cites)
         target = _state(proc, locked)
         case.state = target
         case.updated_at = clock.now()
@@ -291,7 +292,7 @@ def take(
             label=st.label,
             source=source,
             target=target,
-            citation=st.cites,
+            citation=cites,
             actor=actor if getattr(actor, "pk", None) else None,
             on=on,
             note=note,
@@ -304,7 +305,7 @@ def take(
             before=before,
             after={proc.state_field: target, **fields_snapshot(locked, st.audit_fields)},
             label=st.label,
-            citation=st.cites,
+            citation=cites,
         )
     record.refresh_from_db()
     return event

@@ -86,8 +86,11 @@ class DocumentSpec:
     title: str = ""
     # 救济途径: the remedy the law gives against the decision ("" where it gives none).
     remedy: str = ""
-    # Extra template context from the record and the step (amounts, reasons …).
+    # Extra template context from the record and the step (amounts, reasons …); it may also name the
+    # document's "recipient" and "title".
     context: Callable[[Any, StepContext], dict[str, Any]] | None = None
+    # False: keep the HTML as issued and render the PDF on first download (documents.pdf_of).
+    pdf: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,9 @@ class Step:
     second_person: bool = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
+    # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
+    # on): read after the step's method ran; the event, the audit record and the document cite it.
+    cites_for: Callable[[Any, StepContext], str] | None = None
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
@@ -119,6 +125,7 @@ def step(
     document: DocumentSpec | None = None,
     second_person: bool = False,
     audit_fields: Sequence[str] = (),
+    cites_for: Callable[[Any, StepContext], str] | None = None,
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
     return {
@@ -132,6 +139,7 @@ def step(
             document=document,
             second_person=second_person,
             audit_fields=tuple(audit_fields),
+            cites_for=cites_for,
         )
     }
 

@@ -197,3 +197,35 @@ def test_a_refusal_names_its_code_field_and_article(demo_users: dict[str, Any]) 
     req.refresh_from_db()
     assert req.status == "verified" and not Document.objects.exists()
     assert dataclasses.is_dataclass(approve)
+
+
+def test_cites_for_names_the_precise_article_and_a_spec_may_defer_the_pdf(demo_users: dict[str, Any]) -> None:
+    from ezhou_platform.common.audit.models import AuditRecord
+
+    clerk, head = demo_users["shuiwu_clerk"], demo_users["shuiwu_head"]
+    with transaction.atomic():
+        reqs = _requests(2, D(2024, 3, 4))
+        for r in reqs:
+            engine.start(r, actor=clerk, on=D(2024, 3, 4), label="受理", cites=CITE)
+    steps = {t.name: t.custom["step"] for t in transitions(ExampleRequest)}
+    refuse, approve = steps["refuse"], steps["approve"]
+    spec = approve.document
+    try:
+        object.__setattr__(
+            refuse, "cites_for", lambda r, ctx: f"鄂州政办发〔2022〕15号 第十三条第（{ctx.data['case']}）项"
+        )
+        object.__setattr__(
+            approve,
+            "document",
+            dataclasses.replace(spec, pdf=False, context=lambda r, c: {"title": "专门标题"}),
+        )
+        engine.take(reqs[0], "refuse", actor=clerk, on=D(2024, 3, 5), data={"reason": "r", "case": "五"})
+        engine.take(reqs[1], "verify", actor=clerk, on=D(2024, 3, 5))
+        doc = engine.take(reqs[1], "approve", actor=head, on=D(2024, 3, 6), data={"volume": 5}).document
+    finally:
+        object.__setattr__(refuse, "cites_for", None)
+        object.__setattr__(approve, "document", spec)
+    cite = "鄂州政办发〔2022〕15号 第十三条第（五）项"
+    assert CaseEvent.objects.get(step="refuse").citation == cite
+    assert AuditRecord.objects.get(action="procedure_example.request.refuse").citation == cite
+    assert doc is not None and doc.title == "专门标题" and bytes(doc.pdf) == b"" and doc.sha256 == ""
