@@ -664,6 +664,7 @@ class WaterPlanChangeOut(Schema):
     delta: str = Field(..., title="增减水量", description="立方米")
     coefficient: str = Field(..., title="变更后增减系数", description="新的增减系数")
     notice_url: str = Field(..., title="变更通知书", description="计划变更通知书页面")
+    number: str | None = Field(None, title="通知书文号", description="《用水计划变更通知书》的文号")
 
 
 class WaterNotAppliedOut(Schema):
@@ -675,13 +676,20 @@ class WaterEventOut(Schema):
     id: int = Field(..., title="情形编号", description="记录编号")
     kind: WaterCoefficientKind = Field(..., title="增减系数情形", description="情形代码")
     on: dt.date = Field(..., title="发生日期", description="发生日期")
+    status: str = Field("", title="状态", description="已记录，待复核；已生效；已撤销")
     counts_for: list[int] = Field(..., title="计入年度", description="计入的各计划年度")
     plan_changes: list[WaterPlanChangeOut] = Field(
-        ..., title="计划变更", description="已下达计划因此变更的记录（附件1 三，如“实施当年+0.1”）"
+        ...,
+        title="计划变更",
+        description="复核生效时已下达计划因此变更的记录（附件1 三，如“实施当年+0.1”）；记录时为空",
     )
     not_applied: list[WaterNotAppliedOut] = Field(
         ..., title="未变更的年度", description="已考核等原因未变更的年度"
     )
+
+
+class WaterWithdrawIn(Schema):
+    reason: str = Field(..., title="撤销理由", description="撤销该情形记录的理由", max_length=200)
 
 
 class WaterFindingIn(Schema):
