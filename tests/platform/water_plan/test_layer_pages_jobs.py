@@ -294,7 +294,8 @@ def test_enterprise_acknowledges_and_objects_on_the_notice_page(
     # 签收 Mon 2026-06-15: 10 working days 06-16, 17, 18, (19 Dragon Boat off) 22, 23, 24, 25, 26, 29, 30 → 06-30
     assert n.received_on == dt.date(2026, 6, 15) and n.payment_due == dt.date(2026, 6, 30)
     page = c.get(f"/water-plan/notices/{n.pk}/").content.decode()
-    assert "签收通知单" not in page and "提出异议" in page
+    # the 签收 button is gone (the message "已签收通知单…" stays); the appeal form is there
+    assert "签收通知单</button>" not in page and "已签收通知单" in page and "提出异议" in page
     r = c.post(f"/water-plan/my/notices/{n.pk}/appeal/", {"reason": ""}, follow=True)
     assert "异议内容：请填写异议内容。" in " ".join(str(m) for m in r.context["messages"])
     r = c.post(

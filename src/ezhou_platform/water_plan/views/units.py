@@ -68,7 +68,7 @@ def board(request: HttpRequest) -> HttpResponse:
     todo = [
         i
         for i in ws.todo_for(request.user, today)
-        if i.period.department_id and i.period.department.code == WATER
+        if i.period.department is not None and i.period.department.code == WATER
     ]
     # the units' own periods to pay (running, and passed unpaid: then the department acts, 第十六条第二款)
     collection = (
