@@ -382,16 +382,17 @@ def issue_for_step(
     context may also give the document's "recipient" and "title")."""
     spec = st.document
     assert spec is not None
+    code = spec.kind if isinstance(spec.kind, str) else spec.kind(record, ctx)
     extra = spec.context(record, ctx) if spec.context else {}
     return issue(
-        spec.kind,
+        code,
         template=spec.template,
-        title=extra.pop("title", "") or spec.title or f"{proc.label}{kind(spec.kind).label}",
+        title=extra.pop("title", "") or spec.title or f"{proc.label}{kind(code).label}",
         on=ctx.on,
         actor=ctx.actor,
         case=case,
         recipient=extra.pop("recipient", case.title),
-        citation=cites or st.cites,
+        citation=cites or proc.cites_for(record, st),
         remedy=spec.remedy,
         context={"record": record, "case": case, "step": st, "ctx": ctx, **extra},
         pdf=spec.pdf,
