@@ -111,7 +111,7 @@ def test_enterprise_at_390px_and_the_clerk(
     page.goto(f"{url}/water-plan/jobs/")
     page.fill("#id_issue-year", "2026")
     page.fill("#id_issue-on", "2026-01-20")
-    page.click("text=下达计划")
+    page.click("button:has-text('下达计划')")
     page.wait_for_url("**/jobs/*/")
     assert "排队中" in page.inner_text("#job-state")
     from ezhou_platform.jobs.worker import run_pending
