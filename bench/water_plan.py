@@ -6,7 +6,10 @@ reduction of 100 m³ (PlanFinding, applied as the formula's 增减量); then, en
 
   1. `issue 2024`: statistic-method plans with coefficients for every unit (第九条, 附件1), audited per chunk;
   2. `settle 2024`: actual use from the 2024 readings, the progressive surcharge and a numbered notice for each
-     unit above its plan (第十四条), with test tiers entered as configuration.
+     unit above its plan (第十四条), with test tiers entered as configuration — since issue 9 each notice also
+     opens its collection case and is issued as a numbered document (HTML as issued; PDF on first download).
+
+Both run the chunk functions the background jobs run (``services.issue_chunk``, ``services.settle_chunk``).
 
 Run:  .venv/bin/python bench/water_plan.py [--units 100000]       (SQLite file in a temporary folder)
 The set-up (bulk inserts of readings) is timed separately and is not part of the two figures.
@@ -108,6 +111,7 @@ def main() -> None:
                 ],
             )
         kinds = list(COEFFICIENT_CASES)
+        # cases in effect (confirmed by a second person, W23)
         events = [
             (
                 u,
@@ -117,13 +121,18 @@ def main() -> None:
                 "监督检查记录",
                 clerk.pk,
                 now,
+                "applied",
+                "2023-12-20",
+                "2023-12-21",
+                "",
             )
             for u in ids
             if u % 3 == 0
         ]
         cur.executemany(
             'INSERT INTO water_plan_coefficientevent (unit_id, kind, "on", until, evidence, '
-            "recorded_by_id, recorded_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
+            "recorded_by_id, recorded_at, status, recorded_on, decided_on, withdraw_reason) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             events,
         )
         findings = [

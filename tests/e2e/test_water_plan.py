@@ -18,9 +18,12 @@ def _login(page: Any, url: str, username: str, password: str) -> None:
     page.wait_for_url(f"{url}/workspace/")
 
 
-def test_enterprise_and_clerk(live_server: Any, page: Any, demo_users: Any, demo_password: str) -> None:
+def test_enterprise_and_clerk(
+    live_server: Any, page: Any, demo_users: Any, demo_password: str, settings: Any, tmp_path: Any
+) -> None:
     from ezhou_platform.water_plan.demo import load_demo
 
+    settings.WATER_PLAN_EVIDENCE_ROOT = str(tmp_path)  # the demo's uploaded proof
     load_demo()
     _login(page, live_server.url, "enterprise", demo_password)
     page.goto(f"{live_server.url}/water-plan/my/")

@@ -16,6 +16,7 @@ class WaterPlanConfig(AppConfig):
     def ready(self) -> None:
         from ezhou_platform.common.demo import DEMO_LOADERS
 
+        from . import procedures  # noqa: F401 - registers the procedures, document kinds and shortcuts
         from .demo import load_demo
 
         if not any(loader is load_demo for _, loader in DEMO_LOADERS):

@@ -43,6 +43,8 @@ DEMO_UNITS = (
     ("华容区人民医院", "12420703MB7654321", "huarong", "卫生", dt.date(2022, 5, 1), 950),
     ("葛店食品饮料有限公司", "91420700MA4ABCDE1", "gedian", "饮料制造", dt.date(2018, 1, 1), 3000),
 )
+# A one-page PDF standing for an uploaded proof (the platform checks the type by the first bytes).
+DEMO_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ISSUE_DAY = (1, 20)  # plans issued on 20 January (第九条: by 31 January)
 SETTLE_DAY = (1, 15)  # last year's notices issued on 15 January (第十四条)
 
@@ -141,7 +143,7 @@ def _notice(units: dict[str, WaterUnit], name: str, year: int) -> SurchargeNotic
     return SurchargeNotice.objects.filter(unit=units[name], year=year, version=1).first()
 
 
-def _collected_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
+def _collected_year(c: _Clock, units: dict[str, WaterUnit], clerk: User, head: User) -> None:
     """The year before last: notices delivered, paid — and one listed for the social credit platform."""
     year = c.year - 2
     issued = dt.date(year + 1, *SETTLE_DAY)
@@ -159,10 +161,11 @@ def _collected_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None
         r1 = services.issue_reminder(n, first, first + dt.timedelta(days=15), actor=clerk)
         second = c.cal.add_workdays(r1.pay_by, 1)
         r2 = services.issue_reminder(n, second, second + dt.timedelta(days=15), actor=clerk)
-        services.list_for_credit(n, c.cal.add_workdays(r2.pay_by, 1), actor=clerk)
+        # a second person lists it (四眼原则: the clerk who issued the notice does not)
+        services.list_for_credit(n, c.cal.add_workdays(r2.pay_by, 1), actor=head)
 
 
-def _assessed_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
+def _assessed_year(c: _Clock, units: dict[str, WaterUnit], clerk: User, head: User) -> None:
     """Last year's notices: a pending appeal, an upheld appeal with its paid new version, a reminder, a payment."""
     year = c.year - 1
     issued = dt.date(year + 1, *SETTLE_DAY)
@@ -170,9 +173,14 @@ def _assessed_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
     # the demo enterprise's notice reached it late; its appeal (第十五条) awaits the department
     n = _notice(units, "鄂州示范制造有限公司", year)
     if n is not None and not n.received_on:
-        services.deliver_notice(n, c.back(3, not_before=delivered, start=c.today), actor=clerk)
+        # the unit acknowledged it on the platform (签收) and objected there (第十五条)
+        unit_user = User.objects.get(username="enterprise")
+        services.deliver_notice(n, c.back(3, not_before=delivered, start=c.today), actor=unit_user)
         services.file_appeal(
-            n, c.back(1, not_before=n.received_on, start=c.today), "12月抄表读数偏高，申请核实", actor=clerk
+            n,
+            c.back(1, not_before=n.received_on, start=c.today),
+            "12月抄表读数偏高，申请核实",
+            actor=unit_user,
         )
     # upheld: version 2 delivered on the decision day and paid
     n = _notice(units, "鄂州市第一中学", year)
@@ -183,7 +191,7 @@ def _assessed_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
             appeal,
             True,
             "经现场核实，12月实际用水量少计入100立方米",
-            actor=clerk,
+            actor=head,
             on=c.after(appeal.received_on, 2),
             corrected_actual_m3x100=n.actual_m3x100 - 10000,
         )
@@ -203,7 +211,7 @@ def _assessed_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
         services.record_payment(n, c.after(delivered, 6), actor=clerk)
 
 
-def _plan_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
+def _plan_year(c: _Clock, units: dict[str, WaterUnit], clerk: User, head: User) -> None:
     """This year's plans: supplements at each stage, construction water, a coefficient case, adjustments."""
     plan = {name: YearlyPlan.objects.get(unit=u, year=c.year) for name, u in units.items()}
     if not SupplementRequest.objects.filter(plan__year=c.year).exists():
@@ -217,7 +225,7 @@ def _plan_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
             actor=clerk,
             paper_materials=True,
         )
-        services.approve_supplement(fire, actor=clerk, on=c.after(fire.received_on, 2))
+        services.approve_supplement(fire, actor=head, on=c.after(fire.received_on, 2))
         event = c.back(10)
         drill = services.file_supplement(
             plan["华容区人民医院"],
@@ -233,25 +241,30 @@ def _plan_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
         )
         # 附件2 注: an "other" case without a quota, awaiting the department's written opinion (decided by it,
         # when the year has closed)
+        # — filed by the unit itself on the platform, with a photo of the site as its proof (第十二条)
         event = c.back(1)
+        unit_user = User.objects.get(username="enterprise")
+        proof = services.store_evidence(
+            units["鄂州示范制造有限公司"], "supplement", "管网冲洗现场照片.pdf", DEMO_PDF, actor=unit_user
+        )
         other = services.file_supplement(
             plan["鄂州示范制造有限公司"],
             "other",
             event,
             c.pivot,
             {"description": "暴雨后厂区管网冲洗消毒", "requested_volume": "80"},
-            actor=clerk,
-            paper_materials=True,
+            actor=unit_user,
+            evidence=[proof],
         )
         if c.pivot < c.today:
             services.approve_supplement(
-                other, actor=clerk, on=c.pivot, approved_m3x100=6000, opinion="按冲洗管段容积核定60立方米"
+                other, actor=head, on=c.pivot, approved_m3x100=6000, opinion="按冲洗管段容积核定60立方米"
             )
-        _construction(c, plan["葛店食品饮料有限公司"], clerk)
+        _construction(c, plan["葛店食品饮料有限公司"], clerk, head)
     if not CoefficientEvent.objects.filter(unit=units["鄂州示范制造有限公司"], on__year=c.year).exists():
         # 附件1 三（四）: non-conventional water used this year → this year's plan changes (with a notice)
         on = c.back(20)
-        services.record_coefficient_event(
+        ev = services.record_coefficient_event(
             units["鄂州示范制造有限公司"],
             "unconventional_used",
             on,
@@ -259,11 +272,13 @@ def _plan_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
             actor=clerk,
             recorded_on=c.after(on, 1),
         )
+        # confirmed by the head the next working day (附件1 三 on the layer: a second person, W23)
+        services.apply_coefficient_event(ev, actor=head, on=c.after(on, 2))
     if not AdjustmentRequest.objects.filter(plan__year=c.year).exists():
-        _adjustments(c, plan, clerk)
+        _adjustments(c, plan, clerk, head)
 
 
-def _construction(c: _Clock, plan: YearlyPlan, clerk: User) -> None:
+def _construction(c: _Clock, plan: YearlyPlan, clerk: User, head: User) -> None:
     """附件2 （三）: approved, with the months that have ended reported on the 5th of the next month."""
     start = c.back(60)
     req = services.file_supplement(
@@ -275,7 +290,7 @@ def _construction(c: _Clock, plan: YearlyPlan, clerk: User) -> None:
         actor=clerk,
         paper_materials=True,
     )
-    services.approve_supplement(req, actor=clerk, on=c.after(req.received_on, 2))
+    services.approve_supplement(req, actor=head, on=c.after(req.received_on, 2))
     month = start.replace(day=1)
     while True:
         next_month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
@@ -286,7 +301,7 @@ def _construction(c: _Clock, plan: YearlyPlan, clerk: User) -> None:
         month = next_month
 
 
-def _adjustments(c: _Clock, plan: dict[str, YearlyPlan], clerk: User) -> None:
+def _adjustments(c: _Clock, plan: dict[str, YearlyPlan], clerk: User, head: User) -> None:
     """第十条: decided ones once their dates have come; a pending one while the filing window is open."""
 
     def file(name: str, received: dt.date, volume: int, why: str) -> AdjustmentRequest:
@@ -306,7 +321,7 @@ def _adjustments(c: _Clock, plan: dict[str, YearlyPlan], clerk: User) -> None:
     if approve_on <= c.today:
         req = file("葛店食品饮料有限公司", received, 50000, "新增一条灌装生产线，用水人员增加40人")
         services.verify_adjustment(req, actor=clerk, on=c.cal.add_workdays(received, 1))
-        services.approve_adjustment(req, 40000, actor=clerk, on=approve_on)
+        services.approve_adjustment(req, 40000, actor=head, on=approve_on)
         req = file("华容区人民医院", received, 20000, "新增住院床位")
         services.refuse_adjustment(req, 5, "未按规定开展水平衡测试工作", actor=clerk, on=approve_on)
     window = services.deadlines.adjustment_filing_due(c.issued, c.cal).due
@@ -321,7 +336,9 @@ def _next_year(c: _Clock, units: dict[str, WaterUnit], clerk: User) -> None:
         return
     unit = units["鄂州示范制造有限公司"]
     if not PlanRequest.objects.filter(unit=unit, plan_year=nxt).exists():
-        services.file_plan_request(unit, nxt, 1600000, c.today, actor=clerk, note="按扩产计划申请")
+        services.file_plan_request(
+            unit, nxt, 1600000, c.today, actor=User.objects.get(username="enterprise"), note="按扩产计划申请"
+        )
     school = units["鄂州市第一中学"]
     if not PlanFinding.objects.filter(unit=school, year=nxt).exists():
         services.record_plan_finding(
@@ -334,6 +351,7 @@ def load_demo() -> None:
     c = _Clock(clock.today())
     water = Department.objects.get(code="water")
     clerk = User.objects.get(username="shuiwu_clerk")
+    head = User.objects.get(username="shuiwu_head")
     units = _units(water)
     # the statistic method of the year before last looks back three more years
     _readings(units, c.year - 5, c.today)
@@ -344,9 +362,9 @@ def load_demo() -> None:
     for year in (c.year - 2, c.year - 1):
         if not SurchargeNotice.objects.filter(year=year).exists():
             services.settle_year(year, actor=clerk, issued_on=dt.date(year + 1, *SETTLE_DAY))
-    _collected_year(c, units, clerk)
-    _assessed_year(c, units, clerk)
-    _plan_year(c, units, clerk)
+    _collected_year(c, units, clerk, head)
+    _assessed_year(c, units, clerk, head)
+    _plan_year(c, units, clerk, head)
     _next_year(c, units, clerk)
 
 

@@ -87,3 +87,28 @@ def file_complete_adjustment(plan: Any, clerk: Any, received_on: dt.date, volume
         has_change_evidence=True,
         has_balance_test=True,
     )
+
+
+@pytest.fixture
+def head(demo_users: dict[str, Any]) -> Any:
+    """The water department's head: takes the decisions a clerk who filed or issued a case may not (四眼原则)."""
+    return demo_users["shuiwu_head"]
+
+
+def open_notice(actor: Any = None, **fields: Any) -> Any:
+    """A surcharge notice made by hand for a test, with its collection case opened (as the settlement does)."""
+    from django.db import transaction
+
+    from ezhou_platform.procedures import engine
+    from ezhou_platform.water_plan.models import SurchargeNotice
+
+    with transaction.atomic():
+        notice = SurchargeNotice.objects.create(**fields)
+        engine.start(
+            notice,
+            actor=actor,
+            on=notice.issued_on,
+            label="开具通知单",
+            cites="鄂州政办发〔2022〕15号 第十四条",
+        )
+    return notice

@@ -8,9 +8,9 @@ import pytest
 
 from ezhou_platform.common import clock
 from ezhou_platform.water_plan import services
-from ezhou_platform.water_plan.models import AdjustmentRequest, Appeal, SurchargeNotice, YearlyPlan
+from ezhou_platform.water_plan.models import AdjustmentRequest, Appeal, YearlyPlan
 
-from .conftest import make_unit
+from .conftest import make_unit, open_notice
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/water-plan"
@@ -171,7 +171,7 @@ def test_enterprise_files_adjustment_and_clerk_decides(login_client, unit, clerk
 def test_enterprise_acknowledges_and_appeals(login_client, unit, clerk, tiers):
     year = clock.today().year
     plan = _plan_today(unit, clerk)
-    n = SurchargeNotice.objects.create(
+    n = open_notice(
         unit=unit,
         year=year,
         number="测试〔2024〕00001号",
@@ -206,7 +206,7 @@ def test_enterprise_acknowledges_and_appeals(login_client, unit, clerk, tiers):
     pdf = c.get(f"/water-plan/notices/{n.pk}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     other = make_unit("别家", "91420700MA4QTHER1")
-    n2 = SurchargeNotice.objects.create(
+    n2 = open_notice(
         unit=other,
         year=year,
         number="测试〔2024〕00002号",
@@ -254,8 +254,10 @@ def test_enterprise_page_shows_plan_with_explanation(login_client, unit, clerk):
     assert "鄂州政办发〔2022〕15号 附件1 二（二）" in page and "无反馈的视作默认" in page
 
 
-def test_demo_loader_is_idempotent(demo_users):
+def test_demo_loader_is_idempotent(demo_users, settings, tmp_path):
     from ezhou_platform.water_plan.demo import demo_summary, load_demo
+
+    settings.WATER_PLAN_EVIDENCE_ROOT = str(tmp_path)  # the demo's uploaded proof
 
     load_demo()
     counts = demo_summary()
@@ -269,7 +271,7 @@ def test_demo_loader_is_idempotent(demo_users):
 def test_clerk_collection_endpoints(login_client, unit, clerk, tiers):
     year = clock.today().year
     plan = _plan_today(unit, clerk)
-    n = SurchargeNotice.objects.create(
+    n = open_notice(
         unit=unit,
         year=year,
         number="测试〔2024〕00009号",

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ezhou_platform.common.audit.models import AuditRecord
+from ezhou_platform.common.models import User
 from ezhou_platform.water_plan import services
 from ezhou_platform.water_plan.models import PlanChange, YearlyPlan
 from ezhou_rules.water_plan.plan import COEFFICIENT_CASES
@@ -26,9 +27,16 @@ BASE = 168000
 
 
 def _event(unit, clerk, kind, on, recorded_on, until=None):
-    return services.record_coefficient_event(
+    """A case recorded by the clerk and confirmed the same day by the head (issue 9: a decision that changes a
+    plan is taken by a second person, W23); the plan changes it made are on the event as before."""
+    from ezhou_platform.common.models import User
+
+    ev = services.record_coefficient_event(
         unit, kind, on, "证明材料", actor=clerk, recorded_on=recorded_on, until=until
     )
+    head = User.objects.get(username="shuiwu_head")
+    ev.plan_changes, ev.not_applied = services.apply_coefficient_event(ev, actor=head, on=recorded_on)
+    return ev
 
 
 def _issue(clerk):
@@ -64,6 +72,11 @@ def test_event_after_issuance_is_a_recorded_plan_change_with_a_notice(login_clie
     # a new record: the issued plan is unchanged, the effective plan includes the change
     assert (plan.volume_m3x100, plan.coefficient_pct, plan.effective_m3x100) == (BASE, 0, 184800)
     assert AuditRecord.objects.filter(action="water_plan.plan.coefficient_change").count() == 1
+    # issue 9: the change is notified by a numbered 《用水计划变更通知书》 (W23, W24)
+    assert (
+        change.document.number == "鄂水节变〔2024〕00001号"
+        and change.document.case.applicant_uscc == unit.uscc
+    )
     # the notice to the unit: a page and a PDF it can download; nobody else's enterprise sees it
     c = login_client("enterprise")
     page = c.get(f"/water-plan/changes/{change.pk}/").content.decode()
@@ -86,16 +99,18 @@ def test_event_after_issuance_is_a_recorded_plan_change_with_a_notice(login_clie
         decided_by=clerk,
     )
     assert c.get(f"/water-plan/changes/{other_change.pk}/").status_code == 404
-    # recording it again changes nothing more
-    assert services.apply_coefficient_event(ev, actor=clerk, on=dt.date(2024, 6, 6)) == ([], [])
+    # confirming it again changes nothing more
+    head = User.objects.get(username="shuiwu_head")
+    assert services.apply_coefficient_event(ev, actor=head, on=dt.date(2024, 6, 6)) == ([], [])
 
 
 def test_event_after_an_adjustment_and_a_supplement(unit, clerk):
     _issue(clerk)
     plan = _plan(unit)
+    head = User.objects.get(username="shuiwu_head")
     req = file_complete_adjustment(plan, clerk, dt.date(2024, 2, 5), 10000)
     services.verify_adjustment(req, actor=clerk, on=dt.date(2024, 2, 6))
-    services.approve_adjustment(req, 10000, actor=clerk, on=dt.date(2024, 2, 20))
+    services.approve_adjustment(req, 10000, actor=head, on=dt.date(2024, 2, 20))
     sup = services.file_supplement(
         plan,
         "fire",
@@ -105,7 +120,7 @@ def test_event_after_an_adjustment_and_a_supplement(unit, clerk):
         actor=clerk,
         paper_materials=True,
     )
-    services.approve_supplement(sup, actor=clerk, on=dt.date(2024, 4, 12))
+    services.approve_supplement(sup, actor=head, on=dt.date(2024, 4, 12))
     ev = _event(unit, clerk, "unconventional_used", dt.date(2024, 6, 1), dt.date(2024, 6, 5))
     # the coefficient applies to the formula part only (附件1: 基数×(1.0±增减系数)±增减量): +168.00 m³;
     # the adjustment (+100.00, 第十条) and the supplement (+35.50, 第十二条) are kept as they were
@@ -198,3 +213,54 @@ def test_any_order_gives_the_plan_computed_with_every_case(unit, clerk, raw):
         expected = services.compute_plan({**plan.inputs, "events": events}, 2024)
         assert plan.effective_m3x100 == expected
         transaction.set_rollback(True)
+
+
+def test_a_case_counts_once_another_person_confirms_it(unit, clerk, head):
+    # Issue 9 (W23): recorded by the clerk, the case is pending and changes nothing; the clerk may not confirm it
+    from ezhou_rules.water_plan.errors import WaterPlanError
+
+    _issue(clerk)
+    ev = services.record_coefficient_event(
+        unit,
+        "unconventional_used",
+        dt.date(2024, 6, 1),
+        "验收报告",
+        actor=clerk,
+        recorded_on=dt.date(2024, 6, 5),
+    )
+    assert ev.status == "recorded" and _plan(unit).effective_m3x100 == BASE
+    with pytest.raises(WaterPlanError) as e:
+        services.apply_coefficient_event(ev, actor=clerk, on=dt.date(2024, 6, 5))
+    assert e.value.code == "second_person_required" and _plan(unit).effective_m3x100 == BASE
+    with pytest.raises(WaterPlanError) as e:  # not before it was recorded
+        services.apply_coefficient_event(ev, actor=head, on=dt.date(2024, 6, 4))
+    assert e.value.field == "on"
+    # confirmed the next day: 1,680.00 × 1.1 = 1,848.00, the change decided that day
+    changes, not_applied = services.apply_coefficient_event(ev, actor=head, on=dt.date(2024, 6, 6))
+    assert [(c.delta_m3x100, c.decided_on) for c in changes] == [
+        (16800, dt.date(2024, 6, 6))
+    ] and not not_applied
+    ev.refresh_from_db()
+    assert ev.status == "applied" and ev.decided_on == dt.date(2024, 6, 6)
+
+
+def test_a_withdrawn_case_never_counts(unit, clerk, head):
+    from ezhou_rules.water_plan.errors import WaterPlanError
+
+    ev = services.record_coefficient_event(
+        unit,
+        "balance_test_rectified",
+        dt.date(2023, 6, 1),
+        "报告",
+        actor=clerk,
+        recorded_on=dt.date(2024, 1, 10),
+    )
+    with pytest.raises(WaterPlanError) as e:
+        services.withdraw_coefficient_event(ev, " ", actor=clerk, on=dt.date(2024, 1, 11))
+    assert e.value.code == "withdraw_reason" and e.value.field == "reason"
+    services.withdraw_coefficient_event(ev, "报告属于另一单位", actor=clerk, on=dt.date(2024, 1, 11))
+    _issue(clerk)
+    assert _plan(unit).volume_m3x100 == BASE  # not 1,848.00: the withdrawn case does not count
+    with pytest.raises(WaterPlanError) as e:
+        services.apply_coefficient_event(ev, actor=head, on=dt.date(2024, 1, 20))
+    assert e.value.code == "bad_state" and "已撤销" in e.value.message

@@ -21,6 +21,13 @@ from .conftest import make_unit, monthly
 pytestmark = pytest.mark.django_db
 
 
+def _head():
+    # four eyes (issue 9): the clerk filed the request on paper, the head approves it
+    from ezhou_platform.common.models import User
+
+    return User.objects.get(username="shuiwu_head")
+
+
 @pytest.fixture
 def site(demo_users, tiers):
     """A unit with one year of normal use (2023: 100 m³ a month = 1,200.00) → 2024 plan 1,200.00 × 100%;
@@ -71,7 +78,7 @@ def test_approved_request_and_months_on_time_are_deducted(site):
     _unit, plan, clerk = site
     req = _request(plan, clerk)
     assert req.computed_m3x100 == 0 and "按期上报的月份" in req.trace[0]["explanation"]
-    services.approve_supplement(req, actor=clerk, on=dt.date(2024, 3, 6))
+    services.approve_supplement(req, actor=_head(), on=dt.date(2024, 3, 6))
     # March–December reported by the 10th of the next month, 24.00 m³ each: 10 × 24.00 = 240.00
     for month in range(3, 13):
         first = dt.date(2024, month, 1)
@@ -85,7 +92,7 @@ def test_approved_request_and_months_on_time_are_deducted(site):
 def test_a_month_reported_late_is_not_deducted(site):
     _unit, plan, clerk = site
     req = _request(plan, clerk)
-    services.approve_supplement(req, actor=clerk, on=dt.date(2024, 3, 6))
+    services.approve_supplement(req, actor=_head(), on=dt.date(2024, 3, 6))
     for month in range(3, 13):
         first = dt.date(2024, month, 1)
         reported = dt.date(2024 + (month == 12), month % 12 + 1, 10)
@@ -160,7 +167,7 @@ def test_history_uses_the_deduction_too(site, demo_users):
     history = services._history([unit.pk], 2025)[unit.pk]
     assert history == [0, 120000, 144000]
     req = _request(plan, clerk)
-    services.approve_supplement(req, actor=clerk, on=dt.date(2024, 3, 6))
+    services.approve_supplement(req, actor=_head(), on=dt.date(2024, 3, 6))
     services.report_construction_month(req, dt.date(2024, 3, 1), 24000, dt.date(2024, 4, 10), actor=clerk)
     assert services._history([unit.pk], 2025)[unit.pk] == [0, 120000, 120000]
 

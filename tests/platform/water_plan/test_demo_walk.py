@@ -82,7 +82,7 @@ def test_enterprise_journey(demo, login_client):
         f"/water-plan/my/units/{plan.unit_id}/evidence/",
         {"kind": "supplement", "file": SimpleUploadedFile("照片.pdf", PDF)},
     )
-    ev = EvidenceFile.objects.get()
+    ev = EvidenceFile.objects.get(original_name="照片.pdf")  # the demo's own proof is there too
     r = c.post(
         f"/water-plan/my/plans/{plan.pk}/supplements/other/",
         {

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ezhou_platform.common import clock
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.water_plan import services
-from ezhou_platform.water_plan.models import AdjustmentRequest, EvidenceFile, SurchargeNotice, YearlyPlan
+from ezhou_platform.water_plan.models import AdjustmentRequest, EvidenceFile, YearlyPlan
+
+from .conftest import open_notice
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/water-plan"
@@ -123,7 +125,7 @@ def test_supplement_and_appeal_evidence(login_client, unit, clerk):
         f"{API}/plans/{plan.pk}/supplements", {**body, "evidence_ids": [sup]}, content_type="application/json"
     )
     assert r.status_code == 201 and EvidenceFile.objects.get(pk=sup).supplement_id == r.json()["id"]
-    n = SurchargeNotice.objects.create(
+    n = open_notice(
         unit=unit,
         year=plan.year,
         number="测试〔2026〕00002号",

@@ -25,10 +25,10 @@ def test_2023_request_due_2022_12_31(unit, clerk):
     assert e.value.code == "date_too_early" and "2022年7月11日" in e.value.message
 
 
-def test_2022_plan_supplement_and_settlement(unit, clerk, tiers):
+def test_2022_plan_supplement_and_settlement(unit, clerk, head, tiers):
     # a water-balance test completed in 2021 counts for 2022–2024 (附件1 三（二）): its value is looked up at
     # 2022-07-11, the document's first day, not at 2022-01-01
-    services.record_coefficient_event(
+    ev = services.record_coefficient_event(
         unit,
         "balance_test_rectified",
         dt.date(2021, 9, 1),
@@ -36,6 +36,7 @@ def test_2022_plan_supplement_and_settlement(unit, clerk, tiers):
         actor=clerk,
         recorded_on=dt.date(2022, 7, 20),
     )
+    services.apply_coefficient_event(ev, actor=head, on=dt.date(2022, 7, 21))  # confirmed by a second person
     report = services.issue_plans(2022, actor=clerk, issued_on=dt.date(2022, 8, 1))
     assert report.issued == 1 and not report.failed
     plan = YearlyPlan.objects.get(unit=unit, year=2022)
@@ -53,7 +54,7 @@ def test_2022_plan_supplement_and_settlement(unit, clerk, tiers):
     )
     # 5 working days from 2022-09-06: 07, 08, 09, (09-10..12 Mid-Autumn off) 13, 14 → 2022-09-14
     assert req.computed_m3x100 == 12000 and req.review_due == dt.date(2022, 9, 14)
-    services.approve_supplement(req, actor=clerk, on=dt.date(2022, 9, 8))
+    services.approve_supplement(req, actor=head, on=dt.date(2022, 9, 8))
     # construction in 2022: the November report is due by 2022-12-31, a Saturday → 2023-01-03
     con = services.file_supplement(
         plan,
@@ -64,7 +65,7 @@ def test_2022_plan_supplement_and_settlement(unit, clerk, tiers):
         actor=clerk,
         paper_materials=True,
     )
-    services.approve_supplement(con, actor=clerk, on=dt.date(2022, 11, 3))
+    services.approve_supplement(con, actor=head, on=dt.date(2022, 11, 3))
     rep = services.report_construction_month(
         con, dt.date(2022, 11, 1), 5000, dt.date(2023, 1, 3), actor=clerk
     )

@@ -19,6 +19,8 @@ from ezhou_platform.water_plan.models import (
     YearlyPlan,
 )
 
+from .conftest import open_notice
+
 pytestmark = pytest.mark.django_db
 
 
@@ -61,6 +63,8 @@ def test_adjustment_form_verify_approve_and_errors(login_client, unit, clerk):
     url = f"/water-plan/adjustments/{req.pk}/decide/"
     r = k.post(url, {"action": "verify"}, follow=True)
     assert "调整申请#" in _msgs(r) and AdjustmentRequest.objects.get().status == "verified"
+    # four eyes (issue 9): the approval is the head's, the clerk received the request
+    k = login_client("shuiwu_head")
     r = k.post(url, {"action": "approve", "approved_volume": "150"}, follow=True)
     # 150 m³ > requested 100 m³: refused, the field and the article named
     assert _labelled(r, "核准水量", "approved_volume") and "第十条" in _msgs(r)
@@ -111,7 +115,7 @@ def test_supplement_form(login_client, unit, clerk):
         paper_materials=True,
         actor=clerk,
     )
-    k = login_client("shuiwu_clerk")
+    k = login_client("shuiwu_head")
     url = f"/water-plan/supplements/{req.pk}/decide/"
     r = k.post(url, {"action": "nothing"}, follow=True)
     assert _labelled(r, "办理事项", "action")
@@ -120,7 +124,7 @@ def test_supplement_form(login_client, unit, clerk):
 
 
 def _notice(unit, plan):
-    return SurchargeNotice.objects.create(
+    return open_notice(
         unit=unit,
         year=plan.year,
         number="测试〔2026〕00001号",
@@ -161,9 +165,11 @@ def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
     plan = _plan(unit, clerk)
     n = services.deliver_notice(_notice(unit, plan), clock.today(), actor=clerk)
     appeal = services.file_appeal(n, clock.today(), "读数有误", actor=clerk)
-    k = login_client("shuiwu_clerk")
-    page = k.get(f"/water-plan/units/{unit.pk}/").content.decode()
-    assert f"/water-plan/appeals/{appeal.pk}/decide/" in page
+    # the unit page links to the appeal's page, which holds the form (with the article) for the head
+    k = login_client("shuiwu_head")
+    assert f"/water-plan/appeals/{appeal.pk}/" in k.get(f"/water-plan/units/{unit.pk}/").content.decode()
+    page = k.get(f"/water-plan/appeals/{appeal.pk}/").content.decode()
+    assert f"/water-plan/appeals/{appeal.pk}/decide/" in page and "鄂州政办发〔2022〕15号 第十五条" in page
     url = f"/water-plan/appeals/{appeal.pk}/decide/"
     r = k.post(url, {"upheld": "yes", "decision": "核实"}, follow=True)
     assert _labelled(r, "核实后的实际用水量", "corrected_actual")
@@ -175,7 +181,13 @@ def test_appeal_form_upheld_issues_new_version(login_client, unit, clerk):
     assert old.state == "superseded" and new.amount_fen == 1500
 
 
-def test_board_links_to_the_unit_page_with_the_forms(login_client, unit, clerk):
+def test_board_links_to_the_case_page_with_the_forms(login_client, unit, clerk):
+    # Issue 9: the board lists the department's periods (the procedure layer); each links to the case's page,
+    # where the forms of its open steps are
     req = _adjustment(_plan(unit, clerk), clerk)
     board = login_client("shuiwu_clerk").get("/water-plan/board/").content.decode()
-    assert f'href="/water-plan/units/{unit.pk}/"' in board and f"申请#{req.pk}" in board
+    assert f'href="/water-plan/adjustments/{req.pk}/"' in board and "核实期限" in board
+    page = login_client("shuiwu_clerk").get(f"/water-plan/adjustments/{req.pk}/").content.decode()
+    assert (
+        f"/water-plan/adjustments/{req.pk}/decide/" in page and "鄂州政办发〔2022〕15号 第十条第一款" in page
+    )

@@ -81,8 +81,10 @@ def test_other_case_without_quota_is_set_by_the_written_opinion(login_client, un
     req = SupplementRequest.objects.get()
     assert req.computed_m3x100 is None and "出具书面意见" in req.trace[0]["explanation"]
     k = login_client("shuiwu_clerk")
-    page = k.get(f"/water-plan/units/{unit.pk}/").content.decode()
-    assert "待出具书面意见" in page and 'name="opinion"' in page
+    assert "待出具书面意见" in k.get(f"/water-plan/units/{unit.pk}/").content.decode()
+    # the request's page holds the form with the opinion (issue 9: each step on the case's page)
+    page = k.get(f"/water-plan/supplements/{req.pk}/").content.decode()
+    assert "待出具书面意见" in page and 'name="opinion"' in page and "附件2 注" in page
     # the clerk must give the opinion and the volume
     r = k.post(f"{API}/supplements/{req.pk}/decision", {"action": "approve"}, content_type="application/json")
     assert r.status_code == 422 and r.json()["field"] == "approved_volume"

@@ -112,8 +112,8 @@ def test_plan_request_deadlines(unit, clerk):
 # -- issuance (第九条, 附件1) -------------------------------------------------------------------------------
 
 
-def test_issue_statistic_plan_with_coefficient_and_idempotent(unit, clerk):
-    services.record_coefficient_event(
+def test_issue_statistic_plan_with_coefficient_and_idempotent(unit, clerk, head):
+    ev = services.record_coefficient_event(
         unit,
         "balance_test_rectified",
         dt.date(2023, 6, 1),
@@ -121,6 +121,8 @@ def test_issue_statistic_plan_with_coefficient_and_idempotent(unit, clerk):
         actor=clerk,
         recorded_on=dt.date(2023, 12, 1),
     )
+    # issue 9: a case counts once a second person confirmed it (W23); before that the plan would be 1,680.00
+    services.apply_coefficient_event(ev, actor=head, on=dt.date(2023, 12, 4))
     report = _issue(clerk)
     # 2021 1200, 2022 1500, 2023 1800: 1200×10% + 1500×20% + 1800×70% = 120 + 300 + 1260 = 1680 m³;
     # coefficient +0.1 (test completed 2023 → 2024–2026): 1680 × 1.1 = 1848.00 m³
@@ -200,7 +202,7 @@ def _adjust(plan, clerk, on=dt.date(2024, 2, 20), **kw):
     return services.file_adjustment(plan, on, 20000, "新增生产线", actor=clerk, **materials)
 
 
-def test_adjustment_deadlines_and_approval_is_a_new_record(unit, clerk):
+def test_adjustment_deadlines_and_approval_is_a_new_record(unit, clerk, head):
     _issue(clerk)
     plan = YearlyPlan.objects.get(unit=unit)
     with pytest.raises(WaterPlanError) as e:  # issued 01-19 → by 02-29 (end of the next month)
@@ -218,7 +220,11 @@ def test_adjustment_deadlines_and_approval_is_a_new_record(unit, clerk):
     with pytest.raises(WaterPlanError):  # must be verified first
         services.approve_adjustment(req, 20000, actor=clerk, on=dt.date(2024, 2, 20))
     services.verify_adjustment(req, actor=clerk, on=dt.date(2024, 2, 19))
-    services.approve_adjustment(req, 15000, actor=clerk, on=dt.date(2024, 3, 5))
+    # four eyes (issue 9): the clerk who received the request may not approve it; the head does
+    with pytest.raises(WaterPlanError) as e:
+        services.approve_adjustment(req, 15000, actor=clerk, on=dt.date(2024, 3, 5))
+    assert e.value.code == "second_person_required"
+    services.approve_adjustment(req, 15000, actor=head, on=dt.date(2024, 3, 5))
     plan.refresh_from_db()
     assert plan.volume_m3x100 == 168000 and plan.effective_m3x100 == 183000
     assert PlanChange.objects.get().kind == "adjustment"
@@ -257,7 +263,7 @@ def test_refusal_needs_case_and_reason(unit, clerk):
 # -- supplements (第十二条) -------------------------------------------------------------------------------
 
 
-def test_supplement_deadlines_and_approval(unit, clerk):
+def test_supplement_deadlines_and_approval(unit, clerk, head):
     _issue(clerk)
     plan = YearlyPlan.objects.get(unit=unit)
     fire = {"volume": "35.5", "source": "fire_meter"}
@@ -271,7 +277,7 @@ def test_supplement_deadlines_and_approval(unit, clerk):
         plan, "fire", dt.date(2024, 4, 3), dt.date(2024, 4, 9), fire, paper_materials=True, actor=clerk
     )
     assert req.computed_m3x100 == 3550 and req.review_due == dt.date(2024, 4, 16)
-    services.approve_supplement(req, actor=clerk, on=dt.date(2024, 4, 12))
+    services.approve_supplement(req, actor=head, on=dt.date(2024, 4, 12))
     assert YearlyPlan.objects.get(pk=plan.pk).effective_m3x100 == 168000 + 3550
 
 
@@ -344,7 +350,7 @@ def test_construction_meter_without_request_is_not_deducted(unit, clerk, tiers):
     assert n.bands["construction"] == 0
 
 
-def test_appeal_upheld_issues_new_version_and_keeps_old(unit, clerk, tiers):
+def test_appeal_upheld_issues_new_version_and_keeps_old(unit, clerk, head, tiers):
     _settle(unit, clerk)
     n = SurchargeNotice.objects.get()
     with pytest.raises(WaterPlanError):  # not yet received
@@ -366,7 +372,7 @@ def test_appeal_upheld_issues_new_version_and_keeps_old(unit, clerk, tiers):
         appeal,
         True,
         "经核实12月读数应为140立方米",
-        actor=clerk,
+        actor=head,
         on=dt.date(2025, 1, 20),
         corrected_actual_m3x100=190000,
     )
@@ -385,7 +391,7 @@ def test_appeal_rejected(unit, clerk, tiers):
     assert Appeal.objects.get().state == "rejected" and SurchargeNotice.objects.count() == 1
 
 
-def test_reminders_credit_listing_and_blocked_adjustments(unit, clerk, tiers):
+def test_reminders_credit_listing_and_blocked_adjustments(unit, clerk, head, tiers):
     _settle(unit, clerk)
     n = services.deliver_notice(SurchargeNotice.objects.get(), dt.date(2025, 1, 13), actor=clerk)
     # 2025-01-13 (Mon) + 10 working days: 01-14..17 (4), 01-20..24 (9), 01-26 (Sunday worked before the
@@ -402,7 +408,7 @@ def test_reminders_credit_listing_and_blocked_adjustments(unit, clerk, tiers):
     services.issue_reminder(n, dt.date(2025, 2, 21), dt.date(2025, 3, 5), actor=clerk)
     with pytest.raises(WaterPlanError):
         services.issue_reminder(n, dt.date(2025, 3, 6), dt.date(2025, 3, 20), actor=clerk)
-    services.list_for_credit(n, dt.date(2025, 3, 6), actor=clerk)
+    services.list_for_credit(n, dt.date(2025, 3, 6), actor=head)
     assert SurchargeNotice.objects.get().state == "credit_listed"
     # case (七): a 2025 plan cannot be adjusted while the surcharge is unpaid
     services.issue_plans(2025, actor=clerk, issued_on=dt.date(2025, 1, 20))
@@ -419,13 +425,16 @@ def test_reminders_credit_listing_and_blocked_adjustments(unit, clerk, tiers):
     )
     services.verify_adjustment(req, actor=clerk, on=dt.date(2025, 2, 26))
     with pytest.raises(WaterPlanError) as e:
-        services.approve_adjustment(req, 10000, actor=clerk, on=dt.date(2025, 3, 7))
+        services.approve_adjustment(req, 10000, actor=head, on=dt.date(2025, 3, 7))
     assert e.value.code == "refused_unpaid_surcharge" and "第十三条第（七）项" in e.value.message
     services.record_payment(SurchargeNotice.objects.get(), dt.date(2025, 3, 7), actor=clerk)
-    services.approve_adjustment(req, 10000, actor=clerk, on=dt.date(2025, 3, 7))
+    services.approve_adjustment(req, 10000, actor=head, on=dt.date(2025, 3, 7))
 
 
 def test_deadline_board_overdue_first(unit, clerk, tiers):
+    # Issue 9: the board is the procedure layer's 待办 of the water department (its open periods)
+    from ezhou_platform.procedures import workspace
+
     _issue(clerk)
     plan = YearlyPlan.objects.get(unit=unit)
     _adjust(plan, clerk, on=dt.date(2024, 2, 8))  # verify by 2024-02-21
@@ -438,8 +447,8 @@ def test_deadline_board_overdue_first(unit, clerk, tiers):
         paper_materials=True,
         actor=clerk,
     )  # review by 02-27
-    items = services.deadline_board(dt.date(2024, 2, 23))
-    assert [i.kind for i in items][:2] == ["adjustment", "supplement"]
+    items = workspace.todo_for(clerk, dt.date(2024, 2, 23))
+    assert [i.period.field for i in items][:3] == ["verify_due", "review_due", "notify_due"]
     assert items[0].overdue and items[0].workdays_left == -2  # 02-21 → 02-23: two working days late
     assert not items[1].overdue and items[1].workdays_left == 2  # 02-26, 02-27
 

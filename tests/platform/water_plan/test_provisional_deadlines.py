@@ -17,7 +17,7 @@ from ezhou_platform.procedures.models import Period, Recomputation
 from ezhou_platform.water_plan import services as water
 from ezhou_platform.water_plan.models import AdjustmentRequest, SurchargeNotice, YearlyPlan
 
-from .conftest import ENTERPRISE_USCC, make_unit
+from .conftest import ENTERPRISE_USCC, make_unit, open_notice
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -27,7 +27,7 @@ HOLIDAYS_2027 = "2027-01-01 元旦\n2027-01-02~2027-01-03 元旦"
 
 
 def _notice(unit: Any, year: int, issued_on: dt.date) -> SurchargeNotice:
-    return SurchargeNotice.objects.create(
+    return open_notice(
         unit=unit,
         year=year,
         number=f"鄂水节加〔{year}〕1号",

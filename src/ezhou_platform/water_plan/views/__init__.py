@@ -1,0 +1,68 @@
+"""Pages of 计划用水管理, by topic: the department's (``units``), each case's (``cases``), the unit's own
+(``enterprise``) and the long work (``jobs``)."""
+
+from .cases import (
+    adjustment_page,
+    appeal_page,
+    change_notice,
+    change_notice_pdf,
+    coefficient_case_page,
+    decide_adjustment,
+    decide_appeal,
+    decide_coefficient,
+    decide_supplement,
+    notice_action,
+    notice_detail,
+    notice_pdf,
+    plan_request_page,
+    record_coefficient_event,
+    supplement_page,
+)
+from .enterprise import (
+    acknowledge,
+    file_adjustment,
+    file_appeal,
+    file_other_supplement,
+    file_plan_request,
+    file_supplement,
+    my_plans,
+    report_construction,
+    upload_evidence,
+)
+from .jobs import jobs_page
+from .units import board, export_credit, export_notices, export_plans, index, unit_detail, unit_list
+
+__all__ = [
+    "acknowledge",
+    "adjustment_page",
+    "appeal_page",
+    "board",
+    "change_notice",
+    "change_notice_pdf",
+    "coefficient_case_page",
+    "decide_adjustment",
+    "decide_appeal",
+    "decide_coefficient",
+    "decide_supplement",
+    "export_credit",
+    "export_notices",
+    "export_plans",
+    "file_adjustment",
+    "file_appeal",
+    "file_other_supplement",
+    "file_plan_request",
+    "file_supplement",
+    "index",
+    "jobs_page",
+    "my_plans",
+    "notice_action",
+    "notice_detail",
+    "notice_pdf",
+    "plan_request_page",
+    "record_coefficient_event",
+    "report_construction",
+    "supplement_page",
+    "unit_detail",
+    "unit_list",
+    "upload_evidence",
+]
