@@ -23,6 +23,7 @@ from django.db import transaction
 from django_fsm import can_proceed
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.audit.services import fields_snapshot
 from ezhou_platform.common.audit.services import record as audit
 from ezhou_platform.common.calendar import platform_calendar
@@ -35,15 +36,11 @@ from .machine import Opens, Procedure, Step, StepContext, procedure_of, steps_fr
 from .models import Case, CaseEvent, Document
 
 
-class ProcedureError(Exception):
-    """A step refused: a machine code, a Chinese message (state and article named) and the field concerned."""
+class ProcedureError(ApiError):
+    """A step refused: a machine code, a Chinese message (state and article named) and the field concerned.
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
+    An ``ApiError``, so the API answers it as JSON with its status and pages show its message like any other
+    refusal of a service."""
 
 
 def case_of(record: Any) -> Case | None:
@@ -113,6 +110,11 @@ def start(
         updated_at=clock.now(),
     )
     _open(record, case, opens, ctx, proc)
+    if case.state in proc.final_states:
+        # A case received already decided (e.g. a claim settled on receipt) is closed from the start.
+        case.closed_on = on
+        case.save(update_fields=["closed_on"])
+        case.periods.filter(closed_on__isnull=True).update(closed_on=on)
     CaseEvent.objects.create(
         case=case,
         step="start",
@@ -180,7 +182,7 @@ def take(
         if case is None:
             raise ProcedureError("no_case", f"{proc.label}尚未受理，不能{st.label}。", status=409)
         if (
-            st.second_person
+            st.needs_second_person(locked, ctx)
             and case.opened_by_id is not None
             and case.opened_by_id == getattr(actor, "pk", None)
         ):

@@ -51,6 +51,8 @@ class StepContext:
 
 
 Check = Callable[[Any, StepContext], "str | None"]
+# The four-eyes rule of a step: always, never, or decided per case (e.g. by a dated parameter on the step's day).
+SecondPerson = bool | Callable[[Any, StepContext], bool]
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,18 @@ class Step:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     document: DocumentSpec | None = None
-    # The four-eyes rule: the person who filed or prepared the case may not take this step.
-    second_person: bool = False
+    # The four-eyes rule: the person who filed or prepared the case may not take this step. A callable
+    # (record, ctx) -> bool makes it configurable, e.g. a dated parameter read on the step's day.
+    second_person: SecondPerson = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
+
+    def needs_second_person(self, record: Any, ctx: StepContext) -> bool:
+        rule = self.second_person
+        return bool(rule(record, ctx)) if callable(rule) else bool(rule)
 
 
 def step(
@@ -104,7 +111,7 @@ def step(
     opens: Sequence[Opens] = (),
     closes: Sequence[str] = (),
     document: DocumentSpec | None = None,
-    second_person: bool = False,
+    second_person: SecondPerson = False,
     audit_fields: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
