@@ -32,7 +32,7 @@ from ezhou_platform.common.permissions import WRITE, allowed
 from ezhou_rules.core.periods import Deadline
 
 from . import periods
-from .machine import Opens, Procedure, Step, StepContext, procedure_of, steps_from, transitions
+from .machine import Opens, Procedure, Refusal, Step, StepContext, procedure_of, steps_from, transitions
 from .models import Case, CaseEvent, Document
 
 
@@ -194,7 +194,8 @@ def take(
         for check in st.checks:
             problem = check(locked, ctx)
             if problem:
-                raise ProcedureError("check_failed", f"{problem}（{st.cites}）", status=422)
+                r = problem if isinstance(problem, Refusal) else Refusal(str(problem))
+                raise ProcedureError(r.code, f"{r.message}（{st.cites}）", field=r.field, status=r.status)
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ProcedureError(

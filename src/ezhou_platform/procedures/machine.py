@@ -50,7 +50,19 @@ class StepContext:
     note: str = ""
 
 
-Check = Callable[[Any, StepContext], "str | None"]
+@dataclass(frozen=True)
+class Refusal:
+    """What a check returns when a step may not be taken and the refusal has its own machine code, field or
+    status (a plain Chinese string is a refusal with code "check_failed", status 422). The engine adds the
+    step's article to the message."""
+
+    message: str
+    code: str = "check_failed"
+    field: str | None = None
+    status: int = 422
+
+
+Check = Callable[[Any, StepContext], "str | Refusal | None"]
 # The four-eyes rule of a step: always, never, or decided per case (e.g. by a dated parameter on the step's day).
 SecondPerson = bool | Callable[[Any, StepContext], bool]
 

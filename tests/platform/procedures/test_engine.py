@@ -222,3 +222,24 @@ def test_a_case_started_in_a_final_state_is_closed_from_the_start(demo_users: di
         req = ExampleRequest.objects.create(name="单位", received_on=D(2024, 3, 4), status="refused")
         case = engine.start(req, actor=demo_users["shuiwu_clerk"], on=D(2024, 3, 4), label="受理", cites=CITE)
     assert case.closed_on == D(2024, 3, 4) and case.state == "refused"
+
+
+@pytest.mark.django_db
+def test_a_check_may_refuse_with_its_own_code_field_and_status(
+    demo_users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ezhou_platform.procedures.machine import Refusal, transitions
+
+    clerk, head = demo_users["shuiwu_clerk"], demo_users["shuiwu_head"]
+    req = file(clerk, D(2024, 3, 4))
+    engine.take(req, "verify", actor=clerk, on=D(2024, 3, 5))
+    custom = next(t for t in transitions(ExampleRequest) if t.name == "approve").custom
+
+    def no_meter(record: Any, ctx: Any) -> Refusal:
+        return Refusal("尚未安装计量设施", code="meter_missing", field="meter", status=409)
+
+    monkeypatch.setitem(custom, "step", dataclasses.replace(custom["step"], checks=(no_meter,)))
+    with pytest.raises(ProcedureError) as info:
+        engine.take(req, "approve", actor=head, on=D(2024, 3, 6), data={"volume": 5})
+    assert (info.value.code, info.value.field, info.value.status) == ("meter_missing", "meter", 409)
+    assert info.value.message == f"尚未安装计量设施（{CITE}）"
