@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.roles import Role
 
-from .machine import Procedure, procedure
+from .machine import Procedure, procedure, procedures
 from .models import Case, CaseEvent, Document, Period
 
 
@@ -66,7 +66,9 @@ def _open_periods(user: Any) -> QuerySet[Period]:
     role = Role(user.role)
     open_ = Period.objects.filter(closed_on__isnull=True).select_related("content_type", "case", "department")
     if role in (Role.CLERK, Role.DEPARTMENT_HEAD):
-        return open_.filter(department_id=user.department_id, party="department")
+        return open_.filter(department_id=user.department_id, party="department").filter(
+            Q(case__isnull=True) | Q(case__in=cases_visible_to(user))
+        )
     if role == Role.AUDITOR:
         return open_.filter(party="department")
     if role == Role.ENTERPRISE:
@@ -108,7 +110,12 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     role = Role(user.role)
     cases = Case.objects.select_related("department")
     if role in (Role.CLERK, Role.DEPARTMENT_HEAD):
-        return cases.filter(department_id=user.department_id)
+        cases = cases.filter(department_id=user.department_id)
+        for proc in procedures():
+            scope = proc.scope(user) if proc.scope is not None else None
+            if scope is not None:
+                cases = cases.exclude(Q(procedure=proc.slug) & ~Q(object_id__in=scope.values("pk")))
+        return cases
     if role in (Role.AUDITOR, Role.ADMIN):
         return cases
     if role == Role.ENTERPRISE:
@@ -156,17 +163,22 @@ def progress(case: Case, *, today: dt.date | None = None) -> CaseProgress:
     path_states = [s for s, _ in proc.path]
     reached = {e.target for e in case.events.all()} | {case.state}
     ended = case.state in {s for s, _ in proc.endings}
+    # A side state (限期整改中 …) is shown after the path's states reached so far, as the current one.
+    aside = case.state in {s for s, _ in proc.side_states}
     current_index = path_states.index(case.state) if case.state in path_states else -1
     for i, (state, label) in enumerate(proc.path):
         if state == case.state:
             status = "current"
-        elif (current_index >= 0 and i < current_index) or (ended and state in reached):
+        elif (current_index >= 0 and i < current_index) or ((ended or aside) and state in reached):
             status = "done"
         else:
             status = "next"
         out.steps.append(ProgressStep(state, label, status))
     if ended:
         out.steps.append(ProgressStep(case.state, proc.state_label(case.state), "ended"))
+    if aside:
+        last_done = max((i for i, s in enumerate(out.steps) if s.status == "done"), default=-1)
+        out.steps.insert(last_done + 1, ProgressStep(case.state, proc.state_label(case.state), "current"))
     return out
 
 
