@@ -118,3 +118,34 @@ def test_the_pages_start_the_jobs(login_client: Any, make_person: Any, tmp_path:
     r = c.post("/medical-assistance/resettle/", {"year": "2024"})
     assert r.status_code == 302 and JobRun.objects.filter(name=RESETTLE, params={"year": 2024}).exists()
     assert login_client("auditor").post("/medical-assistance/resettle/", {"year": "2024"}).status_code == 403
+
+
+def test_a_claims_file_interrupted_mid_way_resumes_and_pays_each_claim_once(
+    tmp_path: Path, make_person: Any, clerk: Any, monkeypatch: Any
+) -> None:
+    """The worker pauses after its first unit (as on SIGTERM), then dies while the run says 运行中: the next
+    worker resumes from the checkpoint; every claim is settled exactly once (units of 2 rows here)."""
+    import socket
+    import threading
+
+    from ezhou_platform.jobs.runner import execute, process_identity, recover_interrupted
+    from ezhou_platform.medical_assistance import jobs
+
+    monkeypatch.setattr(jobs, "ROWS_PER_UNIT", 2)
+    person = make_person("minimum_living")
+    path = _claims_file(tmp_path, person.resident_id)
+    run = start_job(RECEIVE, user=clerk, input_path=path, via=JobRun.Via.CLI)
+    stop = threading.Event()
+    stop.set()
+    execute(run.pk, worker=process_identity(), stop_event=stop)
+    run.refresh_from_db()
+    assert run.state == JobRun.State.QUEUED and run.committed == 2 and run.checkpoint == {"next": 2}
+    assert Claim.objects.count() == 1  # F-1 (row 2) and its repeat (row 3) are the first unit
+    dead = f"{socket.gethostname()}/{2**22 + 12345}/1.00"
+    JobRun.objects.filter(pk=run.pk).update(state=JobRun.State.RUNNING, worker=dead)
+    assert [r.pk for r in recover_interrupted()] == [run.pk]
+    execute(run.pk, worker=process_identity())
+    run.refresh_from_db()
+    assert run.state == JobRun.State.SUCCEEDED and run.attempts == 2
+    assert run.counts == {"已结算": 2, "重复提交": 1, "未通过校验": 1}
+    assert sorted(Settlement.objects.values_list("claim__claim_id", flat=True)) == ["F-1", "F-3"]

@@ -105,7 +105,13 @@ def _check_claim(c: EstimateClaimIn, field: str, label: str) -> None:
         )
 
 
-@router.post("/calculate", response=CalculateOut, auth=None, summary="医疗救助测算（不保存）")
+@router.post(
+    "/calculate",
+    response=CalculateOut,
+    auth=None,
+    summary="医疗救助测算（不保存）",
+    operation_id="ezhou_platform_medical_assistance_api_calculate",
+)
 def calculate(request: HttpRequest, payload: CalculateIn) -> dict[str, Any]:
     """A person's year claim by claim: the claims so far, then the new one; the breakdown and the trace."""
     if payload.person_class is None:

@@ -37,7 +37,12 @@ class Class4Out(Schema):
     trace: list[MedicalTraceStepOut] = Field(..., title="计算过程")
 
 
-@router.post("/class-4-assessment", response=Class4Out, summary="因病致贫重病患者认定条件审查（第四条）")
+@router.post(
+    "/class-4-assessment",
+    response=Class4Out,
+    summary="因病致贫重病患者认定条件审查（第四条）",
+    operation_id="ezhou_platform_medical_assistance_api_class_4_assessment",
+)
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
 def class_4_assessment(request: HttpRequest, payload: Class4In) -> dict[str, Any]:
     from ezhou_rules.medical_assistance.recipients import assess_class_4, class_4_valid_until
@@ -147,6 +152,7 @@ RecognitionId = Path(..., title="认定申请编号", description="认定申请�
     "/class-4-recognitions",
     response={201: Class4RecognitionOut},
     summary="受理因病致贫重病患者认定申请（第四条，民政局）",
+    operation_id="ezhou_platform_medical_assistance_api_submit_class_4",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
 def submit_class_4(request: HttpRequest, payload: Class4RecognitionIn) -> Status:
@@ -184,6 +190,7 @@ def _recognition(recognition_id: int) -> Any:
     "/class-4-recognitions/{recognition_id}",
     response=Class4RecognitionOut,
     summary="因病致贫重病患者认定申请",
+    operation_id="ezhou_platform_medical_assistance_api_get_class_4",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, department=CIVIL_AFFAIRS)
 def get_class_4(request: HttpRequest, recognition_id: int = RecognitionId) -> dict[str, Any]:
@@ -194,6 +201,7 @@ def get_class_4(request: HttpRequest, recognition_id: int = RecognitionId) -> di
     "/class-4-recognitions/{recognition_id}/property-check",
     response=Class4RecognitionOut,
     summary="记录家庭财产审核结论（第四条第六款）",
+    operation_id="ezhou_platform_medical_assistance_api_property_check",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
 def property_check(
@@ -209,6 +217,7 @@ def property_check(
     "/class-4-recognitions/{recognition_id}/decision",
     response=Class4RecognitionOut,
     summary="认定或不予认定因病致贫重病患者（第四条第七款）",
+    operation_id="ezhou_platform_medical_assistance_api_decide_class_4",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=CIVIL_AFFAIRS)
 def decide_class_4(

@@ -64,7 +64,12 @@ class YearSummaryOut(Schema):
     recoveries: list[RecoveryOut] = Field(..., title="多付应追回")
 
 
-@router.get("/persons/{person_id}/years/{year}", response=YearSummaryOut, summary="人员年度救助汇总")
+@router.get(
+    "/persons/{person_id}/years/{year}",
+    response=YearSummaryOut,
+    summary="人员年度救助汇总",
+    operation_id="ezhou_platform_medical_assistance_api_year_summary",
+)
 @api_requires(*MEDICAL, department=DEPARTMENT)
 def year_summary(
     request: HttpRequest,
@@ -98,7 +103,12 @@ class RecoveredIn(Schema):
     )
 
 
-@router.get("/recoveries", response=list[RecoveryOut], summary="多付应追回清单")
+@router.get(
+    "/recoveries",
+    response=list[RecoveryOut],
+    summary="多付应追回清单",
+    operation_id="ezhou_platform_medical_assistance_api_list_recoveries",
+)
 @api_requires(*MEDICAL, department=DEPARTMENT)
 def list_recoveries(
     request: HttpRequest,
@@ -117,7 +127,10 @@ def list_recoveries(
 
 
 @router.post(
-    "/recoveries/{recovery_id}/recovered", response=RecoveryOut, summary="登记多付救助已追回（第十一条）"
+    "/recoveries/{recovery_id}/recovered",
+    response=RecoveryOut,
+    summary="登记多付救助已追回（第十一条）",
+    operation_id="ezhou_platform_medical_assistance_api_recovered",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
 def recovered(

@@ -32,7 +32,11 @@ class PremiumOut(Schema):
 
 
 @router.post(
-    "/premium-subsidy", response=PremiumOut, auth=None, summary="城乡居民医保个人缴费资助测算（第七条）"
+    "/premium-subsidy",
+    response=PremiumOut,
+    auth=None,
+    summary="城乡居民医保个人缴费资助测算（第七条）",
+    operation_id="ezhou_platform_medical_assistance_api_premium_subsidy_estimate",
 )
 def premium_subsidy_estimate(request: HttpRequest, payload: PremiumIn) -> dict[str, Any]:
     from ezhou_rules.medical_assistance.recipients import premium_subsidy

@@ -116,7 +116,10 @@ SettlementId = Path(..., title="结算记录编号", description="结算记录�
 
 
 @router.post(
-    "/settlements", response={200: SettleOut, 201: SettleOut}, summary="一站式结算（按结算单号幂等）"
+    "/settlements",
+    response={200: SettleOut, 201: SettleOut},
+    summary="一站式结算（按结算单号幂等）",
+    operation_id="ezhou_platform_medical_assistance_api_create_settlement",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
 def create_settlement(request: HttpRequest, payload: ClaimIn) -> Status:
@@ -135,7 +138,12 @@ def create_settlement(request: HttpRequest, payload: ClaimIn) -> Status:
     )
 
 
-@router.get("/settlements/{settlement_id}", response=SettlementOut, summary="结算详情")
+@router.get(
+    "/settlements/{settlement_id}",
+    response=SettlementOut,
+    summary="结算详情",
+    operation_id="ezhou_platform_medical_assistance_api_get_settlement",
+)
 @api_requires(*MEDICAL, department=DEPARTMENT)
 def get_settlement(request: HttpRequest, settlement_id: int = SettlementId) -> dict[str, Any]:
     return _settlement_out(get_object_or_404(Settlement.objects.select_related("claim"), pk=settlement_id))
@@ -145,6 +153,7 @@ def get_settlement(request: HttpRequest, settlement_id: int = SettlementId) -> d
     "/settlements/{settlement_id}/reverse",
     response={201: ReversalOut},
     summary="冲销结算（新增冲销记录，本年度其余结算单重新结算）",
+    operation_id="ezhou_platform_medical_assistance_api_reverse_settlement",
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
 def reverse_settlement(request: HttpRequest, payload: ReverseIn, settlement_id: int = SettlementId) -> Status:
