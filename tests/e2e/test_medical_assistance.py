@@ -153,7 +153,11 @@ def test_clerk_enters_a_claim_prints_the_slip_and_a_head_reverses_it(
     assert "700.00" in page.inner_text("#claim-total")  # 1,000.00 × 70%
     body = page.inner_text("main")
     assert "记账与计算说明" in body and "第十一条" in body
-    assert "冲销结算" not in body  # the clerk who received it may not reverse it (four eyes, M25)
+    # the clerk who received it may not reverse it (four eyes, M25): refused, nothing changed
+    page.fill("#reason", "录入有误")
+    page.click("#reverse-form button[type=submit]")
+    page.wait_for_selector("text=须由受理人以外的另一名工作人员办理（双人复核）")
+    assert page.inner_text("#claim-status") == "已结算"
     with page.expect_response(lambda r: r.url.endswith("/pdf/") or "pdf" in r.url) as answer:
         page.click("text=打印医疗救助结算单（PDF）")
     assert answer.value.headers["content-type"] == "application/pdf"

@@ -181,7 +181,7 @@ def submit_class_4(request: HttpRequest, payload: Class4RecognitionIn) -> Status
 
 
 def _recognition(recognition_id: int) -> Any:
-    from .models import Class4Recognition
+    from ..models import Class4Recognition
 
     return get_object_or_404(Class4Recognition.objects.select_related("person"), pk=recognition_id)
 
