@@ -131,6 +131,7 @@ def test_clerk_enters_a_claim_prints_the_slip_and_a_head_reverses_it(
         acting_user=demo_users["minzheng_clerk"],
     )
     url = live_server.url
+    page.set_default_timeout(60000)  # the machine is shared: a slow first page is not a failure
     _login(page, url, "yibao_clerk", demo_password)
     page.goto(f"{url}/medical-assistance/claims/new/")
     # refused first: the field named by its Chinese label, what was typed kept
