@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
@@ -15,7 +14,6 @@ from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import READ, WRITE, allowed
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_yuan
-from ezhou_rules.medical_assistance.recipients import IdentityKind
 
 from . import services
 from .models import (
@@ -87,34 +85,6 @@ class PersonAdmin(MedicalAdmin):
         return obj.masked_name
 
 
-class IdentityForm(forms.ModelForm):
-    """The service's checks (第二十二条 department, dates, evidence) as form errors on their fields, so a refused
-    identity is a message on the page, never an error page."""
-
-    class Meta:
-        model = Identity
-        fields = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        needed = ("person", "kind", "source_department", "valid_from")
-        if self.errors or any(data.get(k) is None for k in needed):
-            return data
-        try:
-            services.check_identity(
-                data["person"],
-                kind=IdentityKind.of(data["kind"]),
-                source_department=data["source_department"],
-                valid_from=data["valid_from"],
-                valid_until=data.get("valid_until"),
-                evidence=data.get("evidence") or "",
-            )
-        except ApiError as exc:
-            field = exc.field if exc.field in self.fields else None
-            self.add_error(field, exc.message)
-        return data
-
-
 @admin.register(Identity)
 class IdentityAdmin(MedicalAdmin):
     list_display = ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
@@ -127,47 +97,12 @@ class IdentityAdmin(MedicalAdmin):
         "valid_from",
         "valid_until",
         "evidence",
+        "status",
+        "end_reason",
         "recorded_at",
     ]
-    autocomplete_fields = ["person"]
-    form = IdentityForm
-
-    # Clerks and heads of 医疗保障局 may add an identity (recognised by 民政 or 乡村振兴, 第四条第八款); the add goes
-    # through services.record_identity (validation, 12-month end for 因病致贫重病患者, audit). Never changed or
-    # deleted here: a corrected identity is a new record.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return may(request, WRITE)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.readonly_fields if obj is not None else []
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ["person", "kind", "source_department", "valid_from", "valid_until", "evidence"]
-        return super().get_fields(request, obj)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "source_department":
-            from ezhou_platform.common.models import Department
-
-            kwargs["queryset"] = Department.objects.filter(code__in=("civil_affairs", "rural_revitalization"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request: HttpRequest, obj: Identity, form: Any, change: bool) -> None:
-        if change:  # not reachable: has_change_permission is False
-            raise PermissionError("救助身份不能修改，更正请登记新记录。")
-        created = services.record_identity(
-            obj.person,
-            kind=obj.kind,
-            source_department=obj.source_department,
-            valid_from=obj.valid_from,
-            valid_until=obj.valid_until,
-            evidence=obj.evidence,
-            acting_user=request.user,
-        )
-        obj.pk = created.pk
-        obj.valid_until = created.valid_until
-        obj.recorded_at = created.recorded_at
+    # Recognised and ended by 民政 or 乡村振兴 on their pages (the procedure of the department 第二十二条 names,
+    # M25); read here. Never changed or deleted: a correction is a new record, an end a step of the case.
 
 
 @admin.register(Application)

@@ -17,22 +17,20 @@ class MedicalAssistanceConfig(AppConfig):
         from ezhou_platform.common.audit.services import register_action
         from ezhou_platform.common.demo import DEMO_LOADERS
 
+        from . import procedures  # noqa: F401 - registers the procedures, their documents and shortcuts
         from .demo import load_demo
 
         for code, label in (
             ("medical_assistance.person.register", "登记参保人员"),
             ("medical_assistance.identity.record", "登记救助身份"),
             ("medical_assistance.application.submit", "受理救助申请"),
-            ("medical_assistance.application.approved", "批准救助申请"),
-            ("medical_assistance.application.rejected", "不予批准救助申请"),
-            ("medical_assistance.application.withdrawn", "撤回救助申请"),
             ("medical_assistance.claim.receive", "接收结算单"),
             ("medical_assistance.claim.settle", "医疗救助结算"),
-            ("medical_assistance.settlement.reverse", "冲销医疗救助结算"),
             ("medical_assistance.class_4.submit", "受理因病致贫重病患者认定申请"),
-            ("medical_assistance.class_4.property_check", "记录家庭财产审核结论"),
-            ("medical_assistance.class_4.approved", "认定因病致贫重病患者"),
-            ("medical_assistance.class_4.rejected", "不予认定因病致贫重病患者"),
+            ("medical_assistance.settlement.adjust", "重新结算调整"),
+            ("medical_assistance.recovery.open", "多付救助应追回"),
+            ("medical_assistance.slip.issue", "出具医疗救助结算单"),
+            ("medical_assistance.fund.contribution", "录入医疗救助基金筹集"),
             ("medical_assistance.warning.run", "生成因病致贫返贫预警名单"),
             ("medical_assistance.warning.export", "导出因病致贫返贫预警名单"),
         ):

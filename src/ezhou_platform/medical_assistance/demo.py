@@ -66,9 +66,11 @@ def _examples(today: dt.date, clerk: User | None) -> None:
         )
 
 
-def _approve(person: Person, kind: str, year: int, on: dt.date, clerk: User | None, note: str) -> None:
+def _approve(person: Person, kind: str, year: int, on: dt.date, staff: tuple[User, User], note: str) -> None:
+    """Received by the clerk, approved by the head (the four-eyes rule of approvals, M25)."""
     if Application.objects.filter(person=person, kind=kind, year=year).exists():
         return
+    clerk, head = staff
     app = services.submit_application(
         person,
         kind=kind,
@@ -77,12 +79,19 @@ def _approve(person: Person, kind: str, year: int, on: dt.date, clerk: User | No
         acting_user=clerk,
         note=note,  # type: ignore[arg-type]
     )
-    services.approve_application(app, acting_user=clerk, day=on)
+    services.approve_application(app, acting_user=head, day=on)
+
+
+def _user(username: str) -> User:
+    """A demo account; the medical demo needs the accounts (load_demo_accounts) because every decision is
+    taken by a person allowed to take it."""
+    return User.objects.select_related("department").get(username=username)
 
 
 def load_demo() -> None:
-    clerk = User.objects.filter(username="yibao_clerk").first()
-    civil_clerk = User.objects.filter(username="minzheng_clerk").first()
+    clerk, head = _user("yibao_clerk"), _user("yibao_head")
+    civil_clerk = _user("minzheng_clerk")
+    recognisers = {"civil_affairs": civil_clerk, "rural_revitalization": _user("xiangcun_clerk")}
     today = clock.today()
     start = today - dt.timedelta(days=120)
     _examples(today, clerk)
@@ -101,7 +110,7 @@ def load_demo() -> None:
                 source_department=Department.objects.get(code=recognised_by(kind).department),
                 valid_from=start - dt.timedelta(days=30),
                 evidence="演示认定文书 第" + first17[-3:] + "号",
-                acting_user=clerk,
+                acting_user=recognisers[recognised_by(kind).department],
             )
         persons.append(person)
     zhou, chen, liu, wang, li, zhao, wu = persons
@@ -109,7 +118,7 @@ def load_demo() -> None:
     for person in (liu, wang):
         for year in sorted({start.year, today.year}):
             on = max(start, dt.date(year, 1, 1))  # an application for a year is made in that year
-            _approve(person, "class_aid", year, on, clerk, "演示：本人申请医疗救助")
+            _approve(person, "class_aid", year, on, (clerk, head), "演示：本人申请医疗救助")
 
     def this_year(days_ago: int) -> dt.date:
         """A day some days back, kept in this year: the stories below need their claims in one year."""
@@ -297,11 +306,13 @@ def load_demo() -> None:
         )
     # 第十二条: 陈建国 approved for tilted aid after both claims; the year's costs already incurred are paid then
     tilted_day = this_year(20)
-    _approve(chen, "tilted", tilted_day.year, tilted_day, clerk, "演示：年度自付费用负担较重，申请倾斜救助")
+    _approve(
+        chen, "tilted", tilted_day.year, tilted_day, (clerk, head), "演示：年度自付费用负担较重，申请倾斜救助"
+    )
     # 第十一条: the hospital withdraws 刘小红's first claim; her second one no longer clears the deductible
     first = Settlement.objects.filter(claim__claim_id=f"DEMO-{liu.resident_id[-4:]}-1", kind="settle").first()
     if first is not None and not Settlement.objects.filter(reverses=first).exists():
-        services.reverse_settlement(first, reason="演示：医疗机构撤回重复上传的结算单", acting_user=clerk)
+        services.reverse_settlement(first, reason="演示：医疗机构撤回重复上传的结算单", acting_user=head)
     # waiting for the clerk: 吴小燕's application (her claim is held until it is approved)
     if not Application.objects.filter(person=wu).exists():
         services.submit_application(

@@ -68,8 +68,42 @@ class BatchResult:
         return len(set(self.errors.column("row").to_pylist())) if self.errors.num_rows else 0
 
 
+def _xlsx_cell(value: object) -> str:
+    """An Excel cell as the text the CSV reader would have seen: a date as YYYY-MM-DD, a whole number without
+    ".0", true/false in lower case. A fractional float is written with repr (the shortest exact text), and
+    an amount with more than two decimals is then refused as in CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path) -> pa.Table:
+    """The first sheet of a workbook (the page's upload), every cell as text, the first row the header."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+        raise BatchInputError(f"无法读取文件 {path.name}：不是Excel工作簿（{type(exc).__name__}）。") from None
+    rows = [[_xlsx_cell(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise BatchInputError(f"文件 {path.name} 是空的：第1行应为表头。")
+    header, data = rows[0], rows[1:]
+    return pa.table({h: pa.array([r[i] if i < len(r) else "" for r in data], pa.string()) for i, h in enumerate(header) if h})
+
+
 def read_table(path: Path) -> pa.Table:
-    """Every column as text (CSV) or as stored (Parquet); amounts are checked as text in both cases."""
+    """Every column as text (CSV, Excel) or as stored (Parquet); amounts are checked as text in every case."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
@@ -79,8 +113,10 @@ def read_table(path: Path) -> pa.Table:
                 column_types={c: pa.string() for c in INPUT_COLUMNS}, strings_can_be_null=False
             )
             table = pacsv.read_csv(path, convert_options=opts)
+        elif suffix == ".xlsx":
+            table = _read_xlsx(path)
         else:
-            raise BatchInputError(f"不支持的文件格式“{path.suffix}”：请使用 .csv 或 .parquet。")
+            raise BatchInputError(f"不支持的文件格式“{path.suffix}”：请使用 .csv、.xlsx 或 .parquet。")
     except (OSError, pa.ArrowInvalid) as exc:
         raise BatchInputError(f"无法读取文件 {path}：{exc}") from None
     missing = [c for c in INPUT_COLUMNS if c not in table.column_names]

@@ -17,8 +17,25 @@ def clerk(demo_users: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def make_person(clerk: Any) -> Any:
-    """make_person("minimum_living", serial=1) → a registered person holding that identity since 2024-01-01."""
+def head(demo_users: dict[str, Any]) -> Any:
+    """医疗保障局's head: approves and reverses what the clerk received (the four-eyes rule, M25)."""
+    return demo_users["yibao_head"]
+
+
+@pytest.fixture
+def civil_head(demo_users: dict[str, Any]) -> Any:
+    """民政局's head: recognises what the clerk received (four eyes, M25)."""
+    return demo_users["minzheng_head"]
+
+
+@pytest.fixture
+def make_person(clerk: Any, demo_users: dict[str, Any]) -> Any:
+    """make_person("minimum_living", serial=1) → a registered person holding that identity since 2024-01-01,
+    recognised by the department 第二十二条 names (民政 or 乡村振兴)."""
+    recognisers = {
+        "civil_affairs": demo_users["minzheng_clerk"],
+        "rural_revitalization": demo_users["xiangcun_clerk"],
+    }
 
     def make(kind: str | None, serial: int = 1, valid_from: dt.date = dt.date(2024, 1, 1)) -> Any:
         person = services.register_person(
@@ -34,7 +51,7 @@ def make_person(clerk: Any) -> Any:
                 source_department=Department.objects.get(code=recognised_by(kind).department),
                 valid_from=valid_from,
                 evidence="测试认定书",
-                acting_user=clerk,
+                acting_user=recognisers[recognised_by(kind).department],
             )
         return person
 

@@ -14,6 +14,7 @@ from ezhou_platform.common.parameters import enter_value
 from ezhou_platform.medical_assistance import services
 from ezhou_platform.medical_assistance.demo import demo_resident_id
 from ezhou_platform.medical_assistance.models import Class4Recognition, Identity, Person, Settlement
+from ezhou_platform.procedures.models import Document
 from ezhou_rules.medical_assistance.parameters_tree import parameters
 
 from .conftest import claim_payload
@@ -53,7 +54,9 @@ def income_2023(clerk: Any) -> None:
     )
 
 
-def test_recognition_then_retroactive_aid(login_client: Any, income_2023: None, clerk: Any) -> None:
+def test_recognition_then_retroactive_aid(
+    login_client: Any, income_2023: None, clerk: Any, head: Any, civil_head: Any
+) -> None:
     # a hospital claim of 2024-02-01 for a person who is no recipient yet: received, not settled
     person = services.register_person(
         resident_id=ID,
@@ -79,12 +82,17 @@ def test_recognition_then_retroactive_aid(login_client: Any, income_2023: None, 
     )
     assert rec["masked_resident_id"] == "420***********5510"
     # no decision before the property check is recorded
-    r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve"})
+    r = post(login_client(civil_head.username), f"{URL}/{rec['id']}/decision", {"decision": "approve"})
     assert r.status_code == 409 and r.json()["code"] == "property_check_missing"
+    c = login_client("minzheng_clerk")
     r = post(
         c, f"{URL}/{rec['id']}/property-check", {"passed": True, "reason": "家庭财产低于低保边缘家庭标准"}
     )
     assert r.status_code == 200 and r.json()["property_check_passed"] is True
+    # four eyes (M25): the clerk who received the application may not recognise; another 民政 officer does
+    r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
+    assert r.status_code == 403 and r.json()["code"] == "second_person_required"
+    c = login_client(civil_head.username)
     # recognised 2024-03-20 → 12 months, the recognition day not counted (民法典 第二百零一条): through 2025-03-20
     r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
     assert r.status_code == 200, r.content
@@ -92,12 +100,22 @@ def test_recognition_then_retroactive_aid(login_client: Any, income_2023: None, 
     identity = Identity.objects.get(person=person)
     assert identity.kind == "illness_poverty" and identity.source_department.code == "civil_affairs"
     assert (identity.valid_from, identity.valid_until) == (dt.date(2024, 3, 20), dt.date(2025, 3, 20))
-    assert Class4Recognition.objects.get().identity == identity
+    recognition = Class4Recognition.objects.get()
+    assert recognition.identity == identity
+    # the numbered 认定决定书 (民政局), with the article and the 救济途径; the identity's evidence names it
+    doc = Document.objects.get(kind="medical_assistance.class_4_decision")
+    assert doc.number == "鄂民救认〔2024〕1号" and doc.citation.endswith("第四条第七款")
+    assert (
+        "至2025年3月20日止" in doc.html
+        and "行政复议" in doc.remedy
+        and doc.department.code == "civil_affairs"
+    )
+    assert identity.evidence == "因病致贫重病患者认定决定书鄂民救认〔2024〕1号"
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {
         "medical_assistance.class_4.submit",
         "medical_assistance.class_4.property_check",
-        "medical_assistance.class_4.approved",
+        "medical_assistance.class_4.approve",
         "medical_assistance.identity.record",
     } <= actions
 
@@ -111,19 +129,21 @@ def test_recognition_then_retroactive_aid(login_client: Any, income_2023: None, 
         recognised_on=dt.date(2024, 3, 20),
         acting_user=clerk,
     )
-    services.approve_application(app, acting_user=clerk, day=dt.date(2024, 3, 26))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 3, 26))
     s = Settlement.objects.get(claim__claim_id="R-1")
     assert s.person_class == 4 and s.basic_aid == 110_000
 
 
-def test_refusals(login_client: Any, income_2023: None, make_person: Any) -> None:
+def test_refusals(login_client: Any, income_2023: None, make_person: Any, civil_head: Any) -> None:
     c = login_client("minzheng_clerk")
     # exactly 40,000.00 元 is not "超过": accepted, but it cannot be approved
     rec = post(c, URL, application(4_000_000)).json()
     assert rec["self_pay_test_passed"] is False
     post(c, f"{URL}/{rec['id']}/property-check", {"passed": True, "reason": "财产符合"})
-    r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
+    head = login_client(civil_head.username)
+    r = post(head, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
     assert r.status_code == 409 and r.json()["code"] == "not_eligible" and "40,000.00" in r.json()["message"]
+    c = login_client("minzheng_clerk")
     # one pending application per person
     assert post(c, URL, application(5_000_000)).json()["code"] == "pending_recognition"
     # refusal needs a reason
@@ -139,8 +159,10 @@ def test_refusals(login_client: Any, income_2023: None, make_person: Any) -> Non
     # property check failed → the application cannot be approved
     rec = post(c, URL, application(5_000_000)).json()
     post(c, f"{URL}/{rec['id']}/property-check", {"passed": False, "reason": "家有商铺两处"})
-    r = post(c, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
+    head = login_client(civil_head.username)
+    r = post(head, f"{URL}/{rec['id']}/decision", {"decision": "approve", "recognised_on": "2024-03-20"})
     assert r.status_code == 409 and r.json()["code"] == "property_check_failed"
+    c = login_client("minzheng_clerk")
 
     # a class-2 person (低保 since 2024-01-01) is not a 因病致贫重病患者 (第四条第六款: 不含前三类)
     person = make_person("minimum_living", serial=7)
@@ -168,7 +190,7 @@ def test_only_civil_affairs_decides(login_client: Any, client: Any, income_2023:
     assert login_client("yibao_clerk").get(f"{URL}/{rec['id']}").status_code == 403
 
 
-def test_recognition_page(login_client: Any, income_2023: None) -> None:
+def test_recognition_page(login_client: Any, income_2023: None, civil_head: Any) -> None:
     c = login_client("minzheng_clerk")
     page = "/medical-assistance/class-4/"
     r = c.post(
@@ -189,6 +211,7 @@ def test_recognition_page(login_client: Any, income_2023: None) -> None:
     rec = Class4Recognition.objects.get()
     assert rec.self_pay_12m == 4_500_000
     c.post(page, {"action": "property", "recognition": rec.pk, "passed": "yes", "reason": "财产符合规定"})
+    c = login_client(civil_head.username)  # four eyes (M25)
     r = c.post(page, {"action": "approve", "recognition": rec.pk}, follow=True)
     rec.refresh_from_db()
     assert rec.state == "approved"

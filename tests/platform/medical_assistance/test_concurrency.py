@@ -29,14 +29,14 @@ import sys
 sys.path.insert(0, "src")
 import django, datetime as dt
 django.setup()
-from ezhou_platform.common.demo import load_reference_data
-from ezhou_platform.common.models import Department, Jurisdiction
+from ezhou_platform.common.demo import load_demo_accounts
+from ezhou_platform.common.models import Department, Jurisdiction, User
 from ezhou_platform.medical_assistance import services
-load_reference_data()
+load_demo_accounts()
 p = services.register_person(resident_id=sys.argv[1], name="并发", jurisdiction=Jurisdiction.objects.get(code="echeng"), acting_user=None)
 services.record_identity(p, kind="low_income_marginal", source_department=Department.objects.get(code="civil_affairs"), valid_from=dt.date(2024, 1, 1), evidence="测试", acting_user=None)
 a = services.submit_application(p, kind="class_aid", year=2024, submitted_on=dt.date(2024, 1, 2), acting_user=None)
-services.approve_application(a, acting_user=None, day=dt.date(2024, 1, 3))
+services.approve_application(a, acting_user=User.objects.get(username="yibao_head"), day=dt.date(2024, 1, 3))
 """
 
 WORKER = """
@@ -94,7 +94,7 @@ def _rid() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_claims_postgresql(reference_data: Any) -> None:
+def test_concurrent_claims_postgresql(demo_users: dict[str, Any]) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("threads share one in-memory SQLite database; the SQLite case runs in processes below")
     import datetime as dt
@@ -120,7 +120,7 @@ def test_concurrent_claims_postgresql(reference_data: Any) -> None:
     a = services.submit_application(
         p, kind="class_aid", year=2024, submitted_on=dt.date(2024, 1, 2), acting_user=None
     )
-    services.approve_application(a, acting_user=None, day=dt.date(2024, 1, 3))
+    services.approve_application(a, acting_user=demo_users["yibao_head"], day=dt.date(2024, 1, 3))
     errors: list[BaseException] = []
     barrier = threading.Barrier(WORKERS)
 

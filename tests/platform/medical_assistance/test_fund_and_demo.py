@@ -31,15 +31,18 @@ def test_fund_ledger_nets_reversals(login_client: Any, make_person: Any) -> None
         url, json.dumps(claim_payload(person, "F-1", 1_000_000)), content_type="application/json"
     ).json()
     c.post(url, json.dumps(claim_payload(person, "F-2", 200_000)), content_type="application/json")
-    c.post(
+    login_client("yibao_head").post(  # four eyes (M25): not the clerk who received it
         f"{url}/{s1['settlement']['id']}/reverse",
         json.dumps({"reason": "测试"}),
         content_type="application/json",
     )
+    c = login_client("yibao_clerk")
     text = c.get("/medical-assistance/fund/?year=2024").content.decode()
     # paid: 7000 − 7000 + 1400 = 1400.00 of 100000.00 → 98600.00 left, 1.4%
     assert "100,000.00元" in text and "1,400.00元" in text and "98,600.00元" in text and "1.4%" in text
-    assert "<svg" in text
+    # the platform's charts (ECharts specs with their data tables): by month and district, districts, classes
+    assert text.count('<figure class="chart"') == 3
+    assert "2024年医疗救助基金支出（按月、按区）" in text and "2024年分类别预算与已支付" in text
     # hospital-borne per hospital: F-2 at a level-3 hospital, total 4000, out-of-policy 0 → nothing
     assert "2024年没有超比例的结算" in text
     r3 = c.post(

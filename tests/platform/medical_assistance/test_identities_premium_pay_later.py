@@ -11,6 +11,7 @@ import pytest
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.common.models import Department
 from ezhou_platform.common.parameters import enter_value
+from ezhou_platform.medical_assistance import services
 from ezhou_platform.medical_assistance.demo import demo_resident_id
 from ezhou_platform.medical_assistance.models import Identity, Person
 from ezhou_rules.medical_assistance.parameters_tree import parameters
@@ -45,74 +46,82 @@ def test_identities_list_filter_and_paging(login_client: Any, make_person: Any) 
 
 
 def test_add_identity_from_the_page(login_client: Any) -> None:
+    """第二十二条: 民政局 recognises the identities it names on its own page; 医疗保障局 only reads them (M25)."""
     number = demo_resident_id("42070419850505123")
-    c = login_client("yibao_clerk")
+    civil = "/medical-assistance/civil-affairs/identities/"
+    c = login_client("minzheng_clerk")
     form = {
         "resident_id": number,
         "name": "王五",
         "district": "echeng",
         "kind": "illness_poverty",
-        "source_department": "civil_affairs",
         "valid_from": "2024-02-29",
         "evidence": "鄂城民认〔2024〕3号",
     }
-    r = c.post(PAGE, form, follow=True)
-    assert "已登记" in r.content.decode()
+    r = c.post(civil, form, follow=True)
+    assert "已认定登记" in r.content.decode()
     identity = Identity.objects.get()
+    assert identity.source_department.code == "civil_affairs"
     # 因病致贫重病患者: 12 months from 2024-02-29 (民法典 第二百零一条、第二百零二条, relativedelta): 2025 has no
     # 29 February, so the period ends on the month's last day, 2025-02-28 (M9)
     assert identity.valid_until == dt.date(2025, 2, 28)
     assert Person.objects.get().name == "王五"
     assert AuditRecord.objects.filter(action="medical_assistance.identity.record").count() == 1
-    # bad input: an end before the start, a department that does not recognise identities → nothing written
-    r = c.post(PAGE, {**form, "kind": "orphan", "valid_until": "2024-01-01"}, follow=True)
+    # bad input: an end before the start → nothing written
+    r = c.post(civil, {**form, "kind": "orphan", "valid_until": "2024-01-01"}, follow=True)
     assert "有效期止不能早于有效期起" in r.content.decode()
-    r = c.post(PAGE, {**form, "kind": "orphan", "source_department": "water"}, follow=True)
-    assert "认定部门" in r.content.decode()
-    # 第二十二条: 孤儿 are recognised by 民政, not by 乡村振兴
-    r = c.post(PAGE, {**form, "kind": "orphan", "source_department": "rural_revitalization"}, follow=True)
-    assert "“孤儿”由民政部门认定（第二十二条第三款）" in r.content.decode()
+    # 第二十二条: 孤儿 are recognised by 民政, not by 乡村振兴: not a kind on 乡村振兴局's page
+    rural = login_client("xiangcun_clerk")
+    r = rural.post(
+        "/medical-assistance/rural-revitalization/identities/", {**form, "kind": "orphan"}, follow=True
+    )
+    assert "本部门认定的身份之一（第二十二条）" in r.content.decode()
+    c = login_client("minzheng_clerk")  # one test client: log in again as 民政局's clerk
     # an identity valid from 2099 records nothing that has happened: refused, the field named once by its label
-    r = c.post(PAGE, {**form, "kind": "orphan", "valid_from": "2099-01-01"}, follow=True)
+    r = c.post(civil, {**form, "kind": "orphan", "valid_from": "2099-01-01"}, follow=True)
     text = r.content.decode()
     assert "有效期起不能晚于今天（2026年6月15日）" in text and text.count("有效期起不能") == 1
     assert "valid_from" not in text.split("<main", 1)[1].split("<form", 1)[0]
+    # 医疗保障局 reads the identities and cannot record them; 民政局 cannot use 乡村振兴局's page
+    login_client("yibao_clerk").post(PAGE, {**form, "kind": "orphan"})
+    assert (
+        login_client("minzheng_clerk").get("/medical-assistance/rural-revitalization/identities/").status_code
+        == 403
+    )
     assert Identity.objects.count() == 1
     assert login_client("auditor").post(PAGE, form).status_code == 403
     assert Identity.objects.count() == 1
 
 
-def test_add_identity_through_the_admin(login_client: Any, make_person: Any) -> None:
+def test_identities_are_read_only_in_the_admin(
+    login_client: Any, make_person: Any, demo_users: dict[str, Any]
+) -> None:
+    """Identities are recognised on the recognising department's page (M25), never added in the admin; the
+    service refuses a department 第二十二条 does not name, and a start after today, before writing anything."""
     person = make_person(None, serial=29)
-    c = login_client("yibao_clerk")
-    url = "/admin/medical_assistance/identity/add/"
-    assert c.get(url).status_code == 200
-    water = Department.objects.get(code="water")
+    assert login_client("yibao_clerk").get("/admin/medical_assistance/identity/add/").status_code == 403
     body = {
-        "person": person.pk,
         "kind": "illness_poverty",
-        "source_department": Department.objects.get(code="civil_affairs").pk,
-        "valid_from": "2024-03-15",
-        "valid_until": "",
+        "valid_from": dt.date(2024, 3, 15),
         "evidence": "认定书1号",
+        "acting_user": demo_users["minzheng_clerk"],
     }
-    assert c.post(url, {**body, "source_department": water.pk}).status_code == 200  # form error, no save
+    for code, message in (
+        ("water", "“因病致贫重病患者”由民政部门认定（第二十二条第三款）"),
+        ("rural_revitalization", "“因病致贫重病患者”由民政部门认定（第二十二条第三款）"),
+    ):
+        with pytest.raises(services.ApiError) as refused:
+            services.record_identity(person, source_department=Department.objects.get(code=code), **body)
+        assert message in refused.value.message and refused.value.field == "source_department"
+    civil = Department.objects.get(code="civil_affairs")
+    with pytest.raises(services.ApiError, match="有效期起不能晚于今天（2026年6月15日）"):
+        services.record_identity(
+            person, source_department=civil, **{**body, "valid_from": dt.date(2099, 1, 1)}
+        )
     assert not Identity.objects.exists()
-    # 第二十二条 and the dates: errors on the form by their Chinese label, never an error page, nothing saved
-    rural = Department.objects.get(code="rural_revitalization")
-    r = c.post(url, {**body, "source_department": rural.pk})
-    assert (
-        r.status_code == 200 and "“因病致贫重病患者”由民政部门认定（第二十二条第三款）" in r.content.decode()
-    )
-    r = c.post(url, {**body, "valid_from": "2099-01-01"})
-    assert r.status_code == 200 and "有效期起不能晚于今天（2026年6月15日）" in r.content.decode()
-    assert not Identity.objects.exists()
-    r = c.post(url, body)
-    assert r.status_code == 302, r.content.decode()[:2000]
-    identity = Identity.objects.get()
+    identity = services.record_identity(person, source_department=civil, **body)
     assert identity.valid_until == dt.date(2025, 3, 15)  # 12 months from 2024-03-15, set by the service (M9)
     assert AuditRecord.objects.filter(action="medical_assistance.identity.record").count() == 1
-    assert login_client("auditor").get(url).status_code == 403
 
 
 def test_premium_subsidy_pages(client: Any, login_client: Any, make_person: Any, clerk: Any) -> None:

@@ -27,8 +27,11 @@ def post(client: Any, url: str, body: dict[str, Any]) -> Any:
 
 
 def approved(person: Any, kind: str, year: int, on: dt.date, clerk: Any) -> Any:
+    """Received by the clerk, approved by the head (four eyes, M25)."""
+    from ezhou_platform.common.models import User
+
     app = services.submit_application(person, kind=kind, year=year, submitted_on=on, acting_user=clerk)
-    return services.approve_application(app, acting_user=clerk, day=on)
+    return services.approve_application(app, acting_user=User.objects.get(username="yibao_head"), day=on)
 
 
 def income(year: int, fen: int, clerk: Any, name: str = "income.per_capita_disposable") -> None:
@@ -41,7 +44,7 @@ def year_aid(person: Any, year: int) -> int:
 
 
 def test_approving_tilted_aid_pays_for_the_costs_already_incurred(
-    login_client: Any, make_person: Any, clerk: Any
+    login_client: Any, make_person: Any, clerk: Any, head: Any
 ) -> None:
     # 第十二条: class 3, 2023 income 40,000 → threshold 40,000 × 25% = 10,000
     income(2023, 4_000_000, clerk)
@@ -57,7 +60,7 @@ def test_approving_tilted_aid_pays_for_the_costs_already_incurred(
     app = services.submit_application(
         person, kind="tilted", year=2024, submitted_on=dt.date(2024, 4, 1), acting_user=clerk
     )
-    services.approve_application(app, acting_user=clerk, day=dt.date(2024, 4, 10))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 4, 10))
     adjustment = Settlement.objects.get(kind="adjust")
     assert (adjustment.basic_aid, adjustment.tilted_aid) == (0, 845_000)
     assert adjustment.entry_date == dt.date(2024, 4, 10) and adjustment.claim.claim_id == "TA-1"
@@ -78,7 +81,7 @@ def test_approving_tilted_aid_pays_for_the_costs_already_incurred(
     assert AuditRecord.objects.filter(action="medical_assistance.settlement.adjust").count() == 1
 
 
-def test_tilted_approval_without_the_income_is_refused_whole(make_person: Any, clerk: Any) -> None:
+def test_tilted_approval_without_the_income_is_refused_whole(make_person: Any, clerk: Any, head: Any) -> None:
     person = make_person("orphan")
     body = claim_payload(person, "TN-1", 100_000, settle_date=dt.date(2024, 3, 1))
     services.settle_claim(services.ClaimInput(**body), acting_user=clerk)
@@ -86,9 +89,14 @@ def test_tilted_approval_without_the_income_is_refused_whole(make_person: Any, c
         person, kind="tilted", year=2024, submitted_on=dt.date(2024, 4, 1), acting_user=clerk
     )
     with pytest.raises(services.ApiError, match=r"income\.per_capita_disposable.*2023年度"):
-        services.approve_application(app, acting_user=clerk, day=dt.date(2024, 4, 10))
+        services.approve_application(app, acting_user=head, day=dt.date(2024, 4, 10))
     app.refresh_from_db()
     assert app.state == "submitted" and not Settlement.objects.filter(kind="adjust").exists()
+    # nothing of the step either: no event, no decision document, the case still open
+    from ezhou_platform.procedures.engine import case_of
+
+    case = case_of(app)
+    assert case is not None and case.state == "submitted" and not case.documents.exists()
 
 
 def test_reversal_settles_the_later_claims_again_and_the_overpaid_aid_is_recoverable(
@@ -101,9 +109,10 @@ def test_reversal_settles_the_later_claims_again_and_the_overpaid_aid_is_recover
     a = post(c, URL, claim_payload(person, "A", 300_000, settle_date="2024-03-01")).json()["settlement"]
     b = post(c, URL, claim_payload(person, "B", 100_000, settle_date="2024-03-02")).json()["settlement"]
     assert (a["basic_aid"], b["basic_aid"]) == (0, 65_000)
-    # A is reversed: the year's self-pay is B's 1,000, under the deductible → B's aid is 0; the 650.00 paid is
-    # recoverable, with its reason. The original entries are untouched.
-    r = post(c, f"{URL}/{a['id']}/reverse", {"reason": "医院撤回结算单A"})
+    # A is reversed (by the head: four eyes, M25): the year's self-pay is B's 1,000, under the deductible → B's
+    # aid is 0; the 650.00 paid is recoverable, with its reason. The original entries are untouched.
+    r = post(login_client("yibao_head"), f"{URL}/{a['id']}/reverse", {"reason": "医院撤回结算单A"})
+    c = login_client("yibao_clerk")
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["kind"] == "reverse" and body["basic_aid"] == 0 and body["reason"] == "医院撤回结算单A"
@@ -145,10 +154,14 @@ def test_a_reversal_cannot_be_reversed_nor_an_adjustment(
     person = make_person("minimum_living")
     c = login_client("yibao_clerk")
     x = post(c, URL, claim_payload(person, "X", 100_000)).json()["settlement"]
+    c = login_client("yibao_head")
     rev = post(c, f"{URL}/{x['id']}/reverse", {"reason": "重复结算"}).json()
     r = post(c, f"{URL}/{rev['id']}/reverse", {"reason": "撤销冲销"})
     assert r.status_code == 409 and r.json()["code"] == "not_reversible"
-    assert post(c, f"{URL}/{x['id']}/reverse", {"reason": "再次"}).json()["code"] == "already_reversed"
+    # the claim's case is 已冲销: the step is refused naming the state and the article
+    again = post(c, f"{URL}/{x['id']}/reverse", {"reason": "再次"})
+    assert again.status_code == 409 and again.json()["code"] == "bad_state"
+    assert again.json()["message"] == "当前状态为“已冲销”，不能冲销结算（鄂州政办发〔2022〕34号 第十一条）。"
 
 
 def test_a_claim_dated_before_settled_claims_settles_them_again(

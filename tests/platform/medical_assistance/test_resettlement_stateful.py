@@ -27,6 +27,7 @@ from ezhou_platform.common.parameters import enter_value
 from ezhou_platform.medical_assistance import services
 from ezhou_platform.medical_assistance.demo import demo_resident_id
 from ezhou_platform.medical_assistance.models import Claim, Recovery, Settlement, YearAccount
+from ezhou_platform.procedures.engine import case_of
 from ezhou_rules.medical_assistance.parameters_tree import parameters
 from ezhou_rules.medical_assistance.recipients import recognised_by
 from ezhou_rules.medical_assistance.settlement import Claims, settle
@@ -47,6 +48,7 @@ class YearOfOnePerson(RuleBasedStateMachine):
     """One person's 2024, starting as class 3 (低保边缘) with the 第十五条 application approved."""
 
     examples = 0
+    head: Any = None  # 医疗保障局's head: approves and reverses (four eyes, M25)
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,7 +64,7 @@ class YearOfOnePerson(RuleBasedStateMachine):
         app = services.submit_application(
             self.person, kind="class_aid", year=YEAR, submitted_on=JAN1, acting_user=None
         )
-        services.approve_application(app, acting_user=None, day=JAN1)
+        services.approve_application(app, acting_user=self.head, day=JAN1)
         self.received = 0
         self.tilted = False
 
@@ -119,7 +121,7 @@ class YearOfOnePerson(RuleBasedStateMachine):
     @rule(data=st.data())
     def reverse(self, data: st.DataObject) -> None:
         target = data.draw(st.sampled_from(self._surviving()))
-        services.reverse_settlement(target, reason="性质测试：医院撤回", acting_user=None)
+        services.reverse_settlement(target, reason="性质测试：医院撤回", acting_user=self.head)
 
     @precondition(lambda self: not self.tilted)
     @rule(day=days)
@@ -128,7 +130,7 @@ class YearOfOnePerson(RuleBasedStateMachine):
         app = services.submit_application(
             self.person, kind="tilted", year=YEAR, submitted_on=on, acting_user=None
         )
-        services.approve_application(app, acting_user=None, day=on)
+        services.approve_application(app, acting_user=self.head, day=on)
         self.tilted = True
 
     @rule(
@@ -199,8 +201,25 @@ class YearOfOnePerson(RuleBasedStateMachine):
         lowered = -sum(min(e.basic_aid + e.tilted_aid, 0) for e in entries if e.kind == "adjust")
         assert sum(r.amount for r in Recovery.objects.filter(person=self.person)) == lowered
 
+    @invariant()
+    def each_claim_and_recovery_is_a_case_in_its_state(self) -> None:
+        for claim in Claim.objects.filter(person=self.person):
+            case = case_of(claim)
+            assert case is not None and case.state == claim.status
+            reversed_ = claim.settlements.filter(kind="reverse").exists()
+            assert (claim.status == "reversed") == reversed_
+            assert (claim.status == "pending") == (not claim.settlements.exists())
+            assert case.closed_on is not None  # settled on receipt or reversed: decided
+        for recovery in Recovery.objects.filter(person=self.person):
+            case = case_of(recovery)
+            assert case is not None and case.state == recovery.state == "open"
 
-def test_the_year_in_every_order(reference_data: Any) -> None:
+
+def test_the_year_in_every_order(demo_users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    YearOfOnePerson.head = demo_users["yibao_head"]
+    # The approvals issue numbered decisions; their PDFs (about a second each on this machine) are tested in
+    # test_procedures.py, not here, where the amounts are: a one-page placeholder keeps this test's time.
+    monkeypatch.setattr("ezhou_platform.procedures.documents.render_pdf", lambda html: b"%PDF-1.7 test")
     # 2023 income 40,000 → tilted threshold 10,000 (test data, not Ezhou's figure)
     enter_value(
         parameters(),

@@ -53,16 +53,22 @@ def test_settlement_is_idempotent_on_claim_id(login_client: Any, make_person: An
     assert different.status_code == 409 and different.json()["code"] == "claim_id_conflict"
 
 
-def test_reversal_is_a_new_record_and_gives_back_the_deductible(login_client: Any, make_person: Any) -> None:
+def test_reversal_is_a_new_record_and_gives_back_the_deductible(
+    login_client: Any, make_person: Any, head: Any
+) -> None:
     person = make_person("low_income_marginal")
     clerk = login_client("yibao_clerk")
     app = services.submit_application(
         person, kind="class_aid", year=2024, submitted_on=dt.date(2024, 2, 1), acting_user=None
     )
-    services.approve_application(app, acting_user=None, day=dt.date(2024, 2, 2))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 2, 2))
     # class 3: 5000 − 3000 = 2000 × 65% = 1300.00
     s1 = post(clerk, URL, claim_payload(person, "R-1", 500_000)).json()["settlement"]
     assert s1["basic_aid"] == 130_000 and s1["remaining_deductible"] == 0
+    # four eyes (M25): the clerk who received the claim may not reverse it; the head may
+    refused = post(clerk, f"{URL}/{s1['id']}/reverse", {"reason": "医院撤回结算单"})
+    assert refused.status_code == 403 and refused.json()["code"] == "second_person_required"
+    clerk = login_client("yibao_head")
     rev = post(clerk, f"{URL}/{s1['id']}/reverse", {"reason": "医院撤回结算单"})
     assert rev.status_code == 201, rev.content
     assert rev.json()["basic_aid"] == -130_000 and rev.json()["reverses_id"] == s1["id"]
@@ -77,7 +83,9 @@ def test_reversal_is_a_new_record_and_gives_back_the_deductible(login_client: An
     assert YearAccount.objects.get(person=person).basic_paid == 65_000
 
 
-def test_class_3_waits_for_the_application(login_client: Any, make_person: Any, clerk: Any) -> None:
+def test_class_3_waits_for_the_application(
+    login_client: Any, make_person: Any, clerk: Any, head: Any
+) -> None:
     person = make_person("unstable_lifted")
     c = login_client("yibao_clerk")
     r = post(c, URL, claim_payload(person, "P-1", 500_000))
@@ -87,15 +95,19 @@ def test_class_3_waits_for_the_application(login_client: Any, make_person: Any, 
     app = services.submit_application(
         person, kind="class_aid", year=2024, submitted_on=dt.date(2024, 3, 2), acting_user=clerk
     )
-    services.approve_application(app, acting_user=clerk, day=dt.date(2024, 3, 4))
+    # four eyes (M25): the clerk who received the application may not approve it
+    with pytest.raises(services.ApiError, match="双人复核"):
+        services.approve_application(app, acting_user=clerk, day=dt.date(2024, 3, 4))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 3, 4))
     s = Settlement.objects.get(claim__claim_id="P-1")
     assert s.basic_aid == 130_000  # (5000 − 3000) × 65%
+    assert Claim.objects.get(claim_id="P-1").status == Claim.Status.SETTLED
     with pytest.raises(services.ApiError):
-        services.approve_application(app, acting_user=clerk, day=dt.date(2024, 3, 5))  # not twice
+        services.approve_application(app, acting_user=head, day=dt.date(2024, 3, 5))  # not twice
 
 
 def test_retroactive_aid_settles_the_twelve_months_before(
-    login_client: Any, make_person: Any, clerk: Any
+    login_client: Any, make_person: Any, clerk: Any, head: Any
 ) -> None:
     person = make_person("illness_poverty", valid_from=dt.date(2024, 6, 1))
     c = login_client("yibao_clerk")
@@ -110,7 +122,7 @@ def test_retroactive_aid_settles_the_twelve_months_before(
         recognised_on=dt.date(2024, 6, 1),
         acting_user=clerk,
     )
-    services.approve_application(app, acting_user=clerk, day=dt.date(2024, 6, 4))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 6, 4))
     # window 2023-06-01 .. 2024-05-31: B-1 settled under class 4: (10000 − 7000) × 55% = 1650.00
     assert Settlement.objects.get(claim__claim_id="B-1").basic_aid == 165_000
     assert not Settlement.objects.filter(claim__claim_id="B-0").exists()
@@ -171,12 +183,14 @@ def test_year_summary(login_client: Any, make_person: Any) -> None:
     )
 
 
-def test_tilted_aid_needs_the_configured_income(login_client: Any, make_person: Any, clerk: Any) -> None:
+def test_tilted_aid_needs_the_configured_income(
+    login_client: Any, make_person: Any, clerk: Any, head: Any
+) -> None:
     person = make_person("orphan")
     app = services.submit_application(
         person, kind="tilted", year=2024, submitted_on=dt.date(2024, 1, 5), acting_user=clerk
     )
-    services.approve_application(app, acting_user=clerk, day=dt.date(2024, 1, 8))
+    services.approve_application(app, acting_user=head, day=dt.date(2024, 1, 8))
     c = login_client("yibao_clerk")
     r = post(c, URL, claim_payload(person, "T-1", 100_000))
     assert r.status_code == 409 and "income.per_capita_disposable" in r.json()["message"]
@@ -211,9 +225,9 @@ def test_application_state_machine(make_person: Any, clerk: Any) -> None:
     services.reject_application(app, acting_user=clerk, day=dt.date(2024, 1, 6), reason="家庭财产不符合规定")
     app.refresh_from_db()
     assert app.state == Application.State.REJECTED
-    with pytest.raises(services.ApiError, match="不能改为"):
+    with pytest.raises(services.ApiError, match="当前状态为“未批准”，不能批准三类、四类依申请救助申请"):
         services.approve_application(app, acting_user=clerk, day=dt.date(2024, 1, 7))
-    assert AuditRecord.objects.filter(action="medical_assistance.application.rejected").count() == 1
+    assert AuditRecord.objects.filter(action="medical_assistance.application.reject_class_aid").count() == 1
 
 
 def test_review_deadline_in_working_days_when_configured(make_person: Any, clerk: Any) -> None:
@@ -254,11 +268,16 @@ def test_review_page(login_client: Any, make_person: Any, clerk: Any) -> None:
         "/medical-assistance/applications/",
         {"application": a2.pk, "decision": "reject", "reason": "无致贫返贫风险"},
     )
+    # four eyes (M25): the clerk who received a1 may not approve it; the head does
+    c.post("/medical-assistance/applications/", {"application": a1.pk, "decision": "approve"})
+    a1.refresh_from_db()
+    assert a1.state == Application.State.SUBMITTED
+    c = login_client("yibao_head")
     c.post("/medical-assistance/applications/", {"application": a1.pk, "decision": "approve"})
     a1.refresh_from_db()
     a2.refresh_from_db()
     assert (a1.state, a2.state) == (Application.State.APPROVED, Application.State.REJECTED)
-    assert a2.reason == "无致贫返贫风险" and a1.decided_by.username == "yibao_clerk"
+    assert a2.reason == "无致贫返贫风险" and a1.decided_by.username == "yibao_head"
     assert (
         login_client("auditor").post("/medical-assistance/applications/", {"application": a1.pk}).status_code
         == 403
