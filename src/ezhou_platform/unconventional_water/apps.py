@@ -28,9 +28,14 @@ class UnconventionalWaterConfig(AppConfig):
 
     def ready(self) -> None:
         from ezhou_platform.common.demo import DEMO_LOADERS
+        from ezhou_platform.water_plan import event_sources
 
         from . import procedures  # noqa: F401 - registers the procedures, document kinds and shortcuts
         from .demo import load_demo
+        from .services.interlock import links_for_events
+
+        # The water plan's pages show this system's record behind the coefficient events it recorded (第八条).
+        event_sources.register(links_for_events)
 
         if not any(loader is load_demo for _, loader in DEMO_LOADERS):
             DEMO_LOADERS.append(("非常规水资源管理：建设项目、设施登记、水质检测、停水报告、联动", load_demo))

@@ -59,20 +59,19 @@ def test_used_this_year_is_proposed_from_the_records_and_recorded_once(
         "proposed",
     )
     assert list(link.reports.all()) == [facility.reports.get()] and link.usage.count() == 1
-    # the clerk records it: the water plan's own service records the case and changes the issued plan:
-    # 1,680.00 × (1 + 0.1) = 1,848.00 → +168.00 m³ (附件1 三（四） 实施当年, W17)
+    # the clerk records it: the water plan's own service records the case (W23: it takes effect when a second
+    # person confirms it in the water plan, like any case that changes a plan)
     interlock.record_link(link, actor=clerk)
     link.refresh_from_db()
     ev = CoefficientEvent.objects.get()
     assert link.status == "recorded" and link.coefficient_event == ev and not link.adopted
     assert (ev.kind, ev.on, ev.unit_id) == ("unconventional_used", dt.date(2026, 5, 20), plan_2026.unit_id)
-    assert link.plan_changes == [
-        {
-            "id": PlanChange.objects.get().pk,
-            "year": 2026,
-            "delta_m3x100": 16_800,
-            "citation": "鄂州政办发〔2022〕15号 附件1 三（四）",
-        }
+    assert link.plan_changes == [] and not PlanChange.objects.exists()
+    # the water department's head confirms the case on the water plan's page: the issued plan changes
+    # 1,680.00 × (1 + 0.1) = 1,848.00 → +168.00 m³ (附件1 三（四） 实施当年, W17)
+    changes, _ = water_plan.apply_coefficient_event(ev, actor=head, on=dt.date(2026, 6, 15))
+    assert [(c.plan.year, c.delta_m3x100, c.citation) for c in changes] == [
+        (2026, 16_800, "鄂州政办发〔2022〕15号 附件1 三（四）")
     ]
     # idempotent: another report, another review, the year's job — no second link, no second event
     reports.file_report(facility, report_fields(report_no="JC-2"), PASSING_ROWS, actor=operator)
@@ -85,6 +84,17 @@ def test_used_this_year_is_proposed_from_the_records_and_recorded_once(
     assert shown["url"] == f"/unconventional-water/links/{link.pk}/"
     assert "JC-2026-001" in shown["reports"] and shown["facilities"] == [facility.name]
     assert "2026年度" in shown["label"]
+    # … and the water plan's own pages show it (through water_plan.event_sources, which this app feeds):
+    # the event's case page and the unit's page link to this system's record as its 来源.
+    from django.test import Client
+    from django.urls import reverse
+
+    browser = Client()
+    browser.force_login(clerk)
+    case_page = browser.get(reverse("water_plan:coefficient_case", args=[ev.pk])).content.decode()
+    assert f'href="/unconventional-water/links/{link.pk}/"' in case_page and "JC-2026-001" in case_page
+    unit_page = browser.get(reverse("water_plan:unit_detail", args=[ev.unit_id])).content.decode()
+    assert "来源：" in unit_page and f"/unconventional-water/links/{link.pk}/" in unit_page
 
 
 def test_able_but_not_using_is_confirmed_by_a_second_person(
@@ -101,6 +111,10 @@ def test_able_but_not_using_is_confirmed_by_a_second_person(
         interlock.record_link(link, actor=clerk)
     assert not CoefficientEvent.objects.exists()  # nothing half-written in the water plan
     interlock.record_link(link, actor=head)
+    assert (
+        not PlanChange.objects.exists()
+    )  # recorded in the water plan by the head; confirmed there by another
+    water_plan.apply_coefficient_event(CoefficientEvent.objects.get(), actor=clerk, on=dt.date(2026, 6, 15))
     # counted for 2026 (the year after, W3): coefficient 0 → −0.1: 1,680.00 × 0.9 = 1,512.00 → −168.00 m³
     change = PlanChange.objects.get()
     assert change.delta_m3x100 == -16_800 and change.plan == plan_2026
@@ -115,7 +129,7 @@ def test_this_year_is_not_decided_before_it_ends(water_unit: Any, clerk: Any) ->
 
 
 def test_an_event_typed_before_is_adopted_not_recorded_again(
-    plan_2026: YearlyPlan, facility: Any, operator: Any, clerk: Any, clock_at: Any
+    plan_2026: YearlyPlan, facility: Any, operator: Any, clerk: Any, head: Any, clock_at: Any
 ) -> None:
     clock_at(dt.date(2026, 6, 15))
     typed = water_plan.record_coefficient_event(
@@ -126,6 +140,7 @@ def test_an_event_typed_before_is_adopted_not_recorded_again(
         actor=clerk,
         recorded_on=dt.date(2026, 4, 2),
     )
+    water_plan.apply_coefficient_event(typed, actor=head, on=dt.date(2026, 4, 3))
     reports.record_usage(facility, dt.date(2026, 1, 1), dt.date(2026, 3, 31), "900", actor=operator)
     reports.file_report(facility, report_fields(), PASSING_ROWS, actor=operator)
     link = WaterPlanLink.objects.get()

@@ -21,7 +21,7 @@ from ezhou_platform.procedures import views as procedure_views
 from ezhou_rules.water_plan.supplements import SUPPLEMENT_TYPES
 from ezhou_rules.water_plan.volumes import format_volume
 
-from .. import forms, services
+from .. import event_sources, forms, services
 from ..models import (
     AdjustmentRequest,
     Appeal,
@@ -129,6 +129,7 @@ def coefficient_case_page(request: HttpRequest, pk: int) -> HttpResponse:
         ev,
         reverse("water_plan:decide_coefficient", args=[pk]),
         changes=changes,
+        sources=event_sources.sources_for([ev.pk]).get(ev.pk, []),
     )
 
 

@@ -23,7 +23,7 @@ from ezhou_rules.water_plan import deadlines
 from ezhou_rules.water_plan.supplements import SUPPLEMENT_TYPES
 from ezhou_rules.water_plan.volumes import format_volume
 
-from .. import forms, services
+from .. import event_sources, forms, services
 from ..models import (
     AdjustmentRequest,
     Appeal,
@@ -179,6 +179,15 @@ def decorate_notices(notices: Any) -> list[SurchargeNotice]:
     return out
 
 
+def _with_sources(events: Any) -> list[Any]:
+    """The unit's coefficient events, each with the records of other systems behind it (event_sources)."""
+    out = list(events)
+    found = event_sources.sources_for(ev.pk for ev in out)
+    for ev in out:
+        ev.sources = found.get(ev.pk, [])
+    return out
+
+
 @view_requires(*STAFF, department=WATER)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(WaterUnit.objects.select_related("jurisdiction"), pk=pk)
@@ -190,7 +199,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "plans": plan_rows(plans),
             "plan_requests": PlanRequest.objects.filter(unit=unit).order_by("-plan_year"),
-            "events": unit.coefficient_events.select_related("recorded_by").order_by("-pk"),
+            "events": _with_sources(unit.coefficient_events.select_related("recorded_by").order_by("-pk")),
             "event_form": forms.CoefficientEventForm(),
             "notices": decorate_notices(unit.notices.order_by("-year", "-version")),
             "adjustments": [
