@@ -23,6 +23,7 @@ from django.db import transaction
 from django_fsm import can_proceed
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.audit.services import fields_snapshot
 from ezhou_platform.common.audit.services import record as audit
 from ezhou_platform.common.calendar import platform_calendar
@@ -31,19 +32,15 @@ from ezhou_platform.common.permissions import WRITE, allowed
 from ezhou_rules.core.periods import Deadline
 
 from . import periods
-from .machine import Opens, Procedure, Step, StepContext, procedure_of, steps_from, transitions
+from .machine import Opens, Procedure, Refusal, Step, StepContext, procedure_of, steps_from, transitions
 from .models import Case, CaseEvent, Document
 
 
-class ProcedureError(Exception):
-    """A step refused: a machine code, a Chinese message (state and article named) and the field concerned."""
+class ProcedureError(ApiError):
+    """A step refused: a machine code, a Chinese message (state and article named) and the field concerned.
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
+    An ``ApiError``, so the API answers it like any other refusal (its status, code, message and field) and a
+    page that shows ``ApiError`` messages shows it too."""
 
 
 def case_of(record: Any) -> Case | None:
@@ -192,7 +189,13 @@ def take(
         for check in st.checks:
             problem = check(locked, ctx)
             if problem:
-                raise ProcedureError("check_failed", f"{problem}（{st.cites}）", status=422)
+                refusal = problem if isinstance(problem, Refusal) else Refusal(problem)
+                raise ProcedureError(
+                    refusal.code,
+                    f"{refusal.message}（{st.cites}）",
+                    field=refusal.field,
+                    status=refusal.status,
+                )
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ProcedureError(

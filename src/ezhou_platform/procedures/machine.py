@@ -50,7 +50,18 @@ class StepContext:
     note: str = ""
 
 
-Check = Callable[[Any, StepContext], "str | None"]
+@dataclass(frozen=True)
+class Refusal:
+    """What a check returns to refuse a step with its own machine code, field and status; a check may also
+    return a bare Chinese message (code ``check_failed``, 422). The engine appends the step's article."""
+
+    message: str
+    code: str = "check_failed"
+    field: str | None = None
+    status: int = 422
+
+
+Check = Callable[[Any, StepContext], "str | Refusal | None"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,10 @@ class Procedure:
     url: Callable[[Any], str] = lambda record: ""
     # Who may file on the web (for the workspace's shortcuts); documentation only.
     filed_by: tuple[Role, ...] = field(default=())
+    # Staff of the department who may see only some of its cases (a housing operator's staff see their own
+    # operator's projects): ``scope(user)`` is the queryset of this procedure's records ``user`` may see, or
+    # None where they see all of them. The workspace, the case list, the case pages and documents use it.
+    scope: Callable[[Any], Any] | None = None
 
     def state_label(self, state: str) -> str:
         for value, label in (*self.path, *self.endings):

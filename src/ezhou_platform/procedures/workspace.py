@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.roles import Role
 
-from .machine import Procedure, procedure
+from .machine import Procedure, procedure, procedures
 from .models import Case, CaseEvent, Document, Period
 
 
@@ -66,7 +66,9 @@ def _open_periods(user: Any) -> QuerySet[Period]:
     role = Role(user.role)
     open_ = Period.objects.filter(closed_on__isnull=True).select_related("content_type", "case", "department")
     if role in (Role.CLERK, Role.DEPARTMENT_HEAD):
-        return open_.filter(department_id=user.department_id, party="department")
+        return open_.filter(department_id=user.department_id, party="department").filter(
+            Q(case__isnull=True) | Q(case__in=cases_visible_to(user))
+        )
     if role == Role.AUDITOR:
         return open_.filter(party="department")
     if role == Role.ENTERPRISE:
@@ -108,7 +110,12 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     role = Role(user.role)
     cases = Case.objects.select_related("department")
     if role in (Role.CLERK, Role.DEPARTMENT_HEAD):
-        return cases.filter(department_id=user.department_id)
+        cases = cases.filter(department_id=user.department_id)
+        for proc in procedures():
+            scope = proc.scope(user) if proc.scope is not None else None
+            if scope is not None:
+                cases = cases.exclude(Q(procedure=proc.slug) & ~Q(object_id__in=scope.values("pk")))
+        return cases
     if role in (Role.AUDITOR, Role.ADMIN):
         return cases
     if role == Role.ENTERPRISE:
