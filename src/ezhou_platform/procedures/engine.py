@@ -150,6 +150,13 @@ def _find_step(proc: Procedure, record: Any, name: str) -> Step:
     )
 
 
+def check_step(record: Any, name: str) -> Step:
+    """The step ``name`` if it may be taken from ``record``'s current state; otherwise the refusal ``take`` would
+    give (unknown step, or the state and the article). For a service that must check the state before its own
+    writes (e.g. choosing a unit: the queue is looked at only for a qualified applicant)."""
+    return _find_step(procedure_of(record), record, name)
+
+
 def take(
     record: Any,
     name: str,

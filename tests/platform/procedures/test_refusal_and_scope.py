@@ -91,3 +91,16 @@ def test_a_scoped_procedure_shows_staff_only_their_cases(
     other_case = engine.case_of(other)
     assert other_case is not None
     assert not workspace.may_see_case(clerk, other_case) and workspace.may_see_case(head, other_case)
+
+
+def test_check_step_refuses_as_take_would(demo_users: dict[str, Any]) -> None:
+    clerk = demo_users["shuiwu_clerk"]
+    req = file(clerk, D(2024, 3, 4), "丙公司")
+    assert engine.check_step(req, "verify").label == "核实"
+    with pytest.raises(ProcedureError) as e:
+        engine.check_step(req, "approve")
+    assert e.value.code == "bad_state" and e.value.status == 409
+    assert e.value.message == f"当前状态为“已受理”，不能核准（{CITE}）。"
+    with pytest.raises(ProcedureError) as e:
+        engine.check_step(req, "no_such_step")
+    assert e.value.code == "unknown_step"
