@@ -37,7 +37,7 @@ def _login(page: Any, url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    page.wait_for_url(f"{url}/workspace/")
 
 
 def _no_horizontal_scroll(page: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_rules.core.citations import Citation
@@ -54,7 +54,12 @@ def documents(request: HttpRequest) -> list[dict]:
 @router.get(
     "/resolve", auth=None, response=UnitOut, summary="解析引用，如 鄂州政办发〔2022〕34号 第十一条第（一）项"
 )
-def resolve(request: HttpRequest, cite: str) -> Unit:
+def resolve(
+    request: HttpRequest,
+    cite: str = Query(
+        ..., title="引用", description="文号加条款，例如：鄂州政办发〔2022〕34号 第十一条", max_length=200
+    ),
+) -> Unit:
     try:
         c = Citation.parse(cite)
     except ValueError as exc:
@@ -66,6 +71,9 @@ def resolve(request: HttpRequest, cite: str) -> Unit:
 
 
 @router.get("/{slug}", response=list[UnitOut], summary="一个文件的全部条目", auth=None)
-def document_units(request: HttpRequest, slug: str) -> list[Unit]:
+def document_units(
+    request: HttpRequest,
+    slug: str = Path(..., title="文件代码", description="文件代码，例如 medical_assistance", max_length=60),
+) -> list[Unit]:
     doc = get_object_or_404(Document, slug=slug)
     return list(doc.units.all())
