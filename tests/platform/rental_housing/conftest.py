@@ -19,6 +19,16 @@ def resident_id(seq: int, born: str = "19900101") -> str:
 
 
 @pytest.fixture
+def demo(demo_users: dict[str, Any]) -> None:
+    """The rental-housing demo (its citizens too, added to `demo_users` so `login_client` knows them)."""
+    from ezhou_platform.common.models import User
+    from ezhou_platform.rental_housing.demo import load_demo
+
+    load_demo()
+    demo_users.update({u.username: u for u in User.objects.select_related("department")})
+
+
+@pytest.fixture
 def housing(demo_users: dict[str, Any]) -> dict[str, Any]:
     from ezhou_platform.common.models import Jurisdiction
     from ezhou_platform.rental_housing import services

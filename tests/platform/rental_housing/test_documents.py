@@ -83,11 +83,9 @@ def test_termination_for_a_breach_carries_the_civil_route(housing: dict[str, Any
     assert "1,200.00元" in settlement.html and settlement.remedy == ""
 
 
-def test_pdfs_of_contracts_statements_and_calculators(login_client: Any) -> None:
-    from ezhou_platform.rental_housing.demo import load_demo
+def test_pdfs_of_contracts_statements_and_calculators(login_client: Any, demo: None) -> None:
     from ezhou_platform.rental_housing.models import Contract
 
-    load_demo()
     contract = Contract.objects.get(allocation__application__name="赵磊")
     tenant = login_client("zuke_zuhu")
     for name in ("contract", "statement"):

@@ -2,10 +2,10 @@
 
 ezhou rental-housing import FILE.xlsx [--dry-run]     import projects and units (sheets 项目, 房源)
 ezhou rental-housing import-applications FILE --user U  import offline applications (CSV or xlsx)
-
-Both run the background job the import page starts, here in this process (= `ezhou jobs run …`).
 ezhou rental-housing loadtest-seed --applicants 500 --units 200 [--sessions FILE.json]
 ezhou rental-housing loadtest-check PROJECT_ID
+
+Both imports run the background job the import page starts, here in this process (= `ezhou jobs run …`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class Command(BaseCommand):
         imp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         apps = sub.add_parser("import-applications", help="导入线下申请（CSV 或 Excel，按模板）")
         apps.add_argument("file")
-        apps.add_argument("--user", required=True, help="录入人（运营单位或住建局工作人员的用户名，记入审计）")
+        apps.add_argument(
+            "--user", required=True, help="录入人（运营单位或住建局工作人员的用户名，记入审计）"
+        )
         seed = sub.add_parser(
             "loadtest-seed", help="生成选房压力测试数据（一个项目、若干房源和已取得资格的申请人）"
         )
