@@ -7,12 +7,15 @@ and redraws it when the page is resized (readable at 390 px wide).
 
     spec = bar_chart(title="2026年各月用水量与计划", categories=["1月", …],
                      series=[Series("实际用水", used), Series("计划", plan, type="line")], unit="立方米")
+    spec = treemap_chart(title="村级网点覆盖", nodes=[TreeNode("鄂城区", 120, children=[…])],
+                         statuses=[("covered", "已覆盖", "#2e7d32"), ("uncovered", "未覆盖", "#c62828")])
 
 Values are for display only: pass yuan (not fen) or cubic metres as int/Decimal/float; None leaves a gap.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -92,6 +95,59 @@ def line_chart(**kwargs: Any) -> dict[str, Any]:
     """The same as bar_chart with every series drawn as a line."""
     kwargs["series"] = [Series(s.name, s.data, "line", s.stack, s.axis) for s in kwargs["series"]]
     return bar_chart(**kwargs)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A tile of a tree-map: its size (``value``), a status naming its colour, and the tiles inside it."""
+
+    name: str
+    value: Number
+    status: str = ""
+    children: Sequence[TreeNode] = ()
+
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def treemap_chart(
+    *,
+    title: str,
+    nodes: Sequence[TreeNode],
+    statuses: Sequence[tuple[str, str, str]] = (),
+    unit: str = "",
+    description: str = "",
+    height: int = 420,
+) -> dict[str, Any]:
+    """Nested tiles (district → township → village), each coloured by its status: ``statuses`` is
+    (key, label, colour "#rrggbb") for the legend and the data table; a tile without a status takes its
+    parent's colour. Without geodata this is the map-like view: the size shows how much, the colour how far."""
+    known = {}
+    for key, label, colour in statuses:
+        if not _COLOUR.match(colour):
+            raise ValueError(f"status {key!r}: colour must be #rrggbb, got {colour!r}")
+        known[key] = {"key": key, "label": label, "color": colour}
+
+    def node(n: TreeNode, where: str) -> dict[str, Any]:
+        if n.status and n.status not in known:
+            raise ValueError(f"{where}: status {n.status!r} is not one of the chart's statuses")
+        out: dict[str, Any] = {"name": str(n.name), "value": _number(n.value, where)}
+        if n.status:
+            out["status"] = n.status
+        if n.children:
+            out["children"] = [node(c, f"{where}/{c.name}") for c in n.children]
+        return out
+
+    return {
+        "version": SPEC_VERSION,
+        "kind": "treemap",
+        "title": title,
+        "description": description,
+        "nodes": [node(n, str(n.name)) for n in nodes],
+        "statuses": list(known.values()),
+        "unit": unit,
+        "height": int(height),
+    }
 
 
 def pie_chart(

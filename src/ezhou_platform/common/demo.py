@@ -68,6 +68,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("yibao_clerk", "医保经办李敏", Role.CLERK, "medical_security", "echeng"),
     DemoAccount("yibao_head", "医保局负责人陈静", Role.DEPARTMENT_HEAD, "medical_security"),
     DemoAccount("minzheng_clerk", "民政经办刘洋", Role.CLERK, "civil_affairs"),
+    # A second 民政 officer: 因病致贫重病患者 recognition is decided by someone other than who received it (M25).
+    DemoAccount("minzheng_head", "民政局负责人赵敏", Role.DEPARTMENT_HEAD, "civil_affairs"),
     DemoAccount("xiangcun_clerk", "乡村振兴经办何伟", Role.CLERK, "rural_revitalization"),
     DemoAccount("shuiwu_clerk", "水利经办周强", Role.CLERK, "water"),
     DemoAccount("shuiwu_head", "水利局负责人吴刚", Role.DEPARTMENT_HEAD, "water"),

@@ -72,6 +72,58 @@ def store_path(run: JobRun, source: Path) -> str:
     return relative(target)
 
 
+class TableUnreadable(ValueError):
+    """An uploaded table that cannot be read at all (not a workbook, an unknown encoding, empty)."""
+
+    code = "file_unreadable"
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: None → "", a whole float (Excel's numbers) without ".0", stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """An uploaded CSV (UTF-8, or GB18030 as Excel saves it) or xlsx (first sheet): the header row as text and
+    the data rows as (row number in the file, values); blank rows skipped. Excel cells keep their type (a date
+    cell is a date), CSV cells are text."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+            raise TableUnreadable(f"文件无法作为Excel工作簿读取（{type(exc).__name__}）。") from exc
+        ws = wb.worksheets[0]
+        raw = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+    elif suffix == ".csv":
+        import csv
+
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise TableUnreadable("CSV文件编码无法识别：请保存为UTF-8编码。")
+        raw = [list(r) for r in csv.reader(io.StringIO(text))]
+    else:
+        raise TableUnreadable("文件格式不支持：请上传 CSV 或 Excel（.xlsx）文件。")
+    if not raw:
+        raise TableUnreadable("文件是空的：第1行应为表头。")
+    header = [cell_text(c) for c in raw[0]]
+    rows = [(n, values) for n, values in enumerate(raw[1:], start=2) if any(cell_text(v) for v in values)]
+    return header, rows
+
+
 def write_xlsx(path: Path, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
     """An Excel file whose cells are all text where they hold codes (IDs and codes stay as typed)."""
     from openpyxl import Workbook

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 
 from ezhou_platform.common.models import Department
 
@@ -59,8 +59,10 @@ def kind(code: str) -> DocumentKind:
         raise DocumentError(f"未登记的文书类型：{code}") from None
 
 
-def next_seq(department: Department, kind_code: str, year: int) -> int:
-    """The next number of ``kind_code`` for ``department`` in ``year``; call inside the issuing transaction."""
+def next_seq(department: Department, kind_code: str, year: int, count: int = 1) -> int:
+    """The next number of ``kind_code`` for ``department`` in ``year``; call inside the issuing transaction.
+
+    With ``count`` > 1, ``count`` consecutive numbers are taken at once and the first is returned."""
     for _ in range(3):
         counter = (
             DocumentCounter.objects.select_for_update()
@@ -74,9 +76,10 @@ def next_seq(department: Department, kind_code: str, year: int) -> int:
             except IntegrityError:
                 pass  # another transaction created it first: lock it on the next pass
             continue
-        counter.last += 1
+        first = counter.last + 1
+        counter.last += count
         counter.save(update_fields=["last"])
-        return counter.last
+        return first
     raise DocumentError("文书编号暂时无法取得，请重试。")
 
 
@@ -86,10 +89,68 @@ def render_pdf(html: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-def _render(template: str, context: dict[str, Any]) -> tuple[str, bytes, str]:
+def _render(template: str, context: dict[str, Any], *, pdf: bool = True) -> tuple[str, bytes, str]:
     html = render_to_string(template, context)
-    pdf = render_pdf(html)
-    return html, pdf, hashlib.sha256(pdf).hexdigest()
+    if not pdf:
+        return html, b"", ""
+    data = render_pdf(html)
+    return html, data, hashlib.sha256(data).hexdigest()
+
+
+def pdf_of(document: Document) -> bytes:
+    """The document's PDF. A document issued in a batch (``issue_many``, or ``pdf=False``) keeps its HTML as
+    issued and gets its PDF, rendered from that HTML, the first time it is asked for; the PDF and its hash are
+    then kept like any other."""
+    if document.pdf and bytes(document.pdf):
+        return bytes(document.pdf)
+    data = render_pdf(document.html)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        # Whoever renders first wins; a concurrent request reads the stored one.
+        Document.objects.filter(pk=document.pk, sha256="").update(pdf=data, sha256=digest)
+        document.refresh_from_db(fields=["pdf", "sha256"])
+    return bytes(document.pdf)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document of a batch (``issue_many``)."""
+
+    title: str
+    recipient: str = ""
+    case: Case | None = None
+    context: dict[str, Any] | None = None
+
+
+def _context(
+    k: DocumentKind | str,
+    number: str,
+    *,
+    title: str,
+    recipient: str,
+    citation: str,
+    remedy: str,
+    on: dt.date,
+    department: Department,
+    extra: dict[str, Any] | None,
+    version: int = 1,
+    correction_reason: str = "",
+) -> dict[str, Any]:
+    return {
+        **(extra or {}),
+        "document": {
+            "kind": k.label if isinstance(k, DocumentKind) else k,
+            "number": number,
+            "title": title,
+            "recipient": recipient,
+            "citation": citation,
+            "remedy": remedy,
+            "issued_on": on,
+            "version": version,
+            **({"correction_reason": correction_reason} if correction_reason else {}),
+        },
+        "department": department,
+    }
 
 
 def issue(
@@ -104,46 +165,158 @@ def issue(
     citation: str = "",
     remedy: str = "",
     context: dict[str, Any] | None = None,
+    year: int | None = None,
+    pdf: bool = True,
 ) -> Document:
-    """Number, render and store a document (inside the caller's transaction when there is one)."""
+    """Number, render and store a document (inside the caller's transaction when there is one).
+
+    ``year``: the year the number runs in, when it is not the year of issue (a year's assessment notices
+    issued the next January are numbered in the year assessed). ``pdf=False``: keep the HTML now and render
+    the PDF on first download (``pdf_of``)."""
+    return issue_many(
+        kind_code,
+        [Item(title=title, recipient=recipient, case=case, context=context)],
+        template=template,
+        on=on,
+        actor=actor,
+        citation=citation,
+        remedy=remedy,
+        year=year,
+        pdf=pdf,
+    )[0]
+
+
+def issue_many(
+    kind_code: str,
+    items: list[Item],
+    *,
+    template: str,
+    on: dt.date,
+    actor: Any,
+    citation: str = "",
+    remedy: str = "",
+    year: int | None = None,
+    pdf: bool = False,
+) -> list[Document]:
+    """Documents of one kind issued together (a year's notices): consecutive numbers taken under one lock of
+    the counter, each rendered from its context, stored in one bulk insert; PDFs on first download unless
+    ``pdf``. Gap-free like ``issue``: the numbers and the documents commit together or not at all."""
+    if not items:
+        return []
     k = kind(kind_code)
     department = Department.objects.get(code=k.department)
+    number_year = year or on.year
+    issued_by = actor if getattr(actor, "pk", None) else None
+    compiled = get_template(template)
     with transaction.atomic():
-        seq = next_seq(department, k.code, on.year)
-        number = k.number_format.format(year=on.year, seq=seq)
-        ctx = {
-            **(context or {}),
-            "document": {
-                "kind": k.label,
-                "number": number,
-                "title": title,
-                "recipient": recipient,
-                "citation": citation,
-                "remedy": remedy,
-                "issued_on": on,
-                "version": 1,
-            },
-            "department": department,
-        }
-        html, pdf, digest = _render(template, ctx)
-        return Document.objects.create(
-            case=case,
-            department=department,
-            kind=k.code,
-            kind_label=k.label,
-            year=on.year,
-            seq=seq,
-            number=number,
-            title=title,
-            recipient=recipient,
-            citation=citation,
-            remedy=remedy,
-            html=html,
-            pdf=pdf,
-            sha256=digest,
-            issued_on=on,
-            issued_by=actor if getattr(actor, "pk", None) else None,
-        )
+        first = next_seq(department, k.code, number_year, len(items))
+        rows = []
+        for offset, item in enumerate(items):
+            seq = first + offset
+            number = k.number_format.format(year=number_year, seq=seq)
+            ctx = _context(
+                k,
+                number,
+                title=item.title,
+                recipient=item.recipient,
+                citation=citation,
+                remedy=remedy,
+                on=on,
+                department=department,
+                extra=item.context,
+            )
+            html = compiled.render(ctx)
+            data = render_pdf(html) if pdf else b""
+            rows.append(
+                Document(
+                    case=item.case,
+                    department=department,
+                    kind=k.code,
+                    kind_label=k.label,
+                    year=number_year,
+                    seq=seq,
+                    number=number,
+                    title=item.title,
+                    recipient=item.recipient,
+                    citation=citation,
+                    remedy=remedy,
+                    html=html,
+                    pdf=data,
+                    sha256=hashlib.sha256(data).hexdigest() if pdf else "",
+                    issued_on=on,
+                    issued_by=issued_by,
+                )
+            )
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+            return rows
+        created = Document.objects.bulk_create(rows)
+        if any(d.pk is None for d in created):  # a backend that does not return the keys of a bulk insert
+            ids = dict(
+                Document.objects.filter(
+                    department=department, kind=k.code, year=number_year, seq__gte=first, version=1
+                ).values_list("seq", "pk")
+            )
+            for d in created:
+                d.pk = ids[d.seq]
+        return created
+
+
+def adopt(
+    kind_code: str,
+    *,
+    seq: int,
+    year: int,
+    number: str,
+    template: str,
+    title: str,
+    on: dt.date,
+    actor: Any,
+    case: Case | None = None,
+    recipient: str = "",
+    citation: str = "",
+    remedy: str = "",
+    context: dict[str, Any] | None = None,
+) -> Document:
+    """Keep, as version 1 of its number, a document a domain issued before this layer numbered it (its number
+    is already counted: a data migration set the counter past it), so that it can be corrected like any
+    other. Refused for a number the counter has not reached or one already kept."""
+    k = kind(kind_code)
+    department = Department.objects.get(code=k.department)
+    counter = DocumentCounter.objects.filter(department=department, kind=k.code, year=year).first()
+    if counter is None or seq > counter.last:
+        raise DocumentError(f"{number}不是已出具的文号，不能补录。")
+    if Document.objects.filter(department=department, kind=k.code, year=year, seq=seq).exists():
+        raise DocumentError(f"{number}已有文书记录。")
+    ctx = _context(
+        k,
+        number,
+        title=title,
+        recipient=recipient,
+        citation=citation,
+        remedy=remedy,
+        on=on,
+        department=department,
+        extra=context,
+    )
+    return Document.objects.create(
+        case=case,
+        department=department,
+        kind=k.code,
+        kind_label=k.label,
+        year=year,
+        seq=seq,
+        number=number,
+        title=title,
+        recipient=recipient,
+        citation=citation,
+        remedy=remedy,
+        html=render_to_string(template, ctx),
+        pdf=b"",
+        sha256="",
+        issued_on=on,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def correct(
@@ -155,6 +328,7 @@ def correct(
     actor: Any,
     context: dict[str, Any] | None = None,
     title: str | None = None,
+    pdf: bool = True,
 ) -> Document:
     """A corrected version of ``document``: same number, next version, the old one kept and marked."""
     if not reason.strip():
@@ -164,22 +338,20 @@ def correct(
         if not old.current:
             raise DocumentError(f"{old.number}已有更正后的版本，请在最新版本上更正。")
         version = old.version + 1
-        ctx = {
-            **(context or {}),
-            "document": {
-                "kind": old.kind_label,
-                "number": old.number,
-                "title": title or old.title,
-                "recipient": old.recipient,
-                "citation": old.citation,
-                "remedy": old.remedy,
-                "issued_on": on,
-                "version": version,
-                "correction_reason": reason,
-            },
-            "department": old.department,
-        }
-        html, pdf, digest = _render(template, ctx)
+        ctx = _context(
+            old.kind_label,
+            old.number,
+            title=title or old.title,
+            recipient=old.recipient,
+            citation=old.citation,
+            remedy=old.remedy,
+            on=on,
+            department=old.department,
+            extra=context,
+            version=version,
+            correction_reason=reason,
+        )
+        html, data, digest = _render(template, ctx, pdf=pdf)
         return Document.objects.create(
             case=old.case,
             department=old.department,
@@ -194,7 +366,7 @@ def correct(
             citation=old.citation,
             remedy=old.remedy,
             html=html,
-            pdf=pdf,
+            pdf=data,
             sha256=digest,
             issued_on=on,
             issued_by=actor if getattr(actor, "pk", None) else None,
@@ -203,20 +375,25 @@ def correct(
         )
 
 
-def issue_for_step(record: Any, case: Case, st: Step, ctx: StepContext, proc: Procedure) -> Document:
-    """The document a step issues, with the record, the step and the case in its template context."""
+def issue_for_step(
+    record: Any, case: Case, st: Step, ctx: StepContext, proc: Procedure, *, cites: str = ""
+) -> Document:
+    """The document a step issues, with the record, the step and the case in its template context (the spec's
+    context may also give the document's "recipient" and "title")."""
     spec = st.document
     assert spec is not None
+    code = spec.kind if isinstance(spec.kind, str) else spec.kind(record, ctx)
     extra = spec.context(record, ctx) if spec.context else {}
     return issue(
-        spec.kind,
+        code,
         template=spec.template,
-        title=spec.title or f"{proc.label}{kind(spec.kind).label}",
+        title=extra.pop("title", "") or spec.title or f"{proc.label}{kind(code).label}",
         on=ctx.on,
         actor=ctx.actor,
         case=case,
         recipient=extra.pop("recipient", case.title),
-        citation=st.cites,
+        citation=cites or proc.cites_for(record, st),
         remedy=spec.remedy,
         context={"record": record, "case": case, "step": st, "ctx": ctx, **extra},
+        pdf=spec.pdf,
     )

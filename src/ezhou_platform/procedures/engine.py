@@ -39,8 +39,8 @@ from .models import Case, CaseEvent, Document
 class ProcedureError(ApiError):
     """A step refused: a machine code, a Chinese message (state and article named) and the field concerned.
 
-    An ``ApiError``, so the API answers it like any other refusal (its status, code, message and field) and a
-    page that shows ``ApiError`` messages shows it too."""
+    An ``ApiError``, so the API answers it as JSON with its status and pages show its message like any other
+    refusal of a service."""
 
 
 def case_of(record: Any) -> Case | None:
@@ -72,7 +72,7 @@ def _open(record: Any, case: Case, opens: Sequence[Opens], ctx: StepContext, pro
             deadline,
             label=spec.label,
             citation=spec.cites,
-            department=proc.department,
+            department=proc.department_for(record),
             case=case,
             party=spec.party,
         )
@@ -100,7 +100,7 @@ def start(
         procedure=proc.slug,
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
-        department=Department.objects.get(code=proc.department),
+        department=Department.objects.get(code=proc.department_for(record)),
         title=proc.title(record)[:200],
         state=_state(proc, record),
         applicant_user=proc.applicant_user(record),
@@ -110,6 +110,11 @@ def start(
         updated_at=clock.now(),
     )
     _open(record, case, opens, ctx, proc)
+    if case.state in proc.final_states:
+        # A case received already decided (e.g. a claim settled on receipt) is closed from the start.
+        case.closed_on = on
+        case.save(update_fields=["closed_on"])
+        case.periods.filter(closed_on__isnull=True).update(closed_on=on)
     CaseEvent.objects.create(
         case=case,
         step="start",
@@ -123,12 +128,76 @@ def start(
     return case
 
 
+def start_many(
+    records: Sequence[Any], *, actor: Any, on: dt.date, label: str, cites: str, note: str = ""
+) -> list[Case]:
+    """Open the cases of many records of one procedure just created by a batch (an import of thousands of
+    applications): one Case and one first event each, written in bulk, no periods (use ``start`` for a
+    record whose filing opens a period). Call inside the transaction that created the records."""
+    if not records:
+        return []
+    proc = procedure_of(records[0])
+    if any(procedure_of(r) is not proc for r in records):
+        raise ValueError("start_many takes records of one procedure")
+    content_type = ContentType.objects.get_for_model(records[0])
+    departments = {d.code: d for d in Department.objects.all()}
+    opened_by = actor if getattr(actor, "pk", None) else None
+    now = clock.now()
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                procedure=proc.slug,
+                content_type=content_type,
+                object_id=r.pk,
+                department=departments[proc.department_for(r)],
+                title=proc.title(r)[:200],
+                state=_state(proc, r),
+                applicant_user=proc.applicant_user(r),
+                applicant_uscc=proc.applicant_uscc(r) or "",
+                opened_on=on,
+                opened_by=opened_by,
+                updated_at=now,
+            )
+            for r in records
+        ],
+        batch_size=2000,
+    )
+    if any(c.pk is None for c in cases):  # a backend that does not return the keys of a bulk insert
+        by_record = dict(
+            Case.objects.filter(content_type=content_type, object_id__in=[r.pk for r in records]).values_list(
+                "object_id", "pk"
+            )
+        )
+        for c in cases:
+            c.pk = by_record[c.object_id]
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=c,
+                step="start",
+                label=label,
+                target=c.state,
+                citation=cites,
+                actor=opened_by,
+                on=on,
+                note=note,
+                at=now,
+            )
+            for c in cases
+        ],
+        batch_size=2000,
+    )
+    return cases
+
+
 def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:
     """The steps ``user`` may take now (for pages: the buttons to show)."""
     proc = procedure_of(record)
     out = []
     for name, st in steps_from(type(record), _state(proc, record), proc.state_field):
-        if allowed(user, roles=st.roles, department=proc.department, action=WRITE):
+        if allowed(
+            user, roles=st.roles, department=st.department or proc.department_for(record), action=WRITE
+        ):
             out.append((name, st))
     return out
 
@@ -144,7 +213,7 @@ def _find_step(proc: Procedure, record: Any, name: str) -> Step:
     st = known[name]
     raise ProcedureError(
         "bad_state",
-        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{st.cites}）。",
+        f"当前状态为“{proc.state_label(state)}”，不能{st.label}（{proc.cites_for(record, st)}）。",
         field=proc.state_field,
         status=409,
     )
@@ -176,15 +245,18 @@ def take(
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         st = _find_step(proc, locked, name)
-        if not allowed(actor, roles=st.roles, department=proc.department, action=WRITE):
+        base_cites = proc.cites_for(locked, st)
+        if not allowed(
+            actor, roles=st.roles, department=st.department or proc.department_for(locked), action=WRITE
+        ):
             raise ProcedureError(
-                "forbidden", f"您没有权限办理“{st.label}”（{st.cites}）。", field=None, status=403
+                "forbidden", f"您没有权限办理“{st.label}”（{base_cites}）。", field=None, status=403
             )
         case = case_of(locked)
         if case is None:
             raise ProcedureError("no_case", f"{proc.label}尚未受理，不能{st.label}。", status=409)
         if (
-            st.second_person
+            st.needs_second_person(locked, ctx)
             and case.opened_by_id is not None
             and case.opened_by_id == getattr(actor, "pk", None)
         ):
@@ -196,24 +268,22 @@ def take(
         for check in st.checks:
             problem = check(locked, ctx)
             if problem:
-                refusal = problem if isinstance(problem, Refusal) else Refusal(problem)
+                r = problem if isinstance(problem, Refusal) else Refusal(str(problem))
                 raise ProcedureError(
-                    refusal.code,
-                    f"{refusal.message}（{st.cites}）",
-                    field=refusal.field,
-                    status=refusal.status,
+                    r.code, f"{r.message}（{r.cites or base_cites}）", field=r.field, status=r.status
                 )
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ProcedureError(
                 "bad_state",
-                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{st.cites}）。",
+                f"当前状态为“{proc.state_label(_state(proc, locked))}”，不能{st.label}（{base_cites}）。",
                 status=409,
             )
         source = _state(proc, locked)
         before = {proc.state_field: source, **fields_snapshot(locked, st.audit_fields)}
         method(ctx)
         locked.save()
+        cites = st.cites_for(locked, ctx) if st.cites_for is not None else base_cites
         for field in st.closes:
             periods.close(locked, field, on)
         _open(locked, case, st.opens, ctx, proc)
@@ -221,7 +291,7 @@ def take(
         if st.document is not None:
             from .documents import issue_for_step
 
-            document = issue_for_step(locked, case, st, ctx, proc)
+            document = issue_for_step(locked, case, st, ctx, proc, cites=cites)
         target = _state(proc, locked)
         case.state = target
         case.updated_at = clock.now()
@@ -229,6 +299,10 @@ def take(
             case.closed_on = on
             # A case that ends answers everything still open in it.
             case.periods.filter(closed_on__isnull=True).update(closed_on=on)
+        else:
+            # A step out of a final state reopens the case (a licence whose commitment was fulfilled is
+            # ordered to rectify after an inspection).
+            case.closed_on = None
         case.save(update_fields=["state", "updated_at", "closed_on"])
         event = CaseEvent.objects.create(
             case=case,
@@ -236,7 +310,7 @@ def take(
             label=st.label,
             source=source,
             target=target,
-            citation=st.cites,
+            citation=cites,
             actor=actor if getattr(actor, "pk", None) else None,
             on=on,
             note=note,
@@ -249,7 +323,7 @@ def take(
             before=before,
             after={proc.state_field: target, **fields_snapshot(locked, st.audit_fields)},
             label=st.label,
-            citation=st.cites,
+            citation=cites,
         )
     record.refresh_from_db()
     return event

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ezhou_platform.common.roles import Role
-from ezhou_rules.core.citations import Citation
+from ezhou_rules.core.citations import REGISTRY, Citation
 from ezhou_rules.core.periods import Deadline
 from ezhou_rules.core.workdays import WorkdayCalendar
 
@@ -52,16 +52,22 @@ class StepContext:
 
 @dataclass(frozen=True)
 class Refusal:
-    """What a check returns to refuse a step with its own machine code, field and status; a check may also
-    return a bare Chinese message (code ``check_failed``, 422). The engine appends the step's article."""
+    """What a check may return instead of a bare message: the refusal's machine code, the field concerned
+    (so a page or the API names it by its Chinese label), its HTTP status and, when another article than the
+    step's refuses it (e.g. 第十三条 refusing an approval under 第十条), that article. A plain Chinese string is
+    a refusal with code "check_failed", status 422 and the step's article."""
 
     message: str
     code: str = "check_failed"
     field: str | None = None
+    cites: str = ""
     status: int = 422
 
 
+# A check returns None when the step may be taken, else a Chinese message or a Refusal.
 Check = Callable[[Any, StepContext], "str | Refusal | None"]
+# The four-eyes rule of a step: always, never, or decided per case (e.g. by a dated parameter on the step's day).
+SecondPerson = bool | Callable[[Any, StepContext], bool]
 
 
 @dataclass(frozen=True)
@@ -77,15 +83,21 @@ class Opens:
 
 @dataclass(frozen=True)
 class DocumentSpec:
-    """A numbered document a step issues (受理通知书, 决定书, 通知单 …); see ``documents``."""
+    """A numbered document a step issues (受理通知书, 决定书, 通知单 …); see ``documents``.
 
-    kind: str
+    ``kind`` is a registered kind's code, or ``(record, ctx) -> code`` where the issuing department (and so
+    the numbering) depends on the record, e.g. the body configured to decide a licensing application."""
+
+    kind: str | Callable[[Any, StepContext], str]
     template: str
     title: str = ""
     # 救济途径: the remedy the law gives against the decision ("" where it gives none).
     remedy: str = ""
-    # Extra template context from the record and the step (amounts, reasons …).
+    # Extra template context from the record and the step (amounts, reasons …); it may also name the
+    # document's "recipient" and "title".
     context: Callable[[Any, StepContext], dict[str, Any]] | None = None
+    # False: keep the HTML as issued and render the PDF on first download (documents.pdf_of).
+    pdf: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,13 +109,24 @@ class Step:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     document: DocumentSpec | None = None
-    # The four-eyes rule: the person who filed or prepared the case may not take this step.
-    second_person: bool = False
+    # The four-eyes rule: the person who filed or prepared the case may not take this step. A callable
+    # (record, ctx) -> bool makes it configurable, e.g. a dated parameter read on the step's day.
+    second_person: SecondPerson = False
     # Fields whose before/after values the audit record keeps.
     audit_fields: tuple[str, ...] = ()
+    # The precise article of one taking, when it depends on the record (the item of 第十三条 a refusal rests
+    # on): read after the step's method ran; the event, the audit record and the document cite it.
+    cites_for: Callable[[Any, StepContext], str] | None = None
+    # The department that takes this step when it is not the case's own (the payer's finance office pays an
+    # award another department decided); None: the case's department.
+    department: str | None = None
 
     def __post_init__(self) -> None:
         Citation.parse(self.cites)  # a step cites an article the policy library resolves (tested)
+
+    def needs_second_person(self, record: Any, ctx: StepContext) -> bool:
+        rule = self.second_person
+        return bool(rule(record, ctx)) if callable(rule) else bool(rule)
 
 
 def step(
@@ -115,8 +138,10 @@ def step(
     opens: Sequence[Opens] = (),
     closes: Sequence[str] = (),
     document: DocumentSpec | None = None,
-    second_person: bool = False,
+    second_person: SecondPerson = False,
     audit_fields: Sequence[str] = (),
+    cites_for: Callable[[Any, StepContext], str] | None = None,
+    department: str | None = None,
 ) -> dict[str, Any]:
     """The ``custom=`` of a django-fsm ``@transition``: the step's law and rules."""
     return {
@@ -130,6 +155,8 @@ def step(
             document=document,
             second_person=second_person,
             audit_fields=tuple(audit_fields),
+            cites_for=cites_for,
+            department=department,
         )
     }
 
@@ -159,9 +186,32 @@ class Procedure:
     # operator's projects): ``scope(user)`` is the queryset of this procedure's records ``user`` may see, or
     # None where they see all of them. The workspace, the case list, the case pages and documents use it.
     scope: Callable[[Any], Any] | None = None
+    # The department that runs a given record's case, where it depends on the record (a licence is decided
+    # and supervised by the body configured for its item and level; a subsidy is reviewed by the 商务局 or the
+    # 交通运输局 according to its measure); None: always ``department``.
+    department_of: Callable[[Any], str] | None = None
+    # States off the main path that do not end the case (限期整改中, 拟撤销 …): (state, label).
+    side_states: tuple[tuple[str, str], ...] = ()
+
+    # The article a step cites for a given record, where one procedure serves several plans or laws (one
+    # task-supervision procedure serves every supervised plan); None: the step's own ``cites``. It must resolve
+    # in the policy library like a step's. (A step's ``cites_for`` then narrows it after the step ran.)
+    cites_of: Callable[[Any, Step], str] | None = None
+
+    def department_for(self, record: Any) -> str:
+        """The Department.code whose staff take this record's steps and whose 待办 its periods are."""
+        return self.department_of(record) if self.department_of is not None else self.department
+
+    def cites_for(self, record: Any, st: Step) -> str:
+        """The article ``st`` cites for ``record`` before it is taken (refusals, buttons)."""
+        if self.cites_of is None:
+            return st.cites
+        cites = self.cites_of(record, st)
+        Citation.parse(cites)
+        return cites
 
     def state_label(self, state: str) -> str:
-        for value, label in (*self.path, *self.endings):
+        for value, label in (*self.path, *self.side_states, *self.endings):
             if value == state:
                 return label
         return state
@@ -179,12 +229,20 @@ _BY_MODEL: dict[type, Procedure] = {}
 
 
 def register(procedure: Procedure) -> Procedure:
-    """Register a procedure (once, at import of the domain's procedures module)."""
+    """Register a procedure (once, at import of the domain's procedures module).
+
+    Each step's article is registered in the citation registry (kind "procedure"), so the policy library's
+    coverage page shows the steps that implement an article beside the rules and parameters."""
     existing = _REGISTRY.get(procedure.slug)
     if existing is not None and existing.model is not procedure.model:
         raise ValueError(f"procedure {procedure.slug} registered twice for different models")
     _REGISTRY[procedure.slug] = procedure
     _BY_MODEL[procedure.model] = procedure
+    for t in transitions(procedure.model, procedure.state_field):
+        st: Step = t.custom["step"]
+        REGISTRY.register(
+            st.cites, f"{procedure.slug}.{t.name}", "procedure", f"{procedure.label}：{st.label}"
+        )
     return procedure
 
 

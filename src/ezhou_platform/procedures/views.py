@@ -16,6 +16,7 @@ from ezhou_platform.common.calendar import missing_next_year
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import PUBLIC_ROLES, Role
 
+from . import documents
 from . import workspace as ws
 from .models import Case, Document
 
@@ -104,6 +105,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @view_requires(*EVERY_ROLE)
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
+    data = documents.pdf_of(doc)  # rendered now if it was issued in a batch (HTML kept as issued)
     with transaction.atomic():
         # Documents name people and amounts: who downloaded which version is kept.
         record(
@@ -113,7 +115,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             after={"number": doc.number, "version": doc.version, "sha256": doc.sha256},
             label="下载文书",
         )
-    response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
+    response = HttpResponse(data, content_type="application/pdf")
     name = f"{doc.number}-v{doc.version}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response

@@ -163,17 +163,22 @@ def progress(case: Case, *, today: dt.date | None = None) -> CaseProgress:
     path_states = [s for s, _ in proc.path]
     reached = {e.target for e in case.events.all()} | {case.state}
     ended = case.state in {s for s, _ in proc.endings}
+    # A side state (限期整改中 …) is shown after the path's states reached so far, as the current one.
+    aside = case.state in {s for s, _ in proc.side_states}
     current_index = path_states.index(case.state) if case.state in path_states else -1
     for i, (state, label) in enumerate(proc.path):
         if state == case.state:
             status = "current"
-        elif (current_index >= 0 and i < current_index) or (ended and state in reached):
+        elif (current_index >= 0 and i < current_index) or ((ended or aside) and state in reached):
             status = "done"
         else:
             status = "next"
         out.steps.append(ProgressStep(state, label, status))
     if ended:
         out.steps.append(ProgressStep(case.state, proc.state_label(case.state), "ended"))
+    if aside:
+        last_done = max((i for i, s in enumerate(out.steps) if s.status == "done"), default=-1)
+        out.steps.insert(last_done + 1, ProgressStep(case.state, proc.state_label(case.state), "current"))
     return out
 
 

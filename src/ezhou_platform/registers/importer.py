@@ -18,9 +18,7 @@ writes nothing, and every error names its row, the column and the rule.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -117,43 +115,21 @@ class ImportResult:
 # -- reading ---------------------------------------------------------------------------------------------
 def read_table(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """The data rows of a CSV or xlsx file as (row number, {column label: value}); blank rows skipped."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    from ezhou_platform.jobs.files import TableUnreadable
+    from ezhou_platform.jobs.files import read_table as read_uploaded
 
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-            raise FileUnreadable(f"文件无法作为Excel工作簿读取（{type(exc).__name__}）。") from exc
-        ws = wb.worksheets[0]
-        raw = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-    elif suffix == ".csv":
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise FileUnreadable("CSV文件编码无法识别：请保存为UTF-8编码。")
-        raw = [list(r) for r in csv.reader(io.StringIO(text))]
-    else:
-        raise FileUnreadable("文件格式不支持：请上传 CSV 或 Excel（.xlsx）文件。")
-    if not raw:
-        raise FileUnreadable("文件是空的：第1行应为表头。")
-    header = [_text(c) for c in raw[0]]
+    try:
+        header, raw = read_uploaded(path)
+    except TableUnreadable as exc:
+        raise FileUnreadable(str(exc)) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise FileUnreadable(f"第1行表头缺少列：{'、'.join(missing)}（请使用下载的模板）。")
     index = {label: header.index(label) for label in COLUMNS if label in header}
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        if all(_text(v) == "" for v in values):
-            continue
-        rows.append((number, {label: (values[i] if i < len(values) else None) for label, i in index.items()}))
-    return rows
+    return [
+        (number, {label: (values[i] if i < len(values) else None) for label, i in index.items()})
+        for number, values in raw
+    ]
 
 
 def _text(value: Any) -> str:

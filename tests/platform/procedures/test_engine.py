@@ -3,6 +3,7 @@ periods, numbered documents, the case timeline and the audit trail, in the order
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import threading
@@ -187,3 +188,58 @@ def test_numbers_are_unique_under_concurrency_postgresql(demo_users: dict[str, A
         t.join()
     assert errors == []
     assert sorted(Document.objects.values_list("seq", flat=True)) == list(range(1, n + 1))
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_an_api_error_and_the_four_eyes_rule_may_be_decided_per_case(
+    demo_users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ezhou_platform.common.api_errors import ApiError
+    from ezhou_platform.procedures.machine import transitions
+
+    clerk, head = demo_users["shuiwu_clerk"], demo_users["shuiwu_head"]
+    req = file(clerk, D(2024, 3, 4))
+    # A refusal is an ApiError: the API answers it as JSON, pages show its message.
+    with pytest.raises(ApiError) as info:
+        engine.take(req, "approve", actor=head, on=D(2024, 3, 5), data={"volume": 1})
+    assert info.value.status == 409 and info.value.field == "status"
+    engine.take(req, "verify", actor=clerk, on=D(2024, 3, 5))
+    # The four-eyes rule as a function of the record and the step's context (e.g. a dated parameter):
+    # off for steps taken before 2024-03-07, on from that day.
+    custom = next(t for t in transitions(ExampleRequest) if t.name == "approve").custom
+    rule = dataclasses.replace(custom["step"], second_person=lambda record, ctx: ctx.on >= D(2024, 3, 7))
+    monkeypatch.setitem(custom, "step", rule)
+    with pytest.raises(ProcedureError) as refused:
+        engine.take(req, "approve", actor=clerk, on=D(2024, 3, 7), data={"volume": 5})
+    assert refused.value.code == "second_person_required"
+    engine.take(req, "approve", actor=clerk, on=D(2024, 3, 6), data={"volume": 5})
+    assert req.status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_case_started_in_a_final_state_is_closed_from_the_start(demo_users: dict[str, Any]) -> None:
+    with transaction.atomic():
+        req = ExampleRequest.objects.create(name="单位", received_on=D(2024, 3, 4), status="refused")
+        case = engine.start(req, actor=demo_users["shuiwu_clerk"], on=D(2024, 3, 4), label="受理", cites=CITE)
+    assert case.closed_on == D(2024, 3, 4) and case.state == "refused"
+
+
+@pytest.mark.django_db
+def test_a_check_may_refuse_with_its_own_code_field_and_status(
+    demo_users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ezhou_platform.procedures.machine import Refusal, transitions
+
+    clerk, head = demo_users["shuiwu_clerk"], demo_users["shuiwu_head"]
+    req = file(clerk, D(2024, 3, 4))
+    engine.take(req, "verify", actor=clerk, on=D(2024, 3, 5))
+    custom = next(t for t in transitions(ExampleRequest) if t.name == "approve").custom
+
+    def no_meter(record: Any, ctx: Any) -> Refusal:
+        return Refusal("尚未安装计量设施", code="meter_missing", field="meter", status=409)
+
+    monkeypatch.setitem(custom, "step", dataclasses.replace(custom["step"], checks=(no_meter,)))
+    with pytest.raises(ProcedureError) as info:
+        engine.take(req, "approve", actor=head, on=D(2024, 3, 6), data={"volume": 5})
+    assert (info.value.code, info.value.field, info.value.status) == ("meter_missing", "meter", 409)
+    assert info.value.message == f"尚未安装计量设施（{CITE}）"

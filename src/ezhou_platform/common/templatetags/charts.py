@@ -22,10 +22,29 @@ def _cell(value: Any) -> str:
     return f"{value:,}"
 
 
+def _tree_rows(nodes: list[dict[str, Any]], labels: dict[str, str], path: str = "") -> str:
+    rows = []
+    for n in nodes:
+        name = f"{path} / {n['name']}" if path else n["name"]
+        rows.append(
+            format_html(
+                '<tr><td>{}</td><td class="num">{}</td><td>{}</td></tr>',
+                name,
+                _cell(n["value"]),
+                labels.get(n.get("status", ""), ""),
+            )
+        )
+        rows.append(_tree_rows(n.get("children") or [], labels, name))
+    return "".join(rows)
+
+
 def _table(spec: dict[str, Any]) -> SafeString:
     """The chart's numbers as a table (screen readers, print, and readers without JavaScript)."""
     unit = spec.get("unit") or ""
-    if spec["kind"] == "pie":
+    if spec["kind"] == "treemap":
+        head = format_html("<tr><th>项目</th><th>{}</th><th>状态</th></tr>", unit or "数值")
+        body = _tree_rows(spec["nodes"], {s["key"]: s["label"] for s in spec["statuses"]})
+    elif spec["kind"] == "pie":
         head = format_html("<tr><th>项目</th><th>{}</th></tr>", unit or "数值")
         body = "".join(
             format_html('<tr><td>{}</td><td class="num">{}</td></tr>', i["name"], _cell(i["value"]))

@@ -26,6 +26,37 @@
       textStyle: { fontFamily: "inherit" },
       legend: { type: "scroll", bottom: 0, itemWidth: 14, itemHeight: 10 }
     };
+    if (spec.kind === "treemap") {
+      var colours = {};
+      (spec.statuses || []).forEach(function (st) { colours[st.key] = st.color; });
+      var paint = function (nodes) {
+        return nodes.map(function (n) {
+          var out = { name: n.name, value: n.value };
+          if (n.status && colours[n.status]) { out.itemStyle = { color: colours[n.status] }; }
+          if (n.children) { out.children = paint(n.children); }
+          return out;
+        });
+      };
+      base.tooltip = { trigger: "item", confine: true, valueFormatter: fmt(spec.unit) };
+      base.series = [{
+        type: "treemap",
+        data: paint(spec.nodes),
+        leafDepth: 2,
+        roam: false,
+        nodeClick: "zoomToNode",
+        top: 8, left: 4, right: 4, bottom: 36,
+        breadcrumb: { show: true, bottom: 4, height: narrow ? 18 : 22 },
+        label: { show: true, fontSize: narrow ? 10 : 12, overflow: "truncate" },
+        upperLabel: { show: true, height: narrow ? 18 : 22 },
+        levels: [
+          { itemStyle: { borderColor: "#555", borderWidth: 2, gapWidth: 2 } },
+          { itemStyle: { borderColor: "#999", borderWidth: 1, gapWidth: 1 } },
+          { itemStyle: { borderColor: "#fff", borderWidth: 1, gapWidth: 0 } }
+        ]
+      }];
+      delete base.legend;
+      return base;
+    }
     if (spec.kind === "pie") {
       base.tooltip = { trigger: "item", valueFormatter: fmt(spec.unit) };
       base.series = [{
