@@ -14,9 +14,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +25,7 @@ from django.db import IntegrityError, transaction
 
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.models import Jurisdiction
+from ezhou_platform.jobs.files import TableUnreadable, cell_text, read_table
 from ezhou_rules.core.money import MoneyError, parse_yuan
 from ezhou_rules.rental_housing.common import label as rule_label
 
@@ -276,51 +275,19 @@ class FileUnreadable(ValueError):
     pass
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_applications(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {column: value}) of a CSV (UTF-8 or GB18030) or xlsx file; blank rows left out."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-            raise FileUnreadable(f"文件无法作为Excel工作簿读取（{type(exc).__name__}）。") from exc
-        table = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
-    else:
-        data = path.read_bytes()
-        text = next((t for t in _decodings(data) if t is not None), None)
-        if text is None:
-            raise FileUnreadable("CSV文件编码无法识别：请保存为UTF-8编码。")
-        table = [list(r) for r in csv.reader(io.StringIO(text))]
-    head = [_cell(c) for c in (table[0] if table else [])]
+    try:
+        head, rows = read_table(path)
+    except TableUnreadable as exc:
+        raise FileUnreadable(str(exc)) from exc
     absent = [c for c in REQUIRED if c not in head]
     if absent:
         raise FileUnreadable(f"第1行表头缺少列：{'、'.join(absent)}（请使用下载的模板）。")
     where = {c: head.index(c) for c in APPLICATION_COLUMNS if c in head}
-    out = []
-    for n, values in enumerate(table[1:], start=2):
-        if any(_cell(v) for v in values):
-            out.append((n, {c: (values[i] if i < len(values) else None) for c, i in where.items()}))
-    return out
-
-
-def _decodings(data: bytes) -> list[str | None]:
-    out: list[str | None] = []
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            out.append(data.decode(encoding))
-        except UnicodeDecodeError:
-            out.append(None)
-    return out
+    return [
+        (n, {c: (values[i] if i < len(values) else None) for c, i in where.items()}) for n, values in rows
+    ]
 
 
 def _when(value: Any) -> dt.datetime:
@@ -330,7 +297,7 @@ def _when(value: Any) -> dt.datetime:
     elif isinstance(value, dt.date):
         moment = dt.datetime.combine(value, dt.time(9, 0))
     else:
-        text = _cell(value).replace("/", "-").replace("T", " ")
+        text = cell_text(value).replace("/", "-").replace("T", " ")
         moment = dt.datetime.fromisoformat(text if " " in text else f"{text} 09:00")
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
@@ -348,22 +315,22 @@ def application_row(number: int, values: dict[str, Any]) -> tuple[ApplicationRow
     errors: list[RowError] = []
 
     def bad(column: str, message: str, code: str = "invalid_format") -> None:
-        errors.append(RowError("", number, column, _cell(values.get(column)), message, code))
+        errors.append(RowError("", number, column, cell_text(values.get(column)), message, code))
 
     for column in REQUIRED:
-        if not _cell(values.get(column)):
+        if not cell_text(values.get(column)):
             bad(column, "必填。", "required")
     at = None
-    if _cell(values.get("申请时间")):
+    if cell_text(values.get("申请时间")):
         try:
             at = _when(values["申请时间"])
         except ValueError:
             bad("申请时间", "应写作“2026-06-15 09:30”或“2026-06-15”。")
-    children = _cell(values.get("未成年子女人数")) or "0"
+    children = cell_text(values.get("未成年子女人数")) or "0"
     if not children.isdigit() or int(children) > 20:
         bad("未成年子女人数", "应为0至20的整数。")
     materials = [
-        m.strip() for m in _cell(values.get("已交材料")).replace("，", ",").replace("、", ",").split(",")
+        m.strip() for m in cell_text(values.get("已交材料")).replace("，", ",").replace("、", ",").split(",")
     ]
     unknown = [m for m in materials if m and m not in MATERIAL_NAMES]
     if unknown:
@@ -371,24 +338,24 @@ def application_row(number: int, values: dict[str, Any]) -> tuple[ApplicationRow
     if errors or at is None:
         return None, errors
     homes = [
-        a.strip() for a in _cell(values.get("辖区内住房面积")).replace("，", ",").split(",") if a.strip()
+        a.strip() for a in cell_text(values.get("辖区内住房面积")).replace("，", ",").split(",") if a.strip()
     ]
     data = {
-        "name": _cell(values["申请人姓名"]),
-        "id_number": _cell(values["身份证号码"]).upper(),
-        "phone": _cell(values["联系电话"]),
+        "name": cell_text(values["申请人姓名"]),
+        "id_number": cell_text(values["身份证号码"]).upper(),
+        "phone": cell_text(values["联系电话"]),
         "full_civil_capacity": _yes(values.get("具有完全民事行为能力", "是") or "是"),
         "has_spouse": _yes(values.get("有配偶")),
         "minor_children": int(children),
         "homes": [{"area_m2": a} for a in homes],
         "other_subsidised_housing": _yes(values.get("已享受其他保障性住房")),
-        "work_unit": _cell(values.get("工作单位")),
+        "work_unit": cell_text(values.get("工作单位")),
         "priority_public_service": _yes(values.get("从事基本公共服务")),
         "priority_multi_child": _yes(values.get("多孩家庭")),
         "priority_three_generation": _yes(values.get("三世同堂")),
         "materials": tuple(MATERIAL_NAMES[m] for m in materials if m),
     }
-    return ApplicationRow(number, _cell(values["项目认定书编号"]), data, at), []
+    return ApplicationRow(number, cell_text(values["项目认定书编号"]), data, at), []
 
 
 def application_template() -> list[list[str]]:

@@ -4,13 +4,10 @@ counts and the errors file); the templates are downloadable; the recent runs are
 
 from __future__ import annotations
 
-from io import BytesIO
-from urllib.parse import quote
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ezhou_platform.common.exports import XLSX_TYPE, xlsx_response
+from ezhou_platform.common.exports import Sheet, xlsx_response
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.jobs.runner import visible_runs
 from ezhou_platform.jobs.views import start_from_request
@@ -52,14 +49,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     """The header rows of the import files (nothing else: no example data to import by mistake)."""
     if kind == "applications":
         return xlsx_response("线下申请导入模板.xlsx", "线下申请", importer.APPLICATION_COLUMNS, [])
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.title = "项目"
-    wb.active.append(importer.PROJECT_COLUMNS)
-    wb.create_sheet("房源").append(importer.UNIT_COLUMNS)
-    buf = BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('项目和房源导入模板.xlsx')}"
-    return response
+    return xlsx_response(
+        "项目和房源导入模板.xlsx",
+        [Sheet("项目", importer.PROJECT_COLUMNS, []), Sheet("房源", importer.UNIT_COLUMNS, [])],
+    )
