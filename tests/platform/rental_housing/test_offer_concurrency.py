@@ -56,10 +56,6 @@ from ezhou_platform.common.models import User
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Allocation, Application, UnitOffer
 clerk = User.objects.get(username="loadtest_clerk")
-# A numbered 轮候配租通知书 is rendered (WeasyPrint) inside the offer's transaction; a process's first render
-# loads the fonts (seconds), which a running server has done long before: do it here, before the race.
-from ezhou_platform.procedures.documents import render_pdf
-render_pdf("<p>预热</p>")
 """
 SETUP = (
     PREAMBLE

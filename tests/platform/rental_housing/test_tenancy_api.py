@@ -311,3 +311,22 @@ def test_operator_answers_an_offer_for_an_offline_applicant(
     a2.refresh_from_db()
     assert a2.status == ApplicationStatus.ALLOCATED
     assert Allocation.objects.get(active=True).unit_id == units[0].pk
+
+
+def test_the_offer_notice_is_numbered_at_once_and_rendered_on_first_download(
+    login_client: Any, housing: dict[str, Any]
+) -> None:
+    """Issued under the project's lock, the 轮候配租通知书 keeps its HTML and number; its PDF is rendered (outside
+    that lock) the first time it is downloaded, and kept."""
+    from ezhou_platform.procedures.models import Case
+
+    clerk = housing["clerk"]
+    _units, (a0, a1, _a2) = _queue(housing, 1, 3)
+    services.release_unit(Allocation.objects.get(application=a0), acting_user=clerk, reason="退出")
+    offer = UnitOffer.objects.get(status=OfferStatus.OPEN, application=a1)
+    notice = Case.objects.get(procedure="rental_housing.offer", object_id=offer.pk).documents.get()
+    assert notice.number.startswith("鄂州保租配〔") and a1.name in notice.html and not bytes(notice.pdf)
+    r = login_client("zhujian_clerk").get(f"/workspace/documents/{notice.pk}/pdf/")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    notice.refresh_from_db()
+    assert bytes(notice.pdf) == r.content and notice.sha256

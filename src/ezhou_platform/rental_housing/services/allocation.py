@@ -192,6 +192,8 @@ def _offer_to_next(unit: Unit, *, acting_user: Any, on: dt.date) -> UnitOffer | 
     if Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(status=UnitStatus.OFFERED) != 1:
         raise ApiError("unit_unavailable", "该房源已不在空闲状态。", field="unit", status=409)
     case = engine.start(offer, actor=acting_user, on=on, label="发出轮候配租通知", cites=S.CITE_CHOOSE)
+    # The notice's HTML is kept now and its PDF rendered on first download (documents.pdf_of): this runs under
+    # the project's lock, where a release may offer many units, and rendering would hold every writer back.
     documents.issue(
         S.KIND_OFFER,
         template=S.OFFER_NOTICE_TEMPLATE,
@@ -202,6 +204,7 @@ def _offer_to_next(unit: Unit, *, acting_user: Any, on: dt.date) -> UnitOffer | 
         recipient=head.name,
         citation=S.CITE_CHOOSE,
         context={"record": offer, "case": case, **S.offer_context(offer)},
+        pdf=False,
     )
     record(
         "rental_housing.offer.make",
