@@ -85,14 +85,15 @@ def test_operator_takes_an_offline_application_through_every_step(
     page.fill("textarea[name=content]", "名下有房")
     assert "已办理" in _submit(page, "objection", "登记异议")
     assert "名下有房" in page.inner_text("main")
-    assert "尚有未处理的公示异议" in _submit(page, "qualify", "公示期满，确认承租资格")
-    page.select_option("select[name=upheld]", "0")
-    page.fill("input[name=decision]", "经核实名下无房")
-    assert "已办理" in _submit(page, "decide", "处理异议")
+    # the period is checked first (as before the layer), then the objections
     assert "公示期至2026年6月23日" in _submit(page, "qualify", "公示期满，确认承租资格")
     clock_at(dt.date(2026, 6, 24))
     _login(page, url, "yunying_clerk", demo)  # a new session on the new day
     page.goto(f"{url}/rental-housing/manage/{app.pk}/")
+    assert "尚有未处理的公示异议" in _submit(page, "qualify", "公示期满，确认承租资格")
+    page.select_option("select[name=upheld]", "0")
+    page.fill("input[name=decision]", "经核实名下无房")
+    assert "已办理" in _submit(page, "decide", "处理异议")
     assert "已办理" in _submit(page, "qualify", "公示期满，确认承租资格")
     page.click("text=为申请人登记选房（先到先租）")
     page.wait_for_selector("ul.messages li")
@@ -152,7 +153,7 @@ def test_the_department_inspects_orders_and_decides_with_four_eyes(
     page.fill("#id_inspectors", "王强、郑芳")
     page.select_option("#id_f-0-category", "price")
     page.fill("#id_f-0-description", "两套房源租金高于评估租金")
-    page.click("text=登记")
+    page.get_by_role("button", name="登记").click()  # ("text=登记" would find the heading 登记巡查检查)
     page.wait_for_url("**/rental-housing/findings/*/")
     finding = Finding.objects.get(category="price")
     page.fill("#order_rectify_by", "2026-06-15")
@@ -269,6 +270,9 @@ def test_citizens_and_enterprises_on_a_390_px_phone(live_server: Any, browser: A
         page.goto(f"{url}/rental-housing/my/service/")
         page.fill("#id_description", "厨房排水不畅")
         page.click("text=提交报修")
+        assert "已提交" in page.inner_text(
+            "ul.messages"
+        )  # waits for the answer before looking in the database
         assert MaintenanceRequest.objects.filter(description="厨房排水不畅").exists()
         _fits(page)
         # the workspace: his cases with their progress and the documents issued to him
