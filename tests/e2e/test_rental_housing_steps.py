@@ -34,7 +34,10 @@ def _fits(page: Any) -> None:
 
 def _submit(page: Any, action: str, button: str) -> str:
     """Press `button` in the form of step `action` and return the page's message."""
-    page.locator(f"form:has(input[name=action][value={action}])").get_by_role("button", name=button).click()
+    with page.expect_navigation():  # the answer's page, not the message still shown from the last step
+        page.locator(f"form:has(input[name=action][value={action}])").get_by_role(
+            "button", name=button
+        ).click()
     page.wait_for_selector("ul.messages li")
     return page.inner_text("ul.messages")
 

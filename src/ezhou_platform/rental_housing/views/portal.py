@@ -229,6 +229,8 @@ def my_service(request: HttpRequest) -> HttpResponse:
     live = Contract.objects.filter(allocation__application__applicant=user, status__in=["signed", "filed"])
     mform = MaintenanceForm(request.POST if request.POST.get("kind") == "maintenance" else None)
     mform.fields["contract"].queryset = live  # type: ignore[attr-defined]
+    if len(contracts := list(live[:2])) == 1:  # the usual case: one contract, already chosen
+        mform.fields["contract"].initial = contracts[0].pk
     cform = ComplaintForm(request.POST if request.POST.get("kind") == "complaint" else None)
     if request.method == "POST":
         form: forms.Form = mform if request.POST.get("kind") == "maintenance" else cform
