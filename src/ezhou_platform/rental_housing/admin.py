@@ -1,5 +1,7 @@
 """Admin for 住房和城乡建设局 clerks and operator staff: operators, projects and units are kept here (audited);
-applications, allocations and contracts are read here and changed only through the services (pages/API)."""
+the records of procedures (applications, objections, offers, contracts, 先租后售, repairs, complaints,
+inspections and findings) are read here and changed only through their steps (pages, API, the procedure
+layer)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from .models import (
     Operator,
     OperatorStaff,
     Project,
+    RentToOwnRequest,
     Unit,
     UnitOffer,
 )
@@ -111,10 +114,11 @@ class ProjectAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("housing_type", "jurisdiction", "plan_body")
     search_fields = ("name", "certificate_number", "owner_name")
-    readonly_fields = ("housing_type",)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return selectors.projects_for(request.user, super().get_queryset(request))
+
+    readonly_fields = ("housing_type", "rent_reappraisal_due")
 
     def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
         try:
@@ -122,6 +126,11 @@ class ProjectAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
         except RentalHousingInputError as exc:
             raise ValidationError({"sourcing_method": exc.message}) from exc
         super().save_model(request, obj, form, change)
+        if "rent_appraised_on" in form.changed_data:
+            # 第十条: the next appraisal falls due 3 years later, on the department's board (a period)
+            from .services import track_reappraisal
+
+            track_reappraisal(obj)
 
 
 @admin.register(Unit)
@@ -196,14 +205,18 @@ class ContractAdmin(ReadOnlyHousingAdmin):
 
 
 class FindingInline(admin.TabularInline):
+    """Read here; findings are recorded and handled on the inspection pages (their steps: 责令整改, 依法处置 …)."""
+
     model = Finding
-    extra = 1
+    extra = 0
+    fields = ("category", "description", "status", "rectify_by", "rectified_on", "sanction")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_housing_staff(request)
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_housing_staff(request)
+        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
@@ -213,37 +226,20 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
-    """巡查检查 (第二十八条): findings by category with the sanctions of that article."""
+class InspectionAdmin(ReadOnlyHousingAdmin):
+    """巡查检查 (第二十八条): recorded at /rental-housing/inspections/new/, each finding a procedure."""
 
     list_display = ("project", "jurisdiction", "inspected_on", "inspectors")
     list_filter = ("jurisdiction", "findings__category", "findings__sanction")
     inlines = (FindingInline,)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Findings are saved in the admin's transaction; each added or changed one is audited too."""
-        from ezhou_platform.common.admin_mixins import snapshot
-        from ezhou_platform.common.audit.services import record
-
-        saved = formset.save()
-        for obj in saved:
-            record(
-                "rental_housing.finding.save",
-                actor=request.user,
-                obj=obj,
-                after=snapshot(obj),
-                label="登记检查发现问题及处理措施",
-                citation="鄂州政发〔2022〕19号 第二十八条",
-                request=request,
-            )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).filter(project__in=selectors.projects_for(request.user))
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
-    """投诉举报 (第二十七条)."""
+class ComplaintAdmin(ReadOnlyHousingAdmin):
+    """投诉举报 (第二十七条): handled at /rental-housing/complaints/ (its steps)."""
 
     list_display = ("received_on", "project", "status", "answered_on")
     list_filter = ("status",)
@@ -275,14 +271,11 @@ class UnitOfferAdmin(HousingAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MaintenanceRequest)
-class MaintenanceRequestAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelAdmin):
-    """维修申请 (第二十四条): the operator records the repair."""
+class MaintenanceRequestAdmin(ReadOnlyHousingAdmin):
+    """维修申请 (第二十四条): handled at /rental-housing/maintenance/ (its steps)."""
 
     list_display = ("contract", "reported_on", "status", "completed_on")
     list_filter = ("status",)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._staff(request)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return (
@@ -290,6 +283,17 @@ class MaintenanceRequestAdmin(AuditedAdminMixin, HousingAdminMixin, admin.ModelA
             .get_queryset(request)
             .filter(contract__allocation__application__in=selectors.applications_for(request.user))
         )
+
+
+@admin.register(RentToOwnRequest)
+class RentToOwnRequestAdmin(ReadOnlyHousingAdmin):
+    """先租后售 (鄂州政办发〔2022〕19号 三（四）): handled at /rental-housing/rent-to-own/."""
+
+    list_display = ("contract", "filed_on", "share", "status", "payable_fen")
+    list_filter = ("status",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(contract__in=selectors.contracts_for(request.user))
 
 
 class _CitizenAccountsMixin:

@@ -17,6 +17,7 @@ class RentalHousingConfig(AppConfig):
     def ready(self) -> None:
         from ezhou_platform.common.demo import DEMO_LOADERS
 
+        from . import procedures  # noqa: F401  (registers the procedures, documents and shortcuts)
         from .demo import accounts_line, load_demo
 
         if not any(loader is load_demo for _, loader in DEMO_LOADERS):

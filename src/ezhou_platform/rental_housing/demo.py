@@ -47,6 +47,7 @@ from .models import (
 )
 
 OPERATOR_USERNAME = "yunying_clerk"
+HEAD_USERNAME = "zhujian_head"  # the city's housing head: the second person of the four-eyes steps
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ PRINCIPAL = ("陈晨", "42070419950715002")
 
 def accounts_line() -> str:
     """The stage accounts, for the demo command's output (the loader's label)."""
-    return "；".join(f"{c.username}（{c.name}，{c.stage}）" for c in (*CITIZENS, AGENT))
+    staff = f"{OPERATOR_USERNAME}（运营单位经办）；{HEAD_USERNAME}（住建局负责人，双人复核的第二人）；"
+    return staff + "；".join(f"{c.username}（{c.name}，{c.stage}）" for c in (*CITIZENS, AGENT))
 
 
 def _rid(first17: str) -> str:
@@ -213,6 +215,19 @@ def _operator(system: User) -> tuple[Operator, User]:
     staff.set_password(DEMO_PASSWORD)
     staff.save(update_fields=["password"])
     OperatorStaff.objects.update_or_create(user=staff, defaults={"operator": op})
+    head, _ = User.objects.update_or_create(
+        username=HEAD_USERNAME,
+        defaults={
+            "display_name": "住建局保障科负责人许亮",
+            "role": Role.DEPARTMENT_HEAD,
+            "department": housing,
+            "jurisdiction": Jurisdiction.objects.get(code="ezhou"),
+            "is_staff": True,
+            "is_active": True,
+        },
+    )
+    head.set_password(DEMO_PASSWORD)
+    head.save(update_fields=["password"])
     return op, staff
 
 
@@ -323,27 +338,21 @@ def _supervision(p0: Project, system: User, today: dt.date) -> None:
             phone="13800000000",
         )
     if not Inspection.objects.exists():
-        from ezhou_platform.common.audit.services import record
-
-        insp = Inspection.objects.create(
+        # a district inspection with one finding, ordered to be rectified within 15 days (第二十八条)
+        inspection = services.record_inspection(
+            p0,
+            acting_user=system,
             jurisdiction=p0.jurisdiction,
-            project=p0,
             inspected_on=today,
             inspectors="华容区住建局 郑芳、王强",
             summary="检查房源申报、承租审核、租赁价格、合同备案和运营管理情况。",
+            findings=[(Finding.Category.FILING, "1份租赁合同签订后未及时备案。")],
         )
-        Finding.objects.create(
-            inspection=insp,
-            category=Finding.Category.FILING,
-            description="1份租赁合同签订后未及时备案。",
-            sanction=Finding.Sanction.RECTIFY,
+        finding = inspection.findings.get()
+        services.order_rectification(
+            finding,
+            acting_user=system,
             rectify_by=today + dt.timedelta(days=15),
-        )
-        record(
-            "rental_housing.inspection.add",
-            actor=system,
-            obj=insp,
-            after={"project": p0.pk},
-            label="登记巡查检查",
-            citation="鄂州政发〔2022〕19号 第二十八条",
+            requirement="立即通过鄂州市保障性住房监管服务平台办理合同备案，并报送整改情况。",
+            on=today,
         )

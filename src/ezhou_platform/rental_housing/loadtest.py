@@ -96,7 +96,10 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
         )
         for i, u in enumerate(users)
     )
-    apps = list(Application.objects.filter(project=project).order_by("submitted_at", "id"))
+    apps = list(
+        Application.objects.filter(project=project).select_related("project").order_by("submitted_at", "id")
+    )
+    _open_cases(apps, clerk)
     out: dict[str, Any] = {
         "project": project.pk,
         "applications": [a.pk for a in apps],
@@ -116,6 +119,36 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
         out["session_cookie"] = settings.SESSION_COOKIE_NAME
         out["csrf_token"] = secrets.token_hex(16)  # 32 characters, the form Django accepts in the cookie
     return out
+
+
+def _open_cases(apps: list[Any], clerk: Any) -> None:
+    """The seeded applications are already qualified: their cases (the procedure layer's) in bulk, in the state
+    they were seeded in, as the data migration does for records made before the layer."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ezhou_platform.common.models import Department
+    from ezhou_platform.procedures.models import Case
+
+    from .procedures import APPLICATION, application_title
+
+    ct = ContentType.objects.get_for_model(Application)
+    housing = Department.objects.get(code=APPLICATION.department)
+    now = clock.now()
+    Case.objects.bulk_create(
+        Case(
+            procedure=APPLICATION.slug,
+            content_type=ct,
+            object_id=a.pk,
+            department=housing,
+            title=application_title(a)[:200],
+            state=a.status,
+            applicant_user_id=a.applicant_id,
+            opened_on=a.submitted_on,
+            opened_by=clerk,
+            updated_at=now,
+        )
+        for a in apps
+    )
 
 
 def check(project_id: int) -> dict[str, Any]:

@@ -41,6 +41,19 @@ def is_city_staff(user: Any) -> bool:
     return _housing_staff(user) and operator_of(user) is None
 
 
+def _district_staff(user: Any) -> bool:
+    return bool(user.jurisdiction_id and user.jurisdiction.code != "ezhou")
+
+
+def sees_every_project(user: Any) -> bool:
+    """Auditors and the city's housing staff (neither an operator's nor a district's) see every project."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.AUDITOR:
+        return True
+    return is_city_staff(user) and not _district_staff(user)
+
+
 def projects_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
     qs = Project.objects.all() if qs is None else qs
     if not user.is_authenticated:
@@ -52,7 +65,7 @@ def projects_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
     op = operator_of(user)
     if op is not None:
         return qs.filter(operator=op)
-    if user.jurisdiction_id and user.jurisdiction.code != "ezhou":
+    if _district_staff(user):
         return qs.filter(jurisdiction_id=user.jurisdiction_id)
     return qs
 
@@ -94,10 +107,7 @@ def complaints_for(user: Any, qs: QuerySet | None = None) -> QuerySet:
     from .models import Complaint
 
     qs = Complaint.objects.all() if qs is None else qs
-    city = user.is_authenticated and (
-        user.role == Role.AUDITOR
-        or (is_city_staff(user) and not (user.jurisdiction_id and user.jurisdiction.code != "ezhou"))
-    )
+    city = sees_every_project(user)
     cond = Q(project__in=projects_for(user))
     if city:
         cond |= Q(project__isnull=True)

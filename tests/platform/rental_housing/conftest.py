@@ -19,6 +19,16 @@ def resident_id(seq: int, born: str = "19900101") -> str:
 
 
 @pytest.fixture
+def demo(demo_users: dict[str, Any]) -> None:
+    """The rental-housing demo (its citizens too, added to `demo_users` so `login_client` knows them)."""
+    from ezhou_platform.common.models import User
+    from ezhou_platform.rental_housing.demo import load_demo
+
+    load_demo()
+    demo_users.update({u.username: u for u in User.objects.select_related("department")})
+
+
+@pytest.fixture
 def housing(demo_users: dict[str, Any]) -> dict[str, Any]:
     from ezhou_platform.common.models import Jurisdiction
     from ezhou_platform.rental_housing import services
@@ -107,3 +117,31 @@ def verify(user: Any, name: str, id_number: str, clerk: Any = None) -> Any:
         verified_on=dt.date(2026, 6, 1),
         verified_by=clerk,
     )
+
+
+@pytest.fixture
+def people(housing: dict[str, Any], demo_users: dict[str, Any]) -> dict[str, Any]:
+    """The people of the state machines: the district clerk who records, the city's head (the second person),
+    an operator's staff (a clerk of the department linked to the operator, ADR 1), a tenant, an auditor."""
+    from ezhou_platform.common.models import Department, User
+    from ezhou_platform.common.roles import Role
+    from ezhou_platform.rental_housing.models import OperatorStaff
+
+    housing_dept = Department.objects.get(code="housing")
+    head = User.objects.create(
+        username="zhujian_head_t",
+        role=Role.DEPARTMENT_HEAD,
+        department=housing_dept,
+        display_name="住建负责人",
+    )
+    operator_staff = User.objects.create(
+        username="yunying_t", role=Role.CLERK, department=housing_dept, display_name="运营经办"
+    )
+    OperatorStaff.objects.create(user=operator_staff, operator=housing["operator"])
+    return {
+        "zhujian_clerk": demo_users["zhujian_clerk"],
+        "head": head,
+        "operator": operator_staff,
+        "citizen": demo_users["citizen"],
+        "auditor": demo_users["auditor"],
+    }

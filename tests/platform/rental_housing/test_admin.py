@@ -45,33 +45,48 @@ def test_admin_pages_by_role(login_client: Any) -> None:
         assert app.id_number not in page
 
 
-def test_inspection_with_findings_is_audited_and_on_the_board(login_client: Any) -> None:
+def test_inspection_with_findings_is_audited_and_on_the_board(login_client: Any, clock_at: Any) -> None:
+    """Recorded on the inspection page (the admin only reads it): each finding is a case; the order to rectify
+    opens the rectification period, which is on the board and overdue once it has passed."""
     from ezhou_platform.common.audit.models import AuditRecord
-    from ezhou_platform.common.models import Jurisdiction
+    from ezhou_platform.procedures.models import Document
     from ezhou_platform.rental_housing.demo import load_demo
     from ezhou_platform.rental_housing.models import Finding, Project
 
     load_demo()
     c = login_client("zhujian_clerk")
     p = Project.objects.get(certificate_number="鄂州保租认〔2022〕001号")
+    assert c.get("/admin/rental_housing/inspection/add/").status_code == 403  # read-only in the admin
     data = {
-        "jurisdiction": Jurisdiction.objects.get(code="huarong").pk,
         "project": p.pk,
-        "inspected_on": "2024-05-06",
+        "inspected_on": "2026-06-15",
         "inspectors": "王强",
         "summary": "",
-        "findings-TOTAL_FORMS": "1",
-        "findings-INITIAL_FORMS": "0",
-        "findings-MIN_NUM_FORMS": "0",
-        "findings-MAX_NUM_FORMS": "1000",
-        "findings-0-category": "price",
-        "findings-0-description": "租金高于市场租金的70%",
-        "findings-0-sanction": "rectify",
-        "findings-0-rectify_by": "2024-05-20",
+        "f-TOTAL_FORMS": "3",
+        "f-INITIAL_FORMS": "0",
+        "f-MIN_NUM_FORMS": "0",
+        "f-MAX_NUM_FORMS": "10",
+        "f-0-category": "price",
+        "f-0-description": "租金高于市场租金的70%",
     }
-    r = c.post("/admin/rental_housing/inspection/add/", data)
-    assert r.status_code == 302, r.content.decode()[:2000]
-    assert Finding.objects.filter(category="price").count() == 1
+    r = c.post("/rental-housing/inspections/new/", data)
+    finding = Finding.objects.get(category="price")
+    assert r.status_code == 302 and r["Location"] == f"/rental-housing/findings/{finding.pk}/"
     assert AuditRecord.objects.filter(action="rental_housing.finding.save").exists()
-    board = c.get("/rental-housing/deadlines/").content.decode()
-    assert "整改：租赁价格（责令整改）" in board and "已逾期" in board
+    r = c.post(
+        f"/rental-housing/findings/{finding.pk}/",
+        {"action": "order", "rectify_by": "2026-06-20", "requirement": "按评估租金调整"},
+    )
+    finding.refresh_from_db()
+    assert finding.status == "rectifying" and finding.rectify_by.isoformat() == "2026-06-20"
+    order = Document.objects.filter(kind="rental_housing.rectification").order_by("seq").last()
+    assert order is not None and order.case is not None and order.case.object_id == finding.pk
+    assert order.number == "鄂州保租改〔2026〕2号"  # the demo's own order is No. 1
+    assert "行政复议" in order.html and "第二十八条" in order.html
+    clock_at(__import__("datetime").date(2026, 6, 25))
+    board = login_client("zhujian_clerk").get("/rental-housing/deadlines/").content.decode()  # a new session
+    assert (
+        "整改期限" in board
+        and "检查发现问题：华容区葛店大道人才公寓（租赁价格）" in board
+        and "已逾期" in board
+    )

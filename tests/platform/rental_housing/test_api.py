@@ -145,7 +145,7 @@ def test_citizen_applies_and_chooses(
     app_id = r.json()["id"]
     assert r.json()["status"] == "submitted"
     assert post(c, "/applications", body).status_code == 409  # one open application per person and project
-    assert post(c, f"/applications/{app_id}/choose", {}).json()["code"] == "invalid_state"
+    assert post(c, f"/applications/{app_id}/choose", {}).json()["code"] == "bad_state"
     app = Application.objects.get(pk=app_id)
     app = services.review_approve(app, acting_user=clerk)
     app.publicity_end = dt.date(2000, 1, 1)  # test shortcut: the publicity period is over
@@ -173,7 +173,7 @@ def test_staff_endpoints_need_the_housing_department(login_client: Any, housing:
         post(login_client("auditor"), f"/applications/{app.pk}/review", {"approve": True}).status_code == 403
     )
     r = post(login_client("zhujian_clerk"), f"/applications/{app.pk}/review", {"approve": True})
-    assert r.status_code == 409 and r.json()["code"] == "invalid_state"
+    assert r.status_code == 409 and r.json()["code"] == "bad_state"
 
 
 def test_publicity_list_masks_names_and_ids(client: Any, housing: dict[str, Any]) -> None:

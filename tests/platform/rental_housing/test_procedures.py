@@ -163,7 +163,8 @@ def test_first_come_first_served_then_queue(housing: dict[str, Any]) -> None:
     assert e.value.code == "unit_unavailable"
     assert services.choose_unit(a1, acting_user=clerk).allocation.unit_id == units[0].pk
     assert services.choose_unit(a3, acting_user=clerk).queue_position == 1
-    assert AuditRecord.objects.filter(action="rental_housing.allocation.choose").count() == 2
+    # each choice is the application's step 选定房源 (the procedure layer's audit record)
+    assert AuditRecord.objects.filter(action="rental_housing.application.allocate").count() == 2
     # the second leaves: the unit is released, the head of the queue (a3) may choose it
     head = services.release_unit(
         Allocation.objects.get(application=a2, active=True), acting_user=clerk, reason="退出"
@@ -241,7 +242,7 @@ def test_contract_sign_file_terminate_vacate(housing: dict[str, Any]) -> None:
     assert {
         "rental_housing.contract.sign",
         "rental_housing.contract.file",
-        "rental_housing.contract.terminate",
+        "rental_housing.contract.terminate_for_breach",  # 第二十三条: 解除 for subletting
         "rental_housing.contract.vacate",
         "rental_housing.allocation.release",
     } <= actions

@@ -110,7 +110,7 @@ def test_contract_sign_file_terminate_vacate_through_the_api(
     assert {
         "rental_housing.contract.sign",
         "rental_housing.contract.file",
-        "rental_housing.contract.terminate",
+        "rental_housing.contract.terminate_for_breach",  # 第二十三条: 解除 for subletting
         "rental_housing.contract.vacate",
     } <= actions
 
@@ -218,7 +218,7 @@ def test_freed_unit_is_offered_to_the_first_in_queue_and_decline_passes_it_on(
     assert nxt.application_id == a2.pk and nxt.unit_id == units[0].pk
     with pytest.raises(Exception) as e:  # an answered offer cannot be answered again
         services.answer_offer(offer, acting_user=clerk, accept=True)
-    assert e.value.code == "invalid_state"
+    assert e.value.code == "bad_state"
     # a2 declines too → a3; a3 accepts → the unit is let to a3
     services.answer_offer(nxt, acting_user=clerk, accept=False)
     last = UnitOffer.objects.get(status=OfferStatus.OPEN)
@@ -285,7 +285,8 @@ def test_citizen_sees_and_answers_the_offer(
     a1.refresh_from_db()
     assert a1.status == ApplicationStatus.ALLOCATED
     r = post(c, f"/offers/{offer.pk}/answer", {"accept": False})
-    assert r.status_code == 409 and r.json()["field"] == "offer"
+    # the layer's refusal names the offer's state (已接受) and the article
+    assert r.status_code == 409 and r.json()["field"] == "status" and "已接受" in r.json()["message"]
 
 
 def test_citizen_cannot_answer_someone_elses_offer(login_client: Any, housing: dict[str, Any]) -> None:
@@ -310,3 +311,22 @@ def test_operator_answers_an_offer_for_an_offline_applicant(
     a2.refresh_from_db()
     assert a2.status == ApplicationStatus.ALLOCATED
     assert Allocation.objects.get(active=True).unit_id == units[0].pk
+
+
+def test_the_offer_notice_is_numbered_at_once_and_rendered_on_first_download(
+    login_client: Any, housing: dict[str, Any]
+) -> None:
+    """Issued under the project's lock, the 轮候配租通知书 keeps its HTML and number; its PDF is rendered (outside
+    that lock) the first time it is downloaded, and kept."""
+    from ezhou_platform.procedures.models import Case
+
+    clerk = housing["clerk"]
+    _units, (a0, a1, _a2) = _queue(housing, 1, 3)
+    services.release_unit(Allocation.objects.get(application=a0), acting_user=clerk, reason="退出")
+    offer = UnitOffer.objects.get(status=OfferStatus.OPEN, application=a1)
+    notice = Case.objects.get(procedure="rental_housing.offer", object_id=offer.pk).documents.get()
+    assert notice.number.startswith("鄂州保租配〔") and a1.name in notice.html and not bytes(notice.pdf)
+    r = login_client("zhujian_clerk").get(f"/workspace/documents/{notice.pk}/pdf/")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    notice.refresh_from_db()
+    assert bytes(notice.pdf) == r.content and notice.sha256

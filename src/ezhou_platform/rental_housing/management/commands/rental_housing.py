@@ -1,8 +1,11 @@
 """`ezhou rental-housing …`: batch commands of 保障性租赁住房.
 
 ezhou rental-housing import FILE.xlsx [--dry-run]     import projects and units (sheets 项目, 房源)
+ezhou rental-housing import-applications FILE --user U  import offline applications (CSV or xlsx)
 ezhou rental-housing loadtest-seed --applicants 500 --units 200 [--sessions FILE.json]
 ezhou rental-housing loadtest-check PROJECT_ID
+
+Both imports run the background job the import page starts, here in this process (= `ezhou jobs run …`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--user", default="zhujian_clerk", help="以哪个住建局经办人员的身份导入（记入审计）")
         imp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        apps = sub.add_parser("import-applications", help="导入线下申请（CSV 或 Excel，按模板）")
+        apps.add_argument("file")
+        apps.add_argument(
+            "--user", required=True, help="录入人（运营单位或住建局工作人员的用户名，记入审计）"
+        )
         seed = sub.add_parser(
             "loadtest-seed", help="生成选房压力测试数据（一个项目、若干房源和已取得资格的申请人）"
         )
@@ -56,10 +64,12 @@ class Command(BaseCommand):
         elif opts["action"] == "loadtest-check":
             self.stdout.write(json.dumps(loadtest.check(opts["project"]), ensure_ascii=False))
         else:
-            from ezhou_platform.rental_housing.importer import import_workbook
+            from django.core.management import call_command
 
-            report = import_workbook(opts["file"], username=opts["user"], dry_run=opts["dry_run"])
-            for line in report.lines():
-                self.stdout.write(line)
-            if report.errors:
-                raise CommandError(f"导入失败：{len(report.errors)} 处错误，未写入任何数据。")
+            from ezhou_platform.rental_housing.jobs import APPLICATIONS_JOB, PROJECTS_JOB
+
+            argv = ["run", PROJECTS_JOB if opts["action"] == "import" else APPLICATIONS_JOB]
+            argv += ["--file", opts["file"], "--user", opts["user"]]
+            if opts["action"] == "import":
+                argv += ["--param", f"dry_run={'1' if opts['dry_run'] else '0'}"]
+            call_command("jobs", *argv, stdout=self.stdout)

@@ -1,6 +1,7 @@
-"""The citizen portal of 保障性租赁住房: applying (for oneself, or for a principal of a recorded agent
-relationship), following the application, choosing a unit, answering a queue offer, the contract's rent
-statement, repairs and complaints. Views validate input and call `services`; every write is there."""
+"""The citizen's and enterprise's pages of 保障性租赁住房: applying (for oneself, or for a principal of a recorded
+agent relationship), following the application, giving it up, choosing a unit, answering a queue offer, the
+contract and its rent statement (pages and PDFs), 先租后售, repairs and complaints. Views validate input and
+call `services`; every write is there, every step the procedure layer's."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from ezhou_rules.core.ids import mask_name, mask_resident_id
 from ezhou_rules.rental_housing import validity_warning
 from ezhou_rules.rental_housing.tenancy import rent_schedule
 
-from . import services
-from .models import (
+from .. import selectors, services
+from .. import steps as S
+from ..models import (
     MATERIALS,
     Application,
     ApplicationStatus,
@@ -28,11 +30,12 @@ from .models import (
     Contract,
     MaintenanceRequest,
     Project,
+    RentToOwnRequest,
     Unit,
     UnitOffer,
     UnitStatus,
 )
-from .views import _yuan
+from .common import WRITERS, areas, pdf_response, show_error, yuan
 
 
 # -- citizen portal -------------------------------------------------------------------------------------------
@@ -77,10 +80,6 @@ class ApplyForm(forms.Form):
         ]
 
 
-def _areas(text: str) -> list[str]:
-    return [a.strip() for a in text.replace("，", ",").split(",") if a.strip()]
-
-
 @view_requires(Role.CITIZEN)
 def my_applications(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -99,7 +98,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
                     full_civil_capacity=d["full_civil_capacity"],
                     has_spouse=d["has_spouse"],
                     minor_children=d["minor_children"],
-                    homes=[{"area_m2": a} for a in _areas(d["home_areas"])],
+                    homes=[{"area_m2": a} for a in areas(d["home_areas"])],
                     other_subsidised_housing=d["other_subsidised_housing"],
                     work_unit=d["work_unit"],
                     priority_public_service=d["priority_public_service"],
@@ -142,16 +141,16 @@ def my_applications(request: HttpRequest) -> HttpResponse:
                 if a.agent
                 else f"{a.name}（本人）",
                 "offer": (offer := services.open_offer(a)),
-                "offer_rent": _yuan(offer.unit.rent_fen) if offer else "",
-                "rent": _yuan(contract.monthly_rent_fen) if contract else "",
-                "per_payment": _yuan(contract.monthly_rent_fen * contract.payment_period_months)
+                "offer_rent": yuan(offer.unit.rent_fen) if offer else "",
+                "rent": yuan(contract.monthly_rent_fen) if contract else "",
+                "per_payment": yuan(contract.monthly_rent_fen * contract.payment_period_months)
                 if contract
                 else "",
                 "pos": pos,
                 "alloc": alloc,
                 "contract": contract,
                 "free": free,
-                "exit_rent": _yuan(contract.exit_rent_fen) if contract else "",
+                "exit_rent": yuan(contract.exit_rent_fen) if contract else "",
             }
         )
     return render(
@@ -162,28 +161,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @view_requires(Role.CITIZEN)
 def my_contract(request: HttpRequest, pk: int) -> HttpResponse:
     """The tenant's contract and rent statement: the rent of each collection period (第二十条第一款) and, after
-    the exit, the exit rent (第二十条第二款)."""
-    contract = get_object_or_404(
-        Contract.objects.select_related("allocation__unit__project", "allocation__application"),
-        pk=pk,
-        allocation__application__applicant=request.user,
-    )
-    schedule = rent_schedule(
-        start=contract.start_date,
-        end=contract.end_date,
-        monthly_rent_fen=contract.monthly_rent_fen,
-        payment_period_months=contract.payment_period_months,
-    )
-    return render(
-        request,
-        "rental_housing/my_contract.html",
-        {
-            "c": contract,
-            "schedule": schedule,
-            "schedule_total": sum(line.amount_fen for line in schedule),
-            "warning": validity_warning(contract.start_date),
-        },
-    )
+    the exit, the exit rent (第二十条第二款); the contract, the statement and the documents as PDFs."""
+    return render(request, "rental_housing/my_contract.html", _contract_context(_contract_for(request, pk)))
 
 
 @view_requires(Role.CITIZEN)
@@ -250,6 +229,8 @@ def my_service(request: HttpRequest) -> HttpResponse:
     live = Contract.objects.filter(allocation__application__applicant=user, status__in=["signed", "filed"])
     mform = MaintenanceForm(request.POST if request.POST.get("kind") == "maintenance" else None)
     mform.fields["contract"].queryset = live  # type: ignore[attr-defined]
+    if len(contracts := list(live[:2])) == 1:  # the usual case: one contract, already chosen
+        mform.fields["contract"].initial = contracts[0].pk
     cform = ComplaintForm(request.POST if request.POST.get("kind") == "complaint" else None)
     if request.method == "POST":
         form: forms.Form = mform if request.POST.get("kind") == "maintenance" else cform
@@ -284,5 +265,162 @@ def my_service(request: HttpRequest) -> HttpResponse:
                 contract__allocation__application__applicant=user
             ).select_related("contract__allocation__unit"),
             "complaints": Complaint.objects.filter(submitted_by=user).select_related("project"),
+        },
+    )
+
+
+# -- giving up (第十四条, 第十七条) ------------------------------------------------------------------------------
+@view_requires(Role.CITIZEN)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant gives up their application or their place in the queue (an open offer passes on)."""
+    if request.method != "POST":
+        return redirect("rental_housing:my")
+    app = get_object_or_404(Application, pk=pk, applicant=request.user)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, "放弃申请：请勾选“确认放弃”后提交。")
+        return redirect("rental_housing:my")
+    try:
+        services.withdraw(app, acting_user=request.user)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已放弃“{app.project}”的申请（{S.CITE_APPLICATION}）。")
+    return redirect("rental_housing:my")
+
+
+# -- the contract and the rent statement as PDFs ---------------------------------------------------------------
+def _contract_for(request: HttpRequest, pk: int) -> Contract:
+    """The tenant's own contract, or one staff see (their operator's or district's projects)."""
+    user: Any = request.user
+    qs = Contract.objects.select_related("allocation__unit__project__operator", "allocation__application")
+    if user.role == Role.CITIZEN:
+        return get_object_or_404(qs, pk=pk, allocation__application__applicant=user)
+    return get_object_or_404(selectors.contracts_for(user, qs), pk=pk)
+
+
+def _contract_context(contract: Contract) -> dict[str, Any]:
+    schedule = rent_schedule(
+        start=contract.start_date,
+        end=contract.end_date,
+        monthly_rent_fen=contract.monthly_rent_fen,
+        payment_period_months=contract.payment_period_months,
+    )
+    from ezhou_platform.procedures.engine import case_of
+
+    case = case_of(contract)
+    return {
+        "c": contract,
+        "schedule": schedule,
+        "schedule_total": sum(line.amount_fen for line in schedule),
+        "warning": validity_warning(contract.start_date),
+        "documents": case.documents.order_by("issued_at") if case else [],
+        "today": clock.today(),
+    }
+
+
+@view_requires(Role.CITIZEN, *WRITERS, Role.AUDITOR, department="housing")
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lease as signed and filed (第十八条, 第十九条): parties, unit, term, rent, deposit, collection period."""
+    contract = _contract_for(request, pk)
+    return pdf_response(
+        request,
+        "rental_housing/pdf/contract.html",
+        _contract_context(contract),
+        f"租赁合同{contract.number}.pdf",
+    )
+
+
+@view_requires(Role.CITIZEN, *WRITERS, Role.AUDITOR, department="housing")
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rent statement: each collection period (第二十条第一款) and, after the exit, the exit rent (第二十条第二款)."""
+    contract = _contract_for(request, pk)
+    return pdf_response(
+        request,
+        "rental_housing/pdf/statement.html",
+        _contract_context(contract),
+        f"租金清单{contract.number}.pdf",
+    )
+
+
+# -- 先租后售 (鄂州政办发〔2022〕19号 三（四）) ------------------------------------------------------------------------
+class RentToOwnApplyForm(forms.Form):
+    contract = forms.ModelChoiceField(label="租赁合同", queryset=Contract.objects.none())
+    share = forms.ChoiceField(label="拟购产权", choices=RentToOwnRequest.Share.choices)
+    share_ratio = forms.CharField(
+        label="拟购产权份额", max_length=20, required=False, help_text="购买部分产权时填写百分比，如60%"
+    )
+
+
+@view_requires(Role.CITIZEN)
+def my_rent_to_own(request: HttpRequest) -> HttpResponse:
+    """A tenant of a 允许先租后售 unit applies, after 5 full years, to convert it into 共有产权住房."""
+    user: Any = request.user
+    live = Contract.objects.filter(
+        allocation__application__applicant=user, status__in=["signed", "filed"]
+    ).select_related("allocation__unit__project")
+    form = RentToOwnApplyForm(request.POST or None)
+    form.fields["contract"].queryset = live  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.file_rent_to_own(
+                d["contract"],
+                acting_user=user,
+                share=d["share"],
+                share_ratio=d["share_ratio"],
+                applicant=user,
+            )
+        except ApiError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, "先租后售申请已提交，住房和城乡建设部门将核定购房款。")
+            return redirect("rental_housing:my_rent_to_own")
+    mine = RentToOwnRequest.objects.filter(contract__allocation__application__applicant=user).select_related(
+        "contract__allocation__unit__project"
+    )
+    rows = [
+        {
+            "r": r,
+            "price": yuan(r.price_fen),
+            "rent_paid": yuan(r.rent_paid_fen),
+            "payable": yuan(r.payable_fen),
+            "from": services.tenancy_start(r.contract),
+        }
+        for r in mine
+    ]
+    return render(
+        request,
+        "rental_housing/my_rent_to_own.html",
+        {"form": form, "rows": rows, "has_contract": live.exists(), "cite": S.CITE_RENT_TO_OWN},
+    )
+
+
+# -- complaints from citizens and enterprises (第二十七条) ---------------------------------------------------------
+@view_requires(Role.CITIZEN, Role.ENTERPRISE)
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """投诉举报 (第二十七条) by a citizen or an enterprise, and the ones it filed with their answers."""
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.submit_complaint(
+                acting_user=request.user,
+                content=d["content"],
+                project=d["project"],
+                complainant=d["complainant"],
+                phone=d["phone"],
+            )
+        except ApiError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, "投诉举报已受理，可在本页查看处理进度。")
+            return redirect("rental_housing:complaint_new")
+    return render(
+        request,
+        "rental_housing/complaint_new.html",
+        {
+            "form": form,
+            "complaints": Complaint.objects.filter(submitted_by_id=request.user.pk).select_related("project"),
+            "cite": S.CITE_COMPLAINT,
         },
     )

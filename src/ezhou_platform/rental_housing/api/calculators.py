@@ -23,8 +23,8 @@ from ezhou_rules.rental_housing.eligibility import check_applicant, parse_homes
 from ezhou_rules.rental_housing.housing import RENT_ONLY, TYPE_LABELS, check_unit_area, project_type
 from ezhou_rules.rental_housing.tenancy import exit_rent_statement, rent_to_own
 
-from . import services
-from .api_schema import RentalSchema
+from .. import services
+from .schema import RentalSchema
 
 router = Router(tags=["保障性租赁住房"])
 
