@@ -109,6 +109,12 @@ class ArticleCoverage:
     def implemented(self) -> bool:
         return bool(self.implementations)
 
+    @property
+    def declaratory(self) -> bool:
+        """Registered only as declaratory: the article sets no duty the platform decides or computes (the
+        reason is the registration's summary)."""
+        return bool(self.implementations) and all(i.kind == "declaratory" for i in self.implementations)
+
 
 @dataclass
 class DocumentCoverage:

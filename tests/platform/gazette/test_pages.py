@@ -108,6 +108,16 @@ def test_coverage_page(client, gazette):
     assert "已实现" in html
 
 
+def test_coverage_marks_declaratory_sections_with_their_reason(client, gazette):
+    # 鄂州政办发〔2022〕27号 第一部分 一（总体要求） sets no duty: registered as declaratory with its reason
+    # (ezhou_rules.licensing.declaratory), shown as 说明性条款 — not 已实现, not 未实现.
+    html = client.get(reverse("gazette:coverage")).content.decode()
+    row = html[html.index('href="/policies/licensing/#part1-sec1"') :]
+    row = row[: row.index("</tr>")]
+    assert "说明性条款" in row and "不设办理事项" in row
+    assert "已实现" not in row and "未实现" not in row
+
+
 def test_load_gazette_is_idempotent(gazette):
     units = {(u.document.slug, u.anchor): (u.pk, u.text) for u in Unit.objects.select_related("document")}
     docs = set(Document.objects.values_list("pk", "slug"))
