@@ -144,7 +144,7 @@ def test_premium_subsidy_estimate(client: Any, demo_users: Any) -> None:
         dt.date(2024, 1, 1),
         38_000,
         source="测试数据",
-        actor=demo_users["admin"],
+        actor=demo_users["yibao_clerk"],
     )
     r = client.post(url, json.dumps(body), content_type="application/json")
     assert r.json()["subsidy"] == 34_200 and r.json()["ratio"] == "9/10"  # 380 × 90% = 342.00
@@ -167,7 +167,7 @@ def test_class_4_assessment(login_client: Any, demo_users: Any) -> None:
         dt.date(2023, 1, 1),
         4_000_000,
         source="测试数据",
-        actor=demo_users["admin"],
+        actor=demo_users["yibao_clerk"],
     )
     url = "/api/v1/medical-assistance/class-4-assessment"
     c = login_client("yibao_clerk")

@@ -185,7 +185,7 @@ def test_example_values_are_marked_only_in_the_demo(demo_users: Any, login_clien
         dt.date(2025, 1, 1),
         2_234_500,
         source="2025年鄂州市国民经济和社会发展统计公报",
-        actor=demo_users["admin"],
+        actor=demo_users["yibao_clerk"],
     )
     text = login_client("yibao_clerk").get("/medical-assistance/warnings/").content.decode()
     assert "鄂州市农村居民人均可支配收入（2025年度）" not in text

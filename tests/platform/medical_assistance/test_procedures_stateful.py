@@ -159,7 +159,7 @@ def test_class_4_recognitions_in_any_order(demo_users: dict[str, Any], make_pers
         dt.date(2023, 1, 1),
         4_000_000,
         source="测试数据",
-        actor=demo_users["minzheng_head"],
+        actor=demo_users["yibao_head"],
     )
     enter_value(
         parameters(),
