@@ -80,10 +80,11 @@ def test_units_resolve_through_the_register_with_the_rules_aliases_and_sources(v
 
 
 def test_a_unit_already_in_the_register_is_used_not_duplicated(demo_users: dict[str, Any]) -> None:
-    # The administrator registered 市交通运输局 in full before the plan was loaded: 28号's 市交通运输局 is that
-    # record, and 市交通局 (鄂州政办发〔2022〕32号 uses both forms) finds it too.
-    org = Organisation.objects.create(
-        kind=Organisation.Kind.DEPARTMENT, name="鄂州市交通运输局", source="测试"
+    # 市交通运输局 is in the register in full before the plan is loaded (a platform department since the subsidies
+    # system: its organisation record is created with the departments): 28号's 市交通运输局 is that record, and
+    # 市交通局 (鄂州政办发〔2022〕32号 uses both forms) finds it too.
+    org, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.DEPARTMENT, name="鄂州市交通运输局", defaults={"source": "测试"}
     )
     from ezhou_platform.registers.organisations import load_sourced_aliases, resolve_organisation
     from ezhou_platform.supervision.services.loading import load_plan
@@ -108,7 +109,7 @@ def test_rural_delivery_tasks_units_and_deadlines(rd: Any) -> None:
     assert ("各区人民政府", "各区人民政府", "responsible") in units
     assert ("葛店经开区", "葛店经开区管委会", "responsible") in units
     assert [u for u in units if u[2] == "lead"] == [
-        ("市交通运输局", "市交通运输局", "lead"),
+        ("市交通运输局", "鄂州市交通运输局", "lead"),  # the platform's 交通运输局 department (32号's payer)
         ("市邮政管理局", "鄂州市邮政管理局", "lead"),
         ("中国邮政集团鄂州分公司", "中国邮政集团鄂州分公司", "lead"),
     ]
