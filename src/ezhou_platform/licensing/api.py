@@ -33,18 +33,18 @@ from ezhou_rules.licensing.periods import PeriodTable, period_rule_from_dict
 from .api_schemas import (
     DAY_MAX,
     DAY_MIN,
-    ApplicationIn,
     CaseOut,
     CasesOut,
     CaseStateIn,
     CaseStateOut,
     CommitmentIn,
-    CoverageIn,
-    CoverageOut,
-    EligibilityIn,
-    EligibilityOut,
     ItemsOut,
-    StepIn,
+    LicensingApplicationIn,
+    LicensingCoverageIn,
+    LicensingCoverageOut,
+    LicensingEligibilityIn,
+    LicensingEligibilityOut,
+    LicensingStepIn,
 )
 from .models import Application
 from .services import applications, casefile, rules, supervision
@@ -105,8 +105,8 @@ def items(
     return data
 
 
-@router.post("/coverage", response=CoverageOut, auth=None, summary="申请是否适用告知承诺制及理由")
-def coverage(request: HttpRequest, payload: CoverageIn) -> dict[str, Any]:
+@router.post("/coverage", response=LicensingCoverageOut, auth=None, summary="申请是否适用告知承诺制及理由")
+def coverage(request: HttpRequest, payload: LicensingCoverageIn) -> dict[str, Any]:
     try:
         described = applications.describe(
             payload.item, payload.facets, on=payload.on, certificate=payload.certificate
@@ -116,8 +116,10 @@ def coverage(request: HttpRequest, payload: CoverageIn) -> dict[str, Any]:
     return described.coverage.to_dict()
 
 
-@router.post("/eligibility", response=EligibilityOut, auth=None, summary="信用记录是否限制适用告知承诺制")
-def eligibility(request: HttpRequest, payload: EligibilityIn) -> dict[str, Any]:
+@router.post(
+    "/eligibility", response=LicensingEligibilityOut, auth=None, summary="信用记录是否限制适用告知承诺制"
+)
+def eligibility(request: HttpRequest, payload: LicensingEligibilityIn) -> dict[str, Any]:
     try:
         records = [record_from_dict(r.dict()) for r in payload.records]
         return commitment_eligibility(records, payload.on, rules.credit_policies()).to_dict()
@@ -203,7 +205,7 @@ def cases(
 
 @router.post("/cases", response={201: CaseOut}, summary="提出许可申请（告知承诺制或一般程序）")
 @api_requires(Role.ENTERPRISE)
-def file_case(request: HttpRequest, payload: ApplicationIn) -> Status:
+def file_case(request: HttpRequest, payload: LicensingApplicationIn) -> Status:
     user: Any = request.user
     district = (
         Jurisdiction.objects.filter(code=payload.jurisdiction).first() if payload.jurisdiction else None
@@ -272,7 +274,7 @@ def sign(
 @api_requires(*CLERKS)
 def take_step(
     request: HttpRequest,
-    payload: StepIn,
+    payload: LicensingStepIn,
     case_id: int = Path(..., ge=1, le=2**31, title="案件编号"),
     step: str = Path(..., max_length=40, title="办理环节", description="办理环节代码"),
 ) -> dict[str, Any]:
@@ -293,7 +295,7 @@ def take_step(
     return _case_out(app, user)
 
 
-def _dispatch(app: Application, step: str, user: Any, p: StepIn) -> None:
+def _dispatch(app: Application, step: str, user: Any, p: LicensingStepIn) -> None:
     if step == "decide":
         applications.decide(app, actor=user)
     elif step == "decide_general":

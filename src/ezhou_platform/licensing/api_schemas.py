@@ -59,7 +59,7 @@ class InconsistencyOut(Schema):
     decision: DecisionOut | None = Field(..., title="现行决定")
 
 
-class ItemOut(Schema):
+class LicensingItemOut(Schema):
     code: str = Field(..., title="事项编号")
     batch: int = Field(..., title="批次")
     number: int = Field(..., title="序号")
@@ -85,7 +85,7 @@ class BatchOut(Schema):
     source: str = Field(..., title="来源")
 
 
-class ProblemOut(Schema):
+class LicensingProblemOut(Schema):
     code: str = Field(..., title="问题代码")
     row: int | None = Field(..., title="序号")
     column: str = Field(..., title="列")
@@ -97,11 +97,11 @@ class ItemsOut(Schema):
     on: str = Field(..., title="日期")
     document: str = Field(..., title="文件")
     batches: list[BatchOut] = Field(..., title="批次")
-    items: list[ItemOut] = Field(..., title="事项")
-    report: list[ProblemOut] = Field(..., title="无法读取的内容")
+    items: list[LicensingItemOut] = Field(..., title="事项")
+    report: list[LicensingProblemOut] = Field(..., title="无法读取的内容")
 
 
-class CoverageIn(Schema):
+class LicensingCoverageIn(Schema):
     item: str = Field(
         ..., min_length=3, max_length=8, pattern=CODE, title="事项", description="事项编号，如 b1-20"
     )
@@ -123,7 +123,7 @@ class CheckOut(Schema):
     message: str = Field(..., title="说明")
 
 
-class CoverageOut(Schema):
+class LicensingCoverageOut(Schema):
     item: str = Field(..., title="事项编号")
     covered: bool = Field(..., title="适用告知承诺制")
     reason: str = Field(..., title="理由")
@@ -151,14 +151,14 @@ class CreditRecordIn(Schema):
     repaired_on: dt.date | None = day("修复日期", "，未修复为空", None)
 
 
-class EligibilityIn(Schema):
+class LicensingEligibilityIn(Schema):
     records: list[CreditRecordIn] = Field(
         default_factory=list, max_length=1000, title="信用记录", description="信用记录（申请人本人的）"
     )
     on: dt.date = day("判断日期")
 
 
-class EligibilityOut(Schema):
+class LicensingEligibilityOut(Schema):
     eligible: bool = Field(..., title="可以适用告知承诺制")
     reason: str = Field(..., title="理由")
     citation: str = Field(..., title="依据")
@@ -269,7 +269,7 @@ class MaterialIn(Schema):
     )
 
 
-class ApplicationIn(Schema):
+class LicensingApplicationIn(Schema):
     item: str = Field(
         ..., min_length=3, max_length=8, pattern=CODE, title="事项", description="事项编号，如 b1-20"
     )
@@ -296,7 +296,7 @@ class CommitmentIn(Schema):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=20, title="递交时提交的材料")
 
 
-class StepIn(Schema):
+class LicensingStepIn(Schema):
     note: str = Field("", max_length=500, title="说明")
     reason: str = Field("", max_length=500, title="理由")
     grounds: str = Field(

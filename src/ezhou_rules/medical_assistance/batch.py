@@ -92,14 +92,22 @@ def _read_xlsx(path: Path) -> pa.Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise BatchInputError(f"无法读取文件 {path.name}：不是Excel工作簿（{type(exc).__name__}）。") from None
+        raise BatchInputError(
+            f"无法读取文件 {path.name}：不是Excel工作簿（{type(exc).__name__}）。"
+        ) from None
     rows = [[_xlsx_cell(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
     wb.close()
     rows = [r for r in rows if any(r)]
     if not rows:
         raise BatchInputError(f"文件 {path.name} 是空的：第1行应为表头。")
     header, data = rows[0], rows[1:]
-    return pa.table({h: pa.array([r[i] if i < len(r) else "" for r in data], pa.string()) for i, h in enumerate(header) if h})
+    return pa.table(
+        {
+            h: pa.array([r[i] if i < len(r) else "" for r in data], pa.string())
+            for i, h in enumerate(header)
+            if h
+        }
+    )
 
 
 def read_table(path: Path) -> pa.Table:

@@ -27,7 +27,7 @@ OFFER_ID = Path(..., title="轮候配租通知编号")
 
 
 # -- public lists ----------------------------------------------------------------------------------------------
-class UnitOut(RentalSchema):
+class RentalUnitOut(RentalSchema):
     id: int
     number: str = Field(..., title="房号")
     layout: str
@@ -46,7 +46,7 @@ class ProjectOut(RentalSchema):
     operator: str
     announcement: str
     free_units: int
-    units: list[UnitOut]
+    units: list[RentalUnitOut]
 
 
 def _project(p: Project) -> dict[str, Any]:

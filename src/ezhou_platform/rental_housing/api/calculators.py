@@ -290,7 +290,7 @@ def area_check(request: HttpRequest, payload: AreaCheckIn) -> dict[str, Any]:
 
 
 # -- 第十四条第（二）项: review and publicity deadlines ------------------------------------------------------------
-class DeadlineOut(RentalSchema):
+class RentalDeadlineOut(RentalSchema):
     start: dt.date
     due: dt.date
     nominal: dt.date
@@ -311,8 +311,8 @@ class DeadlinesIn(RentalSchema):
 
 
 class DeadlinesOut(RentalSchema):
-    review: DeadlineOut
-    publicity: DeadlineOut
+    review: RentalDeadlineOut
+    publicity: RentalDeadlineOut
     validity_warning: str = WARNING
 
 

@@ -25,7 +25,7 @@ from ..services.apply import ONLINE
 from ..views.common import applications_for
 from .errors import procedure_error, subsidy_error
 from .router import router
-from .schemas import FEN_MAX, ReasonOut, SubsidySchema, TraceStepOut
+from .schemas import FEN_MAX, SubsidyReasonOut, SubsidySchema, SubsidyTraceStepOut
 
 APPLICATION_ID = Path(..., ge=1, le=2_000_000_000, title="申请编号", description="申请编号（记录编号）")
 STEP = Path(
@@ -57,7 +57,7 @@ class DocumentIn(SubsidySchema):
     content_base64: str = Field(..., min_length=4, max_length=MAX_DOCUMENT_CHARS)
 
 
-class ApplicationIn(SubsidySchema):
+class SubsidyApplicationIn(SubsidySchema):
     component: str = Field(..., pattern=ONLINE_PATTERN, description="奖补事项代码，如 m12、m05.store")
     facts: dict[str, str | int | bool | None] = Field(
         ..., description="申报信息：以字段名或中文列名为键，金额以元、日期以 YYYY-MM-DD 填写"
@@ -67,7 +67,7 @@ class ApplicationIn(SubsidySchema):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
 
 
-class ApplicationOut(SubsidySchema):
+class SubsidyApplicationOut(SubsidySchema):
     id: int = Field(..., ge=1)
     number: str = Field(..., title="申请编号")
     component: str
@@ -90,13 +90,13 @@ class ApplicationOut(SubsidySchema):
     paid_on: dt.date | None
     refusal_reason: str
     clawback_reason: str
-    reasons: list[ReasonOut]
-    trace: list[TraceStepOut]
+    reasons: list[SubsidyReasonOut]
+    trace: list[SubsidyTraceStepOut]
 
 
 class ApplicationPage(SubsidySchema):
     total: int = Field(..., ge=0)
-    items: list[ApplicationOut]
+    items: list[SubsidyApplicationOut]
 
 
 def _out(app: Application) -> dict[str, Any]:
@@ -144,9 +144,9 @@ def _uploads(items: list[DocumentIn]) -> list[apply.Upload]:
     return out
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="在线提交奖补申请")
+@router.post("/applications", response={201: SubsidyApplicationOut}, summary="在线提交奖补申请")
 @api_requires(*APPLICANTS)
-def submit(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: SubsidyApplicationIn) -> tuple[int, dict[str, Any]]:
     try:
         app = apply.submit(
             payload.component,
@@ -201,13 +201,13 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     return {"total": qs.count(), "items": [_out(a) for a in qs[query.offset : query.offset + query.limit]]}
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut, summary="一份奖补申请")
+@router.get("/applications/{application_id}", response=SubsidyApplicationOut, summary="一份奖补申请")
 @api_requires(*STAFF, *APPLICANTS)
 def get_application(request: HttpRequest, application_id: int = APPLICATION_ID) -> dict[str, Any]:
     return _out(get_object_or_404(_visible(request).select_related("department"), pk=application_id))
 
 
-class StepIn(SubsidySchema):
+class SubsidyStepIn(SubsidySchema):
     note: str = Field("", max_length=300)
     reason: str = Field("", max_length=300)
     decided_amount_fen: int | None = Field(
@@ -219,11 +219,13 @@ class StepIn(SubsidySchema):
 StepName = Literal["review", "refuse", "decide", "claw_back", "withdraw"]
 
 
-@router.post("/applications/{application_id}/steps/{step}", response=ApplicationOut, summary="办理一个环节")
+@router.post(
+    "/applications/{application_id}/steps/{step}", response=SubsidyApplicationOut, summary="办理一个环节"
+)
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, *APPLICANTS)
 def take_step(
     request: HttpRequest,
-    payload: StepIn,
+    payload: SubsidyStepIn,
     application_id: int = APPLICATION_ID,
     step: StepName = STEP,
 ) -> dict[str, Any]:

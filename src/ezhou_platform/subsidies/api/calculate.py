@@ -25,15 +25,15 @@ from .schemas import (
     DATE_MIN,
     FEN_MAX,
     PriorAwardIn,
-    ReasonOut,
+    SubsidyReasonOut,
     SubsidySchema,
-    TraceStepOut,
+    SubsidyTraceStepOut,
 )
 
 FactValue = str | int | bool | None
 
 
-class CalculateIn(SubsidySchema):
+class SubsidyCalculateIn(SubsidySchema):
     measure: str = Field(
         ...,
         pattern=COMPONENT_PATTERN,
@@ -66,7 +66,7 @@ class LedgerOut(SubsidySchema):
     capped: bool
 
 
-class CalculateOut(SubsidySchema):
+class SubsidyCalculateOut(SubsidySchema):
     component: str
     measure: int
     eligible: bool
@@ -75,15 +75,17 @@ class CalculateOut(SubsidySchema):
     amount_fen: int = Field(..., ge=0, le=FEN_MAX)
     ceiling_fen: int = Field(..., ge=0, le=FEN_MAX)
     payer: str
-    reasons: list[ReasonOut]
-    trace: list[TraceStepOut]
+    reasons: list[SubsidyReasonOut]
+    trace: list[SubsidyTraceStepOut]
     keys: list[KeyOut]
     cap_key: str | None
     ledger: LedgerOut
 
 
-@router.post("/calculate", response=CalculateOut, auth=None, summary="测算一项奖补（无状态，不写入任何数据）")
-def calculate(request: HttpRequest, payload: CalculateIn) -> dict[str, Any]:
+@router.post(
+    "/calculate", response=SubsidyCalculateOut, auth=None, summary="测算一项奖补（无状态，不写入任何数据）"
+)
+def calculate(request: HttpRequest, payload: SubsidyCalculateIn) -> dict[str, Any]:
     tree = params.tree()
     try:
         comp = resolve_component(payload.measure, tree, payload.on)

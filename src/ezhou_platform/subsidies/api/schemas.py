@@ -103,7 +103,7 @@ DATE_MIN, DATE_MAX = dt.date(2022, 1, 1), dt.date(2100, 12, 31)
 FEN_MAX = 10**15  # 10 万亿元: far above any award, far below int64
 
 
-class TraceStepOut(SubsidySchema):
+class SubsidyTraceStepOut(SubsidySchema):
     rule: str
     citation: str | None
     anchor: str | None
@@ -113,7 +113,7 @@ class TraceStepOut(SubsidySchema):
     explanation: str
 
 
-class ReasonOut(SubsidySchema):
+class SubsidyReasonOut(SubsidySchema):
     code: str
     text: str
     citation: str

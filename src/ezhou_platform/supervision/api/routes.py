@@ -31,13 +31,13 @@ from ..models import Plan
 from ..services import coverage as cov
 from ..services.tasklists import task_list
 from .schemas import (
-    CoverageIn,
-    CoverageOut,
     FundingIn,
     FundingOut,
     PhaseAnswerOut,
     ProgressionIn,
     ProgressionOut,
+    SupervisionCoverageIn,
+    SupervisionCoverageOut,
     TasksOut,
     TaskStateIn,
     TaskStateOut,
@@ -192,9 +192,12 @@ def progression(request: HttpRequest, payload: ProgressionIn) -> dict[str, Any]:
 
 
 @delivery_router.post(
-    "/coverage", response=CoverageOut, auth=None, summary="三级站点的数量、覆盖率和未覆盖的辖区（二，不保存）"
+    "/coverage",
+    response=SupervisionCoverageOut,
+    auth=None,
+    summary="三级站点的数量、覆盖率和未覆盖的辖区（二，不保存）",
 )
-def coverage(request: HttpRequest, payload: CoverageIn) -> dict[str, Any]:
+def coverage(request: HttpRequest, payload: SupervisionCoverageIn) -> dict[str, Any]:
     body = payload.dict()
     source = []
     if payload.jurisdictions is None:

@@ -196,7 +196,7 @@ class UnitRefOut(SupervisionSchema):
     expanded: str | None = None
 
 
-class DeadlineOut(SupervisionSchema):
+class SupervisionDeadlineOut(SupervisionSchema):
     printed: str
     kind: str
     due: dt.date | None
@@ -226,11 +226,11 @@ class TaskOut(SupervisionSchema):
     lead: list[str]
     lead_basis: str
     responsible: list[str]
-    deadline: DeadlineOut
+    deadline: SupervisionDeadlineOut
     main_text: MainTextOut
 
 
-class ItemOut(SupervisionSchema):
+class SupervisionItemOut(SupervisionSchema):
     id: str
     task_id: str
     year: int | None
@@ -244,7 +244,7 @@ class ItemOut(SupervisionSchema):
     period_end: dt.date | None
 
 
-class ProblemOut(SupervisionSchema):
+class SupervisionProblemOut(SupervisionSchema):
     code: str
     anchor: str
     field: str
@@ -331,8 +331,8 @@ class TasksOut(SupervisionSchema):
     loaded_at: dt.datetime | None
     roll_rest_days: bool
     tasks: list[TaskOut]
-    items: list[ItemOut]
-    problems: list[ProblemOut]
+    items: list[SupervisionItemOut]
+    problems: list[SupervisionProblemOut]
     leadership: LeadershipOut
     unit_names: list[UnitNameOut]
     consistency: ConsistencyOut
@@ -340,7 +340,7 @@ class TasksOut(SupervisionSchema):
 
 
 # -- POST /supervision/task-state -------------------------------------------------------------------------------
-class ReportIn(SupervisionSchema):
+class SupervisionReportIn(SupervisionSchema):
     task: Annotated[str | None, Field(max_length=80, title="任务编号", description="默认为所查询的任务")] = (
         None
     )
@@ -369,7 +369,7 @@ class TaskStateIn(SupervisionSchema):
     roll_rest_days: bool | None = Field(
         None, title="月底截止日遇休息日顺延", description="不填则按平台对该方案的设置"
     )
-    reports: Annotated[list[ReportIn], Field(max_length=1000)] = []
+    reports: Annotated[list[SupervisionReportIn], Field(max_length=1000)] = []
 
 
 class TaskStateOut(SupervisionSchema):
@@ -536,7 +536,7 @@ class SeriesIn(SupervisionSchema):
     step: Literal["month", "day"] = Field("month", title="步长", description="month 每月末，day 每日")
 
 
-class CoverageIn(SupervisionSchema):
+class SupervisionCoverageIn(SupervisionSchema):
     date: Day = Field(title="统计日期")
     jurisdictions: Annotated[
         list[JurisdictionIn] | None,
@@ -617,7 +617,7 @@ class SeriesOut(SupervisionSchema):
     levels: SeriesLevelsOut
 
 
-class CoverageOut(SupervisionSchema):
+class SupervisionCoverageOut(SupervisionSchema):
     date: dt.date
     source: str
     levels: LevelsOut

@@ -23,15 +23,15 @@ from .schemas import (
     FacilityOut,
     NeededStandardOut,
     ProjectIn,
-    ProjectOut,
     PublicFacilityOut,
-    ReportIn,
     ReportOut,
     StandardOut,
     StopNoticeIn,
     StopNoticeOut,
     UsageIn,
     UsageOut,
+    UwProjectOut,
+    UwReportIn,
     ViolationOut,
 )
 
@@ -136,7 +136,7 @@ def _project(p: Project) -> dict[str, Any]:
     }
 
 
-@router.get("/projects", response=list[ProjectOut], summary="建设项目“三同时”备案（企业用户只见本单位）")
+@router.get("/projects", response=list[UwProjectOut], summary="建设项目“三同时”备案（企业用户只见本单位）")
 @api_requires(Role.ENTERPRISE, *STAFF, department="water")
 def project_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_project(p) for p in common.projects_for(request.user).prefetch_related("violations")[:500]]
@@ -144,7 +144,7 @@ def project_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/projects",
-    response={201: ProjectOut},
+    response={201: UwProjectOut},
     summary="建设项目配套非常规水资源利用设施“三同时”备案（第六条；第八条筛查）",
 )
 @api_requires(Role.ENTERPRISE, *CLERKS, department="water")
@@ -190,7 +190,7 @@ def _operated(request: HttpRequest, facility_id: int) -> Facility:
 @api_requires(Role.ENTERPRISE, *CLERKS, department="water")
 def report_file(
     request: HttpRequest,
-    payload: ReportIn,
+    payload: UwReportIn,
     facility_id: int = Path(..., title="设施编号", description="设施编号", ge=1, le=2**62),
 ) -> Status:
     f = _operated(request, facility_id)

@@ -440,7 +440,7 @@ class ViolationOut(Schema):
     )
 
 
-class ProjectOut(Schema):
+class UwProjectOut(Schema):
     id: int = Field(..., title="编号", description="项目编号")
     name: str = Field(..., title="项目名称", description="项目名称")
     developer: str = Field(..., title="建设单位", description="建设单位")
@@ -458,7 +458,7 @@ class ProjectOut(Schema):
     violations: list[str] = Field(..., title="三同时违规", description="三同时违规情形")
 
 
-class ReportIn(Schema):
+class UwReportIn(Schema):
     report_no: str = Field(..., title="检测报告编号", description="检测报告编号", min_length=1, max_length=60)
     sampled_on: dt.date = Field(..., title="采样日期", description="采样日期", ge=DATE_MIN, le=DATE_MAX)
     lab: str = Field(..., title="检测机构", description="检测机构名称", min_length=1, max_length=100)
