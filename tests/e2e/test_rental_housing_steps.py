@@ -19,6 +19,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _login(page: Any, url: str, username: str, password: str) -> None:
+    # These walks move the clock months (and years) ahead; staff passwords expire after 90 days (C01), so the
+    # staff member is taken to have changed it in the meantime — otherwise the login lands on 修改密码.
+    from ezhou_platform.common import clock
+    from ezhou_platform.common.models import User
+
+    User.objects.filter(username=username).update(password_changed_at=clock.now())
     page.context.clear_cookies()
     page.goto(f"{url}/accounts/login/")
     page.fill("#id_username", username)
