@@ -27,14 +27,19 @@ def test_enterprise_and_clerk(
     load_demo()
     _login(page, live_server.url, "enterprise", demo_password)
     page.goto(f"{live_server.url}/water-plan/my/")
+    page.click("summary:has-text('核定过程')")  # the explanation is folded under 核定过程（附件1）
     body = page.inner_text("main")
     assert "鄂州示范制造有限公司 · 2026年度用水计划" in body
     assert "附件1 二（二）1" in body  # the explanation cites the weighting rule
     assert "增减系数变化（附件1 三）" in body  # this year's non-conventional water changed the plan
-    page.click("text=查看")
+    # the change's notice: its link shows the notice's number once it is numbered
+    page.locator("a[href*='/water-plan/changes/']:not([href$='/pdf/'])").first.click()
     assert "用水计划变更通知书" in page.inner_text("main")
     page.goto(f"{live_server.url}/water-plan/my/")
-    page.click("text=鄂水节计〔2025〕00001号")
+    # the notice itself (its number also names the appeal filed against it, further up the page)
+    page.locator(
+        "a[href*='/water-plan/notices/']:not([href$='/pdf/'])", has_text="鄂水节计〔2025〕00001号"
+    ).first.click()
     assert "超计划、超定额用水加价收费通知单" in page.inner_text("main")
     assert "第1档" in page.inner_text("main")
 
