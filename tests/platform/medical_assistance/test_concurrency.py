@@ -159,6 +159,7 @@ def _env(tmp: Path) -> dict[str, str]:
         EZHOU_SECRET_KEY="test-secret-key-for-the-file-database-0123456789",
         DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings",
         PYTHONPATH=str(ROOT),
+        EZHOU_DEMO="1",  # the setup loads the demo accounts, which only a demo installation may
     )
     return env
 

@@ -187,6 +187,7 @@ def _env(tmp: Path) -> dict[str, str]:
         EZHOU_AUDIT_HMAC_KEY="test-key-for-the-file-database-0123456789",
         EZHOU_SECRET_KEY="test-secret-key-for-the-file-database-0123456789",
         DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings",
+        EZHOU_DEMO="1",  # the setup loads the demo accounts, which only a demo installation may
     )
     return env
 

@@ -169,6 +169,27 @@ def test_reclaimed_designer_needs_its_qualification(developer: Any) -> None:
     assert p.designer == ""
 
 
+def test_designer_recorded_after_the_start_is_dated_after_it(developer: Any) -> None:
+    # U2: filed 2026-01-05; the start is recorded for 2026-03-01 with no designer → 未同时设计 on record, dated
+    # 2026年3月1日. A designer dated 2026-02-20 would contradict it (refused, nothing written); dated 2026-03-10 it
+    # is accepted and the violation stays.
+    p = svc.file_project(project_data(), actor=developer, on=dt.date(2026, 1, 5))
+    svc.start_construction(p, dt.date(2026, 3, 1), None, actor=developer)
+    p.refresh_from_db()
+    missing = ProjectViolation.objects.get(project=p, code="designer_missing")
+    assert missing.on == dt.date(2026, 3, 1)
+    with pytest.raises(UnconventionalWaterError, match="2026年3月1日开工时没有设计单位记录") as refused:
+        svc.record_designer(p, "某设计院", "", dt.date(2026, 2, 20), actor=developer)
+    assert refused.value.field == "designed_on"
+    p.refresh_from_db()
+    assert p.designer == "" and p.designed_on is None
+    svc.record_designer(p, "某设计院", "", dt.date(2026, 3, 10), actor=developer)
+    p.refresh_from_db()
+    assert p.designed_on == dt.date(2026, 3, 10)
+    assert set(ProjectViolation.objects.filter(project=p).values_list("code", flat=True)) == {"designer_missing"}
+    assert {v.code for v in svc.status_of(p).violations} == {"designer_missing"}
+
+
 def test_steps_out_of_order_are_refused_naming_the_state(developer: Any, clerk: Any) -> None:
     p = svc.file_project(project_data(), actor=developer)
     with pytest.raises(UnconventionalWaterError, match="尚未记录开工"):

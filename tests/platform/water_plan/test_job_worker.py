@@ -26,7 +26,8 @@ def process_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
         pytest.skip("the worker-process tests of the jobs layer cover PostgreSQL; this one runs on SQLite")
     var = tmp_path_factory.mktemp("water-jobs")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
-    env.update(EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings")
+    # EZHOU_DEMO: the harness loads the demo accounts, which only a demo installation may
+    env.update(EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1")
     env["PYTHONPATH"] = str(ROOT / "src")
     env.pop("DATABASE_URL", None)
     subprocess.run(

@@ -263,6 +263,18 @@ def record_designer(
             "设计单位",
             f"已于{cn_date(project.designed_on)}记录为“{project.designer}”，不重复记录。",
         )
+    started = project.construction_started_on
+    if started is not None and day <= started:
+        # U2: 同时设计 is read from the record as it stood on the start day. The start was recorded with no
+        # designer, so `designer_missing` is on record; a designer dated back to or before the start would make
+        # the facts contradict a violation that is never edited.
+        raise refuse(
+            "designer_after_start",
+            "designed_on",
+            "确定设计单位日期",
+            f"本项目{cn_date(started)}开工时没有设计单位记录，已记为“未同时设计”（第六条）；"
+            f"补记的确定设计单位日期应晚于开工日期。",
+        )
     if project.facility_type == RECLAIMED and not qualification:
         raise refuse(
             "designer_qualification_required",
