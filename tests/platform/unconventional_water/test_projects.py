@@ -186,7 +186,9 @@ def test_designer_recorded_after_the_start_is_dated_after_it(developer: Any) -> 
     svc.record_designer(p, "某设计院", "", dt.date(2026, 3, 10), actor=developer)
     p.refresh_from_db()
     assert p.designed_on == dt.date(2026, 3, 10)
-    assert set(ProjectViolation.objects.filter(project=p).values_list("code", flat=True)) == {"designer_missing"}
+    assert set(ProjectViolation.objects.filter(project=p).values_list("code", flat=True)) == {
+        "designer_missing"
+    }
     assert {v.code for v in svc.status_of(p).violations} == {"designer_missing"}
 
 

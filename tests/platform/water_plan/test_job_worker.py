@@ -27,7 +27,9 @@ def process_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     var = tmp_path_factory.mktemp("water-jobs")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
     # EZHOU_DEMO: the harness loads the demo accounts, which only a demo installation may
-    env.update(EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1")
+    env.update(
+        EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1"
+    )
     env["PYTHONPATH"] = str(ROOT / "src")
     env.pop("DATABASE_URL", None)
     subprocess.run(
