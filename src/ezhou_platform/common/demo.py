@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from . import clock
 from .models import Department, Jurisdiction, Organisation, User
 from .roles import Role
 
@@ -217,26 +219,30 @@ def load_demo_accounts() -> list[DemoAccount]:
 
     require_demo_mode()
     load_reference_data()
+    # Every demo account has the published password: hash it once, and stamp the change time as a change of
+    # password would (C01 expiry counts from it). No password history is kept for the demo's own password.
+    hashed = make_password(DEMO_PASSWORD)
+    now = clock.now()
+    departments = {d.code: d for d in Department.objects.all()}
+    jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     for acct in DEMO_ACCOUNTS:
-        user, _ = User.objects.update_or_create(
+        User.objects.update_or_create(
             username=acct.username,
             defaults={
                 "display_name": acct.display_name,
                 "role": acct.role,
-                "department": Department.objects.get(code=acct.department) if acct.department else None,
-                "jurisdiction": Jurisdiction.objects.get(code=acct.jurisdiction)
-                if acct.jurisdiction
-                else None,
+                "department": departments[acct.department] if acct.department else None,
+                "jurisdiction": jurisdictions[acct.jurisdiction] if acct.jurisdiction else None,
                 "enterprise_uscc": acct.enterprise_uscc,
                 "enterprise_name": acct.enterprise_name,
                 # Staff roles work in the Django admin; only the system administrator is a superuser.
                 **flags_for_role(acct.role),
                 "is_active": True,
                 "must_change_password": False,
+                "password": hashed,
+                "password_changed_at": now,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return list(DEMO_ACCOUNTS)
 
 

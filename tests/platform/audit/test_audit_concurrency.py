@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
+from migrated_db import migrated_database
 
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.common.audit.verify import verify
@@ -136,7 +137,7 @@ def sqlite_file(tmp_path_factory: Any) -> Path:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("the SQLite file scenario runs in the SQLite pass of the suite")
     tmp = tmp_path_factory.mktemp("audit-sqlite")
-    _manage(tmp, "migrate", "--noinput", "-v", "0")
+    migrated_database(_env(tmp), tmp)
     start = time.time() + 3
     procs = [
         subprocess.Popen(

@@ -14,13 +14,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from migrated_db import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
 HARNESS = Path(__file__).with_name("worker_harness.py")
@@ -34,32 +33,9 @@ def process_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     env["EZHOU_VAR_DIR"] = str(var)
     env["DJANGO_SETTINGS_MODULE"] = "ezhou_platform.config.settings"
     env["PYTHONPATH"] = str(ROOT / "src")
-    url = env.get("DATABASE_URL", "")
-    admin_url = name = None
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"ezhou_jobs_{uuid.uuid4().hex[:12]}"
-        parts = urlsplit(url)
-        admin_url = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    else:
-        env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
+    drop = migrated_database(env, var)
     yield {"env": env, "var": var}
-    if admin_url is not None:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop()
 
 
 def _query(db: dict[str, Any], sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -169,15 +169,11 @@ def test_concurrent_claims_sqlite_processes(tmp_path: Path) -> None:
         pytest.skip("the SQLite file scenario runs in the SQLite pass of the suite")
     import sqlite3
 
+    # imported here: the worker processes import this module without tests/support on their path
+    from migrated_db import migrated_database
+
     env = _env(tmp_path)
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    migrated_database(env, tmp_path)
     rid = _rid()
     subprocess.run(
         [sys.executable, "-c", SETUP, rid], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120

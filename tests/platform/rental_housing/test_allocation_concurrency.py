@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from migrated_db import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -119,7 +120,7 @@ def _manage(tmp: Path, *args: str) -> str:
 def test_allocation_processes_sqlite(tmp_path: Path) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("the SQLite file scenario runs in the SQLite pass of the suite")
-    _manage(tmp_path, "migrate", "--noinput", "-v", "0")
+    migrated_database(_env(tmp_path), tmp_path)
     seeded = json.loads(
         _manage(
             tmp_path,

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from migrated_db import migrated_database
 
 from .test_allocation_concurrency import ROOT, _env, _manage
 
@@ -134,7 +135,7 @@ def _parallel(tmp: Path, script: str, chunks: list[list[Any]]) -> None:
 def test_offers_processes_sqlite(tmp_path: Path) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("the SQLite file scenario runs in the SQLite pass of the suite")
-    _manage(tmp_path, "migrate", "--noinput", "-v", "0")
+    migrated_database(_env(tmp_path), tmp_path)
     seeded = json.loads(
         _manage(
             tmp_path,

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from migrated_db import migrated_database
 
 from ezhou_platform.subsidies.models import Application, CapUsage, LedgerKey
 from ezhou_platform.subsidies.services import decisions, ledger, notices, review
@@ -197,7 +198,7 @@ def test_one_car_one_award_under_concurrent_processes_sqlite(tmp_path: Path) -> 
         pytest.skip("the SQLite file scenario runs in the SQLite pass of the suite")
     env = _env(tmp_path)
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 300, "check": True}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"], **run)  # type: ignore[call-overload]
+    migrated_database(env, tmp_path)
     subprocess.run([sys.executable, "-c", SEED], **run)  # type: ignore[call-overload]
     start = time.time() + 3
     procs = [

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from migrated_db import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
 HARNESS = Path(__file__).with_name("water_job_harness.py")
@@ -31,14 +32,7 @@ def process_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
         EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1"
     )
     env["PYTHONPATH"] = str(ROOT / "src")
-    env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
+    migrated_database(env, var)
     _harness({"env": env}, "setup", str(UNITS), timeout=600)
     yield {"env": env, "var": var}
 
