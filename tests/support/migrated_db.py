@@ -32,7 +32,8 @@ def _migrate(env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
-        env=env,
+        # the platform's own settings (the processes' ones), not the suite's
+        env={**env, "DJANGO_SETTINGS_MODULE": "ezhou_platform.config.settings"},
         capture_output=True,
         text=True,
         timeout=1200,
