@@ -153,6 +153,7 @@ def bench_db(holders: int, cases: int, db_dir: str | None = None, only_draw: boo
         EZHOU_VAR_DIR=str(tmp),
         DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
         DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings",
+        EZHOU_DEMO="1",  # the demo accounts and example configuration are loaded (demo mode only)
     )
     os.environ.setdefault("EZHOU_SECRET_KEY", "bench-secret-key-0123456789-0123456789-0123456789")
     os.environ.setdefault("EZHOU_AUDIT_HMAC_KEY", "bench-audit-key-0123456789-0123456789")

@@ -26,8 +26,8 @@ j·t, j·t+1, …, j·t+t−1 (mod the number of inspectors), t being the team s
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
+import operator
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,7 +67,7 @@ def _canonical_order(ids: npt.NDArray[np.str_], label: str, field: str) -> npt.N
     ranked = [values[i] for i in order]
     if ranked and not ranked[0]:
         raise LicensingError("draw_input_invalid", f"{label}：编号不能为空。", field=field)
-    if any(a == b for a, b in itertools.pairwise(ranked)):
+    if any(map(operator.eq, ranked, ranked[1:])):  # neighbours in sorted order (map: no Python-level loop)
         raise LicensingError("draw_input_invalid", f"{label}：编号有重复。", field=field)
     return np.asarray(order, dtype=np.intp)
 
@@ -97,13 +97,10 @@ class Population:
 
     @cached_property
     def _snapshot(self) -> str:
-        rows = "".join(
-            f"{i}\t{r}\t{int(s)}\n"
-            for i, r, s in zip(
-                self.holder_ids.tolist(), self.risk_class.tolist(), self.special.tolist(), strict=True
-            )
-        )
-        return f"{POPULATION_HEADER}\n{rows}"
+        # "id<TAB>class<TAB>1|0" per holder, each line ending in LF (str.join over columns: no per-row format)
+        flags = np.where(self.special, "1", "0").tolist()
+        rows = map("\t".join, zip(self.holder_ids.tolist(), self.risk_class.tolist(), flags, strict=True))
+        return "\n".join([POPULATION_HEADER, *rows]) + "\n"
 
     def snapshot(self) -> str:
         """The canonical text (built once per population)."""

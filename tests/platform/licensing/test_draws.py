@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ezhou_platform.common.models import Department
-from ezhou_platform.licensing.models import Draw, DrawSelection
+from ezhou_platform.licensing.models import Draw, DrawSelection, Licence, RiskClassification
 from ezhou_platform.licensing.services import applications, config, draws
+from ezhou_rules.licensing.draw import Population
 
 from .conftest import CONFIRM_ALL
 
@@ -188,3 +189,125 @@ def test_cli_plans_and_runs(configured: dict[str, Any], capsys: Any) -> None:
     assert Draw.objects.count() == 1  # the refused one recorded nothing
     with pytest.raises(CommandError, match="--user"):
         call_command("licensing", "draw", "--department", "market_regulation", "--quotas", "D=1")
+
+
+# ---- the draw read in columns (one query per table, the population kept between plan and run) ----------------
+
+SEED = bytes(range(32))
+
+
+def _varied_holders(users: dict[str, Any]) -> list[str]:
+    """12 pharmacies: 0–3 in class D; 4 classed C, corrected to B (a later row wins) and reclassed A only after the
+    draw day; 5's licence revoked before the draw day (not drawn from), 6's after it (still a holder); 7 holds the
+    food item, whose example scheme marks a special industry (drawn in full); the rest unclassified."""
+    from stdnum.cn import uscc
+
+    _pharmacies(users, 12)
+    codes = [f"91420704MA4D{i:05d}" + uscc.calc_check_digit(f"91420704MA4D{i:05d}") for i in range(12)]
+    for klass, valid_from in (("C", D(2026, 1, 1)), ("B", D(2026, 3, 1)), ("A", D(2026, 7, 1))):
+        config.add_risk_class(
+            uscc=codes[4],
+            name="鄂州测试药房4",
+            risk_class=klass,
+            valid_from=valid_from,
+            source="测试",
+            actor=users["admin"],
+        )
+    Licence.objects.filter(holder_uscc=codes[5]).update(revoked_on=D(2026, 6, 1))
+    Licence.objects.filter(holder_uscc=codes[6]).update(revoked_on=D(2026, 7, 1))
+    Licence.objects.filter(holder_uscc=codes[7]).update(item_code="b1-20")
+    return codes
+
+
+def _row_by_row_population(dept: Department, on: dt.date) -> str:
+    """The reference: the population as first written, licence by licence through model instances."""
+    classes: dict[str, str] = {}
+    for rc in RiskClassification.objects.filter(valid_from__lte=on).order_by(
+        "valid_from", "entered_at", "id"
+    ):
+        classes[rc.uscc] = rc.risk_class
+    special = draws.special_items(on)
+    names: dict[str, str] = {}
+    flag: dict[str, bool] = {}
+    for lic in Licence.objects.filter(department=dept, issued_on__lte=on).order_by("id"):
+        if lic.revoked_on is not None and lic.revoked_on <= on:
+            continue
+        names[lic.holder_uscc] = lic.holder_name
+        flag[lic.holder_uscc] = flag.get(lic.holder_uscc, False) or lic.item_code in special
+    ids = sorted(names)
+    pop = Population.from_columns(
+        ids, [classes.get(u, draws.UNCLASSIFIED) for u in ids], [flag[u] for u in ids]
+    )
+    return pop.snapshot()
+
+
+def _selections(draw: Draw) -> list[tuple[Any, ...]]:
+    return list(
+        DrawSelection.objects.filter(draw=draw)
+        .order_by("position")
+        .values_list("position", "holder_uscc", "holder_name", "risk_class", "special", "inspectors")
+    )
+
+
+def test_selections_are_written_with_every_column() -> None:
+    # the selections are inserted in one prepared statement: it names every column of the model
+    fields = {f.name for f in DrawSelection._meta.concrete_fields if not f.primary_key}
+    assert set(draws.SELECTION_COLUMNS) == fields and len(draws.SELECTION_COLUMNS) == len(fields)
+
+
+def test_columns_read_as_the_row_by_row_reference(configured: dict[str, Any]) -> None:
+    codes = _varied_holders(configured)
+    dept = Department.objects.get(code="market_regulation")
+    on = D(2026, 6, 15)
+    pop = draws.population(dept, on)
+    assert pop.snapshot() == _row_by_row_population(dept, on)
+    # 11 holders (5 revoked before the day); 4 is B (the correction; A only from 2026-07-01); 7 special
+    rows = dict(
+        zip(
+            pop.holder_ids.tolist(),
+            zip(pop.risk_class.tolist(), pop.special.tolist(), strict=True),
+            strict=True,
+        )
+    )
+    assert len(pop) == 11 and codes[5] not in rows and codes[6] in rows
+    assert rows[codes[4]] == ("B", False) and rows[codes[7]] == ("未分类", True)
+    assert [rows[c][0] for c in codes[:4]] == ["D"] * 4
+
+
+def test_draw_through_the_services_is_pinned(configured: dict[str, Any], monkeypatch: Any) -> None:
+    # The selections of a fixed seed, recorded with the row-by-row implementation before the columns were read
+    # in one query and the population kept between plan and run: the faster path draws the same.
+    codes = _varied_holders(configured)
+    monkeypatch.setattr(draws, "new_seed", lambda: SEED)
+    dept = Department.objects.get(code="market_regulation")
+    draw = draws.plan(
+        department=dept,
+        title="固定种子抽查",
+        quotas={"D": "50%", "B": 1, "未分类": "1/3"},
+        team_size=2,
+        actor=configured["shijian_clerk"],
+        on=D(2026, 6, 15),
+    )
+    result = draws.run(draw, actor=configured["shijian_head"], on=D(2026, 6, 15))
+    draw.refresh_from_db()
+    assert draw.population_sha256 == "2d65c9a3a9badf3b539b9a01741e0858eeef281b7c1300cdb42b650e093f75e7"
+    assert result.sha256 == draw.result_sha256
+    assert result.sha256 == "a78fc5892c21f57e6b5134540c8a90d428029616c037e9f54be2c3e57025892e"
+    # special first (7), then class by class in code point order (B, D, 未分类) by key; 1 × B, 4 × 50% = 2 × D,
+    # 5 unclassified (6, 8, 9, 10, 11) × 1/3 = 1.67 → 2
+    expected = [
+        (1, codes[7], "鄂州测试药房7", "未分类", True, ["420700SJ004", "420700SJ002"]),
+        (2, codes[4], "鄂州测试药房4", "B", False, ["420700SJ001", "420700SJ005"]),
+        (3, codes[1], "鄂州测试药房1", "D", False, ["420700SJ003", "420700SJ004"]),
+        (4, codes[3], "鄂州测试药房3", "D", False, ["420700SJ002", "420700SJ001"]),
+        (5, codes[11], "鄂州测试药房11", "未分类", False, ["420700SJ005", "420700SJ003"]),
+        (6, codes[9], "鄂州测试药房9", "未分类", False, ["420700SJ004", "420700SJ002"]),
+    ]
+    assert _selections(draw) == expected
+    assert draws.verify(draw).ok
+    # the same draw run from a fresh copy (another request: the snapshot on record is parsed) stores the same
+    Draw.objects.filter(pk=draw.pk).update(status="committed")
+    DrawSelection.objects.filter(draw=draw).delete()
+    again = Draw.objects.get(pk=draw.pk)
+    assert draws.run(again, actor=configured["shijian_head"], on=D(2026, 6, 15)).sha256 == result.sha256
+    assert _selections(again) == expected

@@ -172,3 +172,20 @@ def test_spec_and_result_as_data():
     published = run_draw(population(), INSPECTORS, SPEC, SEED).to_dict()
     assert published["counts"]["C"] == {"size": 326, "drawn": 10}
     assert published["holders"][0]["reason"] == "special" and len(published["holders"][0]["inspectors"]) == 2
+
+
+def test_population_snapshot_is_the_documented_text():
+    # the canonical text, byte for byte (its hash is the record): header, then "id<TAB>class<TAB>1|0" per
+    # holder sorted by id (code point order: "B" before "a" before "é"), each line ending in LF
+    pop = Population.from_columns(["é1", "a2", "B3"], ["未分类", "A", "C"], [False, True, False])
+    text = "ezhou-licensing-draw-population/1\nB3\tC\t0\na2\tA\t1\né1\t未分类\t0\n"
+    assert pop.snapshot() == text
+    assert pop.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert population_from_snapshot(text).snapshot() == text
+    empty = Population.from_columns([], [], [])
+    assert (
+        empty.snapshot() == "ezhou-licensing-draw-population/1\n"
+        and len(population_from_snapshot(empty.snapshot())) == 0
+    )
+    with pytest.raises(LicensingError, match="编号有重复"):
+        Population.from_columns(["a", "b", "a"], ["A", "A", "A"], [False, False, False])

@@ -9,12 +9,13 @@ recorded) and whether any of its items is a special industry under the item's sc
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import weakref
 from typing import Any
 
-import numpy as np
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
 
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.models import Department
@@ -54,37 +55,56 @@ def special_items(on: dt.date) -> set[str]:
     return {code for code, (_, flag) in out.items() if flag}
 
 
+def _rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query in one fetch: the ORM writes the query, the cursor returns plain
+    tuples (no model instances, no per-row iteration through the ORM — 200,000 licences in a draw)."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def risk_classes(on: dt.date) -> dict[str, str]:
     """Each enterprise's credit-risk class in force on ``on`` (the latest dated row; a correction wins)."""
-    out: dict[str, str] = {}
-    rows = RiskClassification.objects.filter(valid_from__lte=on).order_by("valid_from", "entered_at", "id")
-    for uscc, klass in rows.values_list("uscc", "risk_class"):
-        out[uscc] = klass
-    return out
-
-
-def population(department: Department, on: dt.date) -> tuple[Population, dict[str, str]]:
-    """The holders to draw from on ``on`` and their names."""
-    live = Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
     rows = (
+        RiskClassification.objects.filter(valid_from__lte=on)
+        .order_by("valid_from", "entered_at", "id")
+        .values_list("uscc", "risk_class")
+    )
+    return dict(_rows(rows))  # in that order: the latest row of each enterprise is the one kept
+
+
+def population(department: Department, on: dt.date) -> Population:
+    """The holders to draw from on ``on``: one query for the licences, one for the risk classes (200,000
+    holders are read as plain rows, never as model instances)."""
+    live = Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
+    rows = _rows(
         Licence.objects.filter(live, department=department, issued_on__lte=on)
-        .order_by()  # the ids are sorted below; no ORDER BY over every licence
-        .values_list("holder_uscc", "holder_name", "item_code")
+        .order_by("holder_uscc")  # sorted by the database: the canonical sort then runs over sorted ids
+        .values_list("holder_uscc", "item_code")
     )
     special = special_items(on)
     classes = risk_classes(on)
-    names: dict[str, str] = {}
-    flag: dict[str, bool] = {}
-    for uscc, name, item in rows:
-        names[uscc] = name
-        flag[uscc] = flag.get(uscc, False) or item in special
-    ids = sorted(names)
-    pop = Population.from_columns(
-        np.array(ids, dtype=str),
-        np.array([classes.get(u, UNCLASSIFIED) for u in ids], dtype=str),
-        np.array([flag[u] for u in ids], dtype=bool),
+    ids = list(dict.fromkeys(uscc for uscc, _ in rows))  # one per holder, in that order
+    flagged = {uscc for uscc, item in rows if item in special}
+    return Population.from_columns(
+        ids,
+        list(map(classes.get, ids, itertools.repeat(UNCLASSIFIED))),  # 未分类 when none is recorded
+        list(map(flagged.__contains__, ids)),
     )
-    return pop, names
+
+
+# The population a draw was planned from, kept with the Draw instance ``plan`` returned so that ``run`` on that
+# instance need not parse the 200,000-line snapshot again. It is used only when its canonical text is exactly
+# the instance's stored snapshot (the record): parsing that text would give this population back.
+_KEPT: weakref.WeakKeyDictionary[Draw, Population] = weakref.WeakKeyDictionary()
+
+
+def _population_of(draw: Draw) -> Population:
+    kept = _KEPT.get(draw)
+    if kept is not None and kept.snapshot() == draw.population_snapshot:
+        return kept
+    return population_from_snapshot(draw.population_snapshot)
 
 
 def inspectors(department: Department) -> Inspectors:
@@ -116,7 +136,7 @@ def plan(
     if not title.strip():
         raise LicensingError("title_missing", "抽查名称：不能为空。", field="title")
     if pop is None:
-        pop, _ = population(department, on)
+        pop = population(department, on)
     if len(pop) == 0:
         raise LicensingError("population_empty", "抽取对象：本部门在该日没有持证企业。", field="population")
     ins = inspectors(department)
@@ -144,6 +164,7 @@ def plan(
         seed_sha256=c.seed_sha256,
         seed_hex=seed.hex(),
     )
+    _KEPT[draw] = pop
     engine.start(draw, actor=actor, on=on, label="登记抽查方案并承诺随机种子", cites=CITE_SUPERVISION)
     record(
         "licensing.draw.plan",
@@ -173,7 +194,7 @@ def run(
     draw: Draw, *, actor: Any, on: dt.date, pop: Population | None = None, names: dict[str, str] | None = None
 ) -> DrawResult:
     """Draw from the committed snapshots with the committed seed; publish seed and result; store selections."""
-    pop = pop or population_from_snapshot(draw.population_snapshot)
+    pop = pop or _population_of(draw)
     ins = inspectors_from_snapshot(draw.inspectors_snapshot)
     spec = spec_from_dict(json.loads(draw.spec_json))
     result = run_draw(pop, ins, spec, seed_from_hex(draw.seed_hex))
@@ -193,20 +214,47 @@ def run(
         drawn = result.holders.tolist()
         for first in range(0, len(drawn), 500):
             names.update(
-                Licence.objects.filter(holder_uscc__in=drawn[first : first + 500])
-                .order_by()
-                .values_list("holder_uscc", "holder_name")
+                _rows(
+                    Licence.objects.filter(holder_uscc__in=drawn[first : first + 500])
+                    .order_by("id")  # a holder's latest licence gives its name
+                    .values_list("holder_uscc", "holder_name")
+                )
             )
-    DrawSelection.objects.bulk_create(
-        DrawSelection(
-            draw=draw,
-            position=n,
-            holder_uscc=h,
-            holder_name=names.get(h, ""),
-            risk_class=r,
-            special=bool(s),
-            inspectors=list(t),
-        )
+    _store_selections(draw, result, names)
+    return result
+
+
+# Every column of a DrawSelection, in the order _store_selections writes them (a test checks it against the
+# model, so that a field added to the model is not left out of the insert).
+SELECTION_COLUMNS = (
+    "draw",
+    "position",
+    "holder_uscc",
+    "holder_name",
+    "risk_class",
+    "special",
+    "inspectors",
+    "result",
+    "result_note",
+    "inspected_on",
+)
+
+
+def _store_selections(draw: Draw, result: DrawResult, names: dict[str, str]) -> None:
+    """The drawn holders as DrawSelection rows, in one prepared statement run over all of them (a draw stores
+    some 11,000: model instances and the ORM's per-value preparation would take most of the run)."""
+    connection = connections[DrawSelection.objects.db]
+    field = DrawSelection._meta.get_field("inspectors")
+    teams: dict[tuple[str, ...], Any] = {}  # teams repeat (at most one per inspector): each written once
+
+    def team(ids: list[str]) -> Any:
+        key = tuple(ids)
+        if key not in teams:
+            teams[key] = field.get_db_prep_save(ids, connection)
+        return teams[key]
+
+    rows = [
+        (draw.pk, n, h, names.get(h, ""), r, bool(s), team(t), DrawSelection.Result.PENDING.value, "", None)
         for n, (h, r, s, t) in enumerate(
             zip(
                 result.holders.tolist(),
@@ -217,8 +265,16 @@ def run(
             ),
             1,
         )
+    ]
+    quote = connection.ops.quote_name
+    column = {f.name: str(f.column) for f in DrawSelection._meta.concrete_fields}
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model's own metadata)
+        quote(DrawSelection._meta.db_table),
+        ", ".join(quote(column[c]) for c in SELECTION_COLUMNS),
+        ", ".join(["%s"] * len(SELECTION_COLUMNS)),
     )
-    return result
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def verify(draw: Draw) -> Verification:
