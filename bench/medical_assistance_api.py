@@ -119,7 +119,8 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(EZHOU_VAR_DIR=tmp, DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings")
+        # EZHOU_DEMO: a throw-away database with the demo accounts
+        env.update(EZHOU_VAR_DIR=tmp, DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1")
         if args.database_url:
             env["DATABASE_URL"] = args.database_url
         py = sys.executable

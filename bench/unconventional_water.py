@@ -198,6 +198,7 @@ def database(n_reports: int) -> None:
         EZHOU_VAR_DIR=str(tmp),
         DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
         DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings",
+        EZHOU_DEMO="1",  # a throw-away database with the demo accounts
     )
     os.environ.setdefault("EZHOU_SECRET_KEY", "bench-secret-key-0123456789-0123456789-0123456789")
     os.environ.setdefault("EZHOU_AUDIT_HMAC_KEY", "bench-audit-key-0123456789-0123456789")
