@@ -210,7 +210,14 @@ class RiskClassification(Setting):
         verbose_name = "企业信用风险分类"
         verbose_name_plural = "企业信用风险分类"
         ordering = ["uscc", "valid_from", "id"]
-        indexes = [models.Index(fields=["uscc", "valid_from"])]
+        indexes = [
+            models.Index(fields=["uscc", "valid_from"]),
+            # A draw reads every class in force on its day in date order ("the latest row wins"): the rows come
+            # from this index in that order, covering the two columns read, with no sort of 200,000 rows.
+            models.Index(
+                fields=["valid_from", "entered_at", "id", "uscc", "risk_class"], name="lic_risk_in_date_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.risk_class}类"
