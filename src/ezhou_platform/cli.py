@@ -8,6 +8,8 @@
   ezhou migrate                                                 apply database migrations
   ezhou demo                                                    load the policy library and demo data
   ezhou audit verify                                            check the audit trail's HMAC chain
+  ezhou backup create FILE | check FILE | restore FILE --yes    online backup with a manifest; restore with checks
+  ezhou manifest write | check                                  record / check the installed code (SHA-256 per file)
   ezhou manage <django command> …                               any Django management command
 
 Each domain adds its batch commands as Django management commands, reachable as `ezhou <domain> …`.

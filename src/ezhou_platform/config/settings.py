@@ -267,6 +267,8 @@ UPLOADS_ROOT = Path(os.environ.get("EZHOU_UPLOADS_DIR", VAR_DIR / "uploads")).re
 # Without ClamAV an upload is refused in production, accepted and marked 未查毒 elsewhere.
 UPLOAD_REQUIRE_AV = PRODUCTION
 CLAMAV_DATABASE_DIR = os.environ.get("EZHOU_CLAMAV_DB", "/var/lib/clamav")
+# The manifest of the installed code (C19), written at deployment by `ezhou manifest write`.
+CODE_MANIFEST = os.environ.get("EZHOU_CODE_MANIFEST", "")
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,9 @@ def production_problems() -> list[str]:
         )
         if superusers:
             problems.append(f"以下账户不是系统管理员却有超级用户权限：{'、'.join(superusers)}。")
+        from .manifest import problems as code_problems
+
+        problems += code_problems()  # C19: the installed code is the code recorded at deployment
     except Exception as exc:  # the database is not migrated yet: say so rather than crash the check
         problems.append(f"无法检查数据库中的账户：{exc}")
     return problems
