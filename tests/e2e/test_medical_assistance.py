@@ -49,6 +49,14 @@ def test_clerk_sees_masked_settlements(
     page.click("text=查询")
     rows = page.locator("tbody tr").count()
     assert rows == 2 and json.dumps(page.inner_text("tbody"), ensure_ascii=False).count("一类") == 2
+    # a search by the whole ID number posts it: the address (and the access log) carries a token, never the
+    # number (issue 14 failure 8, SECURITY.md C05)
+    page.select_option("select[name=person_class]", "")
+    page.fill("input[name=q]", person.resident_id)
+    page.click("text=查询")
+    page.wait_for_url("**lookup=**")
+    assert person.resident_id not in page.url
+    assert "DEMO-" in page.inner_text("tbody") and person.masked_id in page.inner_text("tbody")
 
 
 def _no_sideways_scroll(page: Any, what: str) -> None:

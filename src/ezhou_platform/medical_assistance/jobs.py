@@ -23,6 +23,7 @@ from ezhou_platform.common.roles import Role
 from ezhou_platform.jobs.context import JobContext, JobFailed, JobOutcome
 from ezhou_platform.jobs.files import write_xlsx
 from ezhou_platform.jobs.registry import JobParamError, job
+from ezhou_platform.security.atomic import atomic_write
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.medical_assistance import batch
 
@@ -246,7 +247,13 @@ def calculate_claims(ctx: JobContext) -> JobOutcome:
     output = ctx.result_path(".csv")
     try:
         tree = services.tree()
-        result = batch.run(ctx.input_path, output, tree, lambda msg: ctx.progress(0, msg, force=True))
+        result = batch.run(
+            ctx.input_path,
+            output,
+            tree,
+            lambda msg: ctx.progress(0, msg, force=True),
+            open_file=lambda path: atomic_write(path, "wb"),  # never a torn result file (SECURITY.md R2)
+        )
     except batch.BatchInputError as exc:
         raise JobFailed(f"文件无法测算：{exc}", code="file_unreadable") from exc
     except ParameterNotSet as exc:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -133,17 +135,28 @@ def read_table(path: Path) -> pa.Table:
     return table
 
 
-def write_output(result: BatchResult, path: Path) -> None:
+# How an output file is opened for writing (binary). The default writes in place; the platform's commands pass
+# an atomic writer (temporary file + rename, SECURITY.md R2) so a killed run never leaves a torn file at the
+# final path — this package stays framework-free, so the writer is given, not imported.
+Opener = Callable[[Path], AbstractContextManager[IO[bytes]]]
+
+
+def open_in_place(path: Path) -> AbstractContextManager[IO[bytes]]:
+    return path.open("wb")
+
+
+def write_output(result: BatchResult, path: Path, open_file: Opener = open_in_place) -> None:
     """The settled rows plus the amounts: exact decimals (yuan, 2 places) in Parquet, "1234.56" in CSV."""
     table = result.output
     parquet = path.suffix.lower() == ".parquet"
     for name in OUTPUT_COLUMNS:
         fen = result.amounts[name]
         table = table.append_column(name, _yuan_decimal(fen) if parquet else _yuan_text(fen))
-    if parquet:
-        pq.write_table(table, path)
-    else:
-        pacsv.write_csv(table, path)
+    with open_file(path) as f:
+        if parquet:
+            pq.write_table(table, f)
+        else:
+            pacsv.write_csv(table, f)
 
 
 def _yuan_decimal(fen: np.ndarray) -> pa.Array:
@@ -455,16 +468,18 @@ def run(
     tree: ParameterTree,
     progress: Progress | None = None,
     kernel: Kernel = settle,
+    open_file: Opener = open_in_place,
 ) -> BatchResult:
-    """Read, settle, write OUTPUT and (when some rows failed) OUTPUT.errors.csv."""
+    """Read, settle, write OUTPUT and (when some rows failed) OUTPUT.errors.csv, each through ``open_file``."""
     table = read_table(input_path)
     if progress:
         progress(f"读取 {table.num_rows} 行")
     result = settle_table(table, tree, progress, kernel)
-    write_output(result, output_path)
+    write_output(result, output_path, open_file)
     errors_path = errors_file(output_path)
     if result.errors.num_rows:
-        pacsv.write_csv(result.errors, errors_path)
+        with open_file(errors_path) as f:
+            pacsv.write_csv(result.errors, f)
     elif errors_path.exists():
         errors_path.unlink()  # a stale file from an earlier run would report errors that are no longer there
     if progress:

@@ -38,8 +38,12 @@ def test_identities_list_filter_and_paging(login_client: Any, make_person: Any) 
     assert "共 27 条" in c.get(PAGE, {"status": "valid"}).content.decode()
     assert "共 1 条" in c.get(PAGE, {"status": "expired"}).content.decode()
     assert "共 1 条" in c.get(PAGE, {"source": "rural_revitalization"}).content.decode()
-    assert "共 1 条" in c.get(PAGE, {"q": marginal.resident_id}).content.decode()  # exact ID
-    assert "共 0 条" in c.get(PAGE, {"q": marginal.resident_id[:10]}).content.decode()  # no fragments
+    # the search form posts (an ID number never in a URL, C05): exact ID only, no fragments
+    assert "共 1 条" in c.post(PAGE, {"search": "1", "q": marginal.resident_id}, follow=True).content.decode()
+    assert (
+        "共 0 条"
+        in c.post(PAGE, {"search": "1", "q": marginal.resident_id[:10]}, follow=True).content.decode()
+    )
     assert "第 2 / 2 页" in c.get(PAGE, {"page": 2}).content.decode()
     assert login_client("minzheng_clerk").get(PAGE).status_code == 403
     assert login_client("auditor").get(PAGE).status_code == 200
@@ -176,7 +180,9 @@ def test_pay_after_treatment_flag(login_client: Any, make_person: Any) -> None:
     assert summary["pay_after_treatment_eligible"] is True
     summary = c.get(f"/api/v1/medical-assistance/persons/{marginal.pk}/years/2024").json()
     assert summary["pay_after_treatment_eligible"] is False  # 低保边缘 is not named in 第二十条
-    text = c.get("/medical-assistance/persons/", {"q": low.resident_id}).content.decode()
+    search = {"search": "1", "q": low.resident_id}
+    text = c.post("/medical-assistance/persons/", search, follow=True).content.decode()
     assert "先诊疗后付费" in text and "<td>是</td>" in text
-    text = c.get("/medical-assistance/persons/", {"q": marginal.resident_id}).content.decode()
+    search = {"search": "1", "q": marginal.resident_id}
+    text = c.post("/medical-assistance/persons/", search, follow=True).content.decode()
     assert "<td>否</td>" in text

@@ -78,8 +78,10 @@ def _decision_step(verb: str, kind: str, *, approve: bool) -> dict[str, Any]:
         roles=STAFF,
         checks=checks,
         closes=("review_deadline",),
-        # Approving pays (pending claims settled, the tilted backlog): the filer may not approve (M25).
+        # Approving pays (pending claims settled, the tilted backlog): the filer may not approve (M25) — always,
+        # whatever ``four_eyes.application_approval`` says (effect="pay": SECURITY.md C29, issue 14 failure 3).
         second_person=four_eyes("application_approval") if approve else False,
+        effect="pay" if approve else "",
         audit_fields=("decided_on", "reason"),
         document=decision(
             APPLICATION_DECISION,

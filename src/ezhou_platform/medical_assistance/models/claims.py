@@ -146,6 +146,8 @@ class Claim(FSMModelMixin, models.Model):
             roles=STAFF,
             checks=(_reason_given,),
             second_person=four_eyes("reversal"),
+            # A reversal takes back what was paid: always a second person (SECURITY.md C29).
+            effect="pay",
             audit_fields=("aid_paid",),
         ),
     )

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.permissions import view_requires
@@ -23,11 +22,23 @@ from ezhou_rules.core.money import MoneyError, format_yuan, parse_yuan
 from .. import services
 from ..cites import CITE_CLASS_4, CITE_CLASS_4_VALIDITY, CIVIL_AFFAIRS
 from ..models import Class4Recognition
-from .common import INCOME, anchor, case_panel, district_by_code, districts, examples, may_write, page_of
+from .common import (
+    INCOME,
+    anchor,
+    case_panel,
+    district_by_code,
+    districts,
+    examples,
+    link_query,
+    may_write,
+    page_of,
+    pii_search,
+)
 
 CIVIL_STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
 
 
+@pii_search
 @view_requires(*CIVIL_STAFF, department=CIVIL_AFFAIRS)
 def class_4_recognitions(request: HttpRequest) -> HttpResponse:
     """民政局: receive applications for recognition as 因病致贫重病患者, record the property check, decide."""
@@ -79,7 +90,7 @@ def class_4_recognitions(request: HttpRequest) -> HttpResponse:
             "can_decide": can_decide,
             "districts": districts(clock.today()),
             "today": clock.today(),
-            "query": urlencode({k: v for k, v in {"state": state, "q": q}.items() if v}),
+            "query": link_query(request, {"state": state, "q": q}),
             "example_values": examples(INCOME),
             "anchors": {"class_4": anchor(CITE_CLASS_4), "validity": anchor(CITE_CLASS_4_VALIDITY)},
         },

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.models import Department
@@ -24,7 +23,18 @@ from ezhou_rules.medical_assistance.recipients import RECOGNISED_BY, IdentityKin
 from .. import services
 from ..cites import CITE_RECOGNITION, CIVIL_AFFAIRS, RURAL
 from ..models import Identity, Person
-from .common import DEPARTMENT, STAFF, anchor, district_by_code, districts, may_write, page_of, parse_date
+from .common import (
+    DEPARTMENT,
+    STAFF,
+    anchor,
+    district_by_code,
+    districts,
+    link_query,
+    may_write,
+    page_of,
+    parse_date,
+    pii_search,
+)
 
 DEPARTMENT_STAFF = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
 
@@ -81,7 +91,7 @@ def _context(request: HttpRequest, department: str | None) -> dict[str, Any]:
         "page": page,
         "rows": rows,
         "f": f,
-        "query": urlencode({k: v for k, v in f.items() if v}),
+        "query": link_query(request, f),
         "kinds": _kinds(department),
         "sources": [(CIVIL_AFFAIRS, "民政局"), (RURAL, "乡村振兴局")],
         "today": clock.today(),
@@ -89,6 +99,7 @@ def _context(request: HttpRequest, department: str | None) -> dict[str, Any]:
     }
 
 
+@pii_search
 @view_requires(*STAFF, department=DEPARTMENT)
 def identities(request: HttpRequest) -> HttpResponse:
     """医疗保障局: the identities recognised by 民政 and 乡村振兴, read (they are recorded by those departments)."""
@@ -124,12 +135,14 @@ def _department_page(request: HttpRequest, department: str, url_name: str) -> Ht
     return render(request, "medical_assistance/identities_department.html", context)
 
 
+@pii_search
 @view_requires(*DEPARTMENT_STAFF, department=CIVIL_AFFAIRS)
 def identities_civil_affairs(request: HttpRequest) -> HttpResponse:
     """民政局 recognises 城乡特困人员、孤儿、低保对象、低保边缘家庭成员、因病致贫重病患者 and others (第二十二条第三款)."""
     return _department_page(request, CIVIL_AFFAIRS, "medical_assistance:identities_civil_affairs")
 
 
+@pii_search
 @view_requires(*DEPARTMENT_STAFF, department=RURAL)
 def identities_rural(request: HttpRequest) -> HttpResponse:
     """乡村振兴局 recognises the rural persons at risk of returning to poverty and their monitoring (第二十二条第八款)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import urlencode
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.permissions import view_requires
@@ -15,10 +14,11 @@ from ezhou_rules.medical_assistance.parameters_tree import CLASS_LABELS
 
 from .. import services
 from ..models import Person, Recovery
-from .common import DEPARTMENT, PREMIUM, STAFF, districts, examples, page_of
+from .common import DEPARTMENT, PREMIUM, STAFF, districts, examples, link_query, page_of, pii_search
 from .public import _coverage_year
 
 
+@pii_search
 @view_requires(*STAFF, department=DEPARTMENT)
 def persons(request: HttpRequest) -> HttpResponse:
     qs = Person.objects.select_related("jurisdiction").prefetch_related("identities").order_by("id")
@@ -56,12 +56,13 @@ def persons(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "q": q,
             "district": district,
-            "query": urlencode({k: v for k, v in {"q": q, "district": district}.items() if v}),
+            "query": link_query(request, {"q": q, "district": district}),
             "districts": districts(clock.today()),
         },
     )
 
 
+@pii_search
 @view_requires(*STAFF, department=DEPARTMENT)
 def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
     """The 第七条 subsidy of each registered person for a coverage year (identities valid on 1 January)."""
@@ -110,9 +111,7 @@ def premium_subsidy_persons(request: HttpRequest) -> HttpResponse:
             "q": q,
             "district": district,
             "errors": errors,
-            "query": urlencode(
-                {k: v for k, v in {"year": str(year), "q": q, "district": district}.items() if v}
-            ),
+            "query": link_query(request, {"year": str(year), "q": q, "district": district}),
             "districts": districts(clock.today()),
             "example_values": examples(PREMIUM),
         },

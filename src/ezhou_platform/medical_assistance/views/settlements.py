@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from ezhou_platform.common import clock
 from ezhou_platform.common.exports import Sheet, xlsx_response
@@ -30,7 +29,19 @@ from ..cites import CITE_SETTLE
 from ..forms import ClaimForm
 from ..models import CLASS_CHOICES, Claim, Settlement
 from ..services import claims_file
-from .common import DEPARTMENT, INCOME, STAFF, anchor, case_panel, districts, examples, may_write, page_of
+from .common import (
+    DEPARTMENT,
+    INCOME,
+    STAFF,
+    anchor,
+    case_panel,
+    districts,
+    examples,
+    link_query,
+    may_write,
+    page_of,
+    pii_search,
+)
 
 WRITERS = (Role.CLERK, Role.DEPARTMENT_HEAD)
 FILTERS = ("q", "year", "kind", "person_class", "district")
@@ -57,6 +68,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     return qs, f
 
 
+@pii_search
 @view_requires(*STAFF, department=DEPARTMENT)
 def settlements(request: HttpRequest) -> HttpResponse:
     qs, f = _filtered(request)
@@ -73,7 +85,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
         }
         for s in page
     ]
-    query = urlencode({k: v for k, v in f.items() if v})
+    query = link_query(request, f)
     return render(
         request,
         "medical_assistance/settlements.html",
@@ -95,6 +107,7 @@ def _yuan(fen: int) -> Decimal:
     return Decimal(fen) / 100
 
 
+@pii_search
 @view_requires(*STAFF, department=DEPARTMENT)
 def settlements_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered, every row (IDs and codes as text cells, amounts in yuan as numbers)."""

@@ -1,11 +1,12 @@
 """第十四条 双预警: 医疗保障局 generates the month's two lists; 民政局 and 乡村振兴局 read the lists pushed to them;
-each page exports the lists to Excel (ID numbers as text; the export is audited)."""
+each page exports the lists to Excel (ID numbers as text, whole only for the departments that act on them; the
+export is audited)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db import transaction
@@ -13,8 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ezhou_platform.common import clock
-from ezhou_platform.common.audit.services import record
+from ezhou_platform.common.audit.services import record, record_pii_view
 from ezhou_platform.common.exports import Sheet, xlsx_response
+from ezhou_platform.common.models import User
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 from ezhou_rules.core.money import format_yuan
@@ -106,16 +108,25 @@ def warnings_rural(request: HttpRequest) -> HttpResponse:
     return render(request, "medical_assistance/warnings.html", context)
 
 
-def export_run(request: HttpRequest, run: WarningRun) -> HttpResponse:
-    """The month's two lists as one workbook, a sheet each, full ID numbers as text (the departments act on
-    them); the export is audited with who took it."""
+def needs_whole_ids(request: HttpRequest, department: str) -> bool:
+    """Whole ID numbers only for the clerks and heads of the departments the lists are pushed to (民政局,
+    乡村振兴局): they act on them — visit, check, assist (第十四条). 医疗保障局 produced the lists and the auditor
+    reads them: masked (SECURITY.md C22, issue 14 failure 8)."""
+    user = cast(User, request.user)
+    return department in (CIVIL_AFFAIRS, RURAL) and user.role in (Role.CLERK, Role.DEPARTMENT_HEAD)
+
+
+def export_run(request: HttpRequest, run: WarningRun, *, whole_ids: bool = False) -> HttpResponse:
+    """The month's two lists as one workbook, a sheet each, ID numbers as text — whole only when ``whole_ids``
+    (the role needs them), masked otherwise; the export is audited with who took it, and a whole-ID export is
+    also a view of personal data (``record_pii_view``: the mass-view alert counts it)."""
     sheets = []
     for value, label in WarningEntry.List.choices:
         entries = run.entries.filter(list=value).select_related("person", "person__jurisdiction")
         rows = [
             [
-                e.person.resident_id,
-                e.person.name,
+                e.person.resident_id if whole_ids else e.person.masked_id,
+                e.person.name if whole_ids else e.person.masked_name,
                 e.person.jurisdiction.name,
                 Decimal(e.self_borne) / 100,
                 Decimal(e.threshold) / 100,
@@ -123,17 +134,34 @@ def export_run(request: HttpRequest, run: WarningRun) -> HttpResponse:
             ]
             for e in entries
         ]
-        header = ["公民身份号码", "姓名", "所属区", "当年累计自负医疗费用（元）", "预警线（元）", "变化"]
+        header = [
+            "公民身份号码" if whole_ids else "公民身份号码（脱敏）",
+            "姓名" if whole_ids else "姓名（脱敏）",
+            "所属区",
+            "当年累计自负医疗费用（元）",
+            "预警线（元）",
+            "变化",
+        ]
         sheets.append(Sheet(label, header, rows))
     with transaction.atomic():
         record(
             "medical_assistance.warning.export",
             actor=request.user,
             obj=run,
-            after={"entries": run.entries.count(), "format": "xlsx"},
-            label="导出因病致贫返贫预警名单",
+            after={"entries": run.entries.count(), "format": "xlsx", "whole_ids": whole_ids},
+            label="导出因病致贫返贫预警名单" + ("（完整身份证号）" if whole_ids else "（脱敏）"),
             citation=CITE_WARNING,
+            request=request,
         )
+        if whole_ids:
+            record_pii_view(
+                request,
+                run,
+                "resident_id",
+                reason="第十四条：推送民政、乡村振兴部门的预警名单",
+                action="pii.export",
+                label="导出预警名单中的完整公民身份号码",
+            )
     return xlsx_response(f"因病致贫返贫预警名单-{run.year}-{run.month:02d}.xlsx", sheets)
 
 
@@ -144,9 +172,11 @@ def warnings_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @view_requires(*DEPARTMENT_STAFF, department=CIVIL_AFFAIRS)
 def warnings_export_civil_affairs(request: HttpRequest, pk: int) -> HttpResponse:
-    return export_run(request, get_object_or_404(WarningRun, pk=pk))
+    run = get_object_or_404(WarningRun, pk=pk)
+    return export_run(request, run, whole_ids=needs_whole_ids(request, CIVIL_AFFAIRS))
 
 
 @view_requires(*DEPARTMENT_STAFF, department=RURAL)
 def warnings_export_rural(request: HttpRequest, pk: int) -> HttpResponse:
-    return export_run(request, get_object_or_404(WarningRun, pk=pk))
+    run = get_object_or_404(WarningRun, pk=pk)
+    return export_run(request, run, whole_ids=needs_whole_ids(request, RURAL))

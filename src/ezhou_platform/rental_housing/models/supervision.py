@@ -290,6 +290,8 @@ class Finding(FSMModelMixin, models.Model):
             roles=S.CLERKS,
             checks=(S.department_staff, S.measure_chosen, S.text_required("reason", "处理理由")),
             second_person=True,
+            # 纳入失信联合惩戒 / 责令退回财政奖补资金: a credit record or money, never configurable to one person (C29).
+            effect="credit",
             document=S.MEASURE_DECISION,
             audit_fields=("sanction", "measure_note"),
         ),

@@ -165,6 +165,10 @@ class WaterPlanLink(FSMModelMixin, models.Model):
             roles=CLERKS,
             checks=(_kind_is(LinkKind.NOT_USED),),
             second_person=True,
+            # The department's judgment that a unit able to use it does not: the decision to cut its plans by 0.1
+            # (SECURITY.md C29), never one person. (The "used" record above is proven by the records, and the
+            # plan changes only when another person applies the case in the water plan: CoefficientEvent.apply.)
+            effect="plan",
             audit_fields=("coefficient_event", "adopted", "decided_on"),
         ),
     )

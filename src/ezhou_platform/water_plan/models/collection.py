@@ -155,6 +155,8 @@ class SurchargeNotice(FSMModelMixin, models.Model):
             checks=(steps.credit_listing_due,),
             closes=("reminder_due",),
             second_person=True,
+            # A credit-record entry: always a second person (SECURITY.md C29).
+            effect="credit",
             audit_fields=("credit_listed_on",),
         ),
     )

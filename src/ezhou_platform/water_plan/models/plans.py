@@ -65,6 +65,8 @@ class CoefficientEvent(FSMModelMixin, models.Model):
             roles=steps.CLERKS,
             checks=(steps.applied_after_recording,),
             second_person=True,
+            # Changes issued plans: always a second person (SECURITY.md C29).
+            effect="plan",
             audit_fields=("decided_on",),
         ),
     )

@@ -81,6 +81,8 @@ class AdjustmentRequest(FSMModelMixin, models.Model):
             checks=(steps.decided_after_receipt, steps.not_owing, steps.approved_within_request),
             closes=("notify_due",),
             second_person=True,
+            # Changes the year's plan: always a second person, not configurable off (SECURITY.md C29).
+            effect="plan",
             audit_fields=("approved_m3x100", "decided_on"),
             document=DocumentSpec(
                 kind=steps.ADJUSTMENT_DECISION,
@@ -169,6 +171,8 @@ class SupplementRequest(FSMModelMixin, models.Model):
             checks=(steps.decided_after_receipt, steps.not_owing, steps.opinion_for_other_cases),
             closes=("review_due",),
             second_person=True,
+            # Adds to the year's plan: always a second person (issue 14 failure 3, SECURITY.md C29).
+            effect="plan",
             audit_fields=("approved_m3x100", "decided_on", "opinion"),
             document=DocumentSpec(
                 kind=steps.SUPPLEMENT_DECISION,

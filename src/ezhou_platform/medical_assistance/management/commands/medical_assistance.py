@@ -19,9 +19,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ezhou_platform.common.parameters import configured
+from ezhou_platform.security.atomic import atomic_write
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.medical_assistance import batch
 from ezhou_rules.medical_assistance.parameters_tree import parameters
+
+
+def _atomic_binary(path: Path) -> Any:
+    """The batch's output files are written through a temporary file renamed into place (SECURITY.md R2)."""
+    return atomic_write(path, "wb")
 
 
 class Command(BaseCommand):
@@ -85,7 +91,8 @@ class Command(BaseCommand):
                 f"{r['district']}\t{r['person_class']}\t{r['claims']}\t{r['aid_now']}\t{r['aid_what_if']}\t{r['difference']}"
             )
         if opts["output"]:
-            pacsv.write_csv(table, opts["output"])
+            with atomic_write(opts["output"], "wb") as f:
+                pacsv.write_csv(table, f)
 
     def warn(self, opts: dict[str, Any]) -> None:
         """第十四条: the month's two lists as one workbook (a sheet each), ID numbers stored as text."""
@@ -130,7 +137,8 @@ class Command(BaseCommand):
                 sheet.cell(row=sheet.max_row, column=1).number_format = "@"  # 18 digits: text, not a number
             sheet.column_dimensions["A"].width = 22
         with transaction.atomic():
-            book.save(path)
+            with atomic_write(path, "wb") as f:  # the old workbook or the whole new one (R2)
+                book.save(f)
             record(
                 "medical_assistance.warning.export",
                 actor=None,
@@ -173,7 +181,11 @@ class Command(BaseCommand):
                 raise CommandError(f"无法连接 dask 调度器 {opts['scheduler']}：{exc}") from None
             kernel = batch.dask_kernel(client)
         try:
-            result = batch.run(opts["input"], opts["output"], tree, progress, kernel)
+            # the CSV (and its errors file) through a temporary file renamed into place: a killed run leaves the old
+            # file or the whole new one, never a torn one (SECURITY.md R2, issue 14 failure 12)
+            result = batch.run(
+                opts["input"], opts["output"], tree, progress, kernel, open_file=_atomic_binary
+            )
         except (batch.BatchInputError, ParameterNotSet) as exc:
             raise CommandError(str(exc)) from None
         finally:

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ezhou_platform.security.atomic import atomic_write
+
 
 class Command(BaseCommand):
     help = "保障性租赁住房批处理：Excel 导入项目和房源、选房压力测试数据"
@@ -50,7 +52,7 @@ class Command(BaseCommand):
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             if opts["sessions"]:
-                with open(opts["sessions"], "w", encoding="utf-8") as fh:
+                with atomic_write(opts["sessions"], "w", encoding="utf-8") as fh:  # never torn (R2)
                     json.dump(out, fh)
             self.stdout.write(
                 json.dumps(

@@ -20,6 +20,7 @@ from ezhou_platform.common.models import User
 from ezhou_platform.jobs.models import JobRun
 from ezhou_platform.jobs.registry import JobParamError
 from ezhou_platform.jobs.runner import start_job
+from ezhou_platform.security.atomic import atomic_write
 
 
 class Command(BaseCommand):
@@ -78,7 +79,8 @@ class Command(BaseCommand):
                 else ""
             )
             if opts["rejects"] and run.errors_count:
-                with opts["rejects"].open("w", newline="", encoding="utf-8-sig") as f:
+                # the old file or the whole new one, never a torn one (SECURITY.md R2)
+                with atomic_write(opts["rejects"], "w", newline="", encoding="utf-8-sig") as f:
                     w = csv.writer(f)
                     w.writerow(["line", "account_period", "reason"])
                     for e in run.errors.order_by("row", "id"):
