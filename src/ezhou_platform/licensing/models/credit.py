@@ -80,6 +80,7 @@ class CreditRecord(FSMModelMixin, models.Model):
             cites=CITE_OVERSIGHT,
             roles=CLERKS,
             second_person=True,
+            effect="credit",  # a credit-record entry: always a second person (C29)
             audit_fields=("decided_on",),
         ),
     )
@@ -111,6 +112,7 @@ class CreditRecord(FSMModelMixin, models.Model):
             cites=CITE_APPLICANTS,
             roles=CLERKS,
             second_person=True,
+            effect="credit",  # a credit-record entry: always a second person (C29)
             checks=(checks.repair_valid,),
             audit_fields=("repaired_on", "repair_note"),
         ),
