@@ -204,6 +204,7 @@ def database(m: int) -> None:
     os.environ.update(EZHOU_VAR_DIR=str(tmp), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings")
     os.environ.setdefault("EZHOU_SECRET_KEY", "bench-secret-key-0123456789-0123456789-0123456789")
     os.environ.setdefault("EZHOU_AUDIT_HMAC_KEY", "bench-audit-key-0123456789-0123456789")
+    os.environ.setdefault("EZHOU_DEMO", "1")  # the demo accounts (a 商务局 clerk starts the job)
     import django
 
     django.setup()

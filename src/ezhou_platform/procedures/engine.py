@@ -15,11 +15,12 @@ the article.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django_fsm import can_proceed
 
 from ezhou_platform.common import clock
@@ -139,55 +140,166 @@ def start_many(
     proc = procedure_of(records[0])
     if any(procedure_of(r) is not proc for r in records):
         raise ValueError("start_many takes records of one procedure")
-    content_type = ContentType.objects.get_for_model(records[0])
-    departments = {d.code: d for d in Department.objects.all()}
-    opened_by = actor if getattr(actor, "pk", None) else None
-    now = clock.now()
-    cases = Case.objects.bulk_create(
-        [
-            Case(
-                procedure=proc.slug,
-                content_type=content_type,
-                object_id=r.pk,
-                department=departments[proc.department_for(r)],
-                title=proc.title(r)[:200],
-                state=_state(proc, r),
-                applicant_user=proc.applicant_user(r),
-                applicant_uscc=proc.applicant_uscc(r) or "",
-                opened_on=on,
-                opened_by=opened_by,
-                updated_at=now,
-            )
-            for r in records
-        ],
-        batch_size=2000,
-    )
-    if any(c.pk is None for c in cases):  # a backend that does not return the keys of a bulk insert
-        by_record = dict(
-            Case.objects.filter(content_type=content_type, object_id__in=[r.pk for r in records]).values_list(
-                "object_id", "pk"
-            )
+    opened = open_cases(type(records[0]), records, actor=actor, on=on, label=label, cites=cites, note=note)
+    return [
+        Case(
+            id=case_id,
+            procedure=proc.slug,
+            content_type_id=opened.content_type_id,
+            object_id=r.pk,
+            department_id=department_id,
+            title=title,
+            state=state,
+            applicant_user_id=user_id,
+            applicant_uscc=uscc,
+            opened_on=on,
+            opened_by_id=opened.opened_by_id,
+            updated_at=opened.now,
         )
-        for c in cases:
-            c.pk = by_record[c.object_id]
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case=c,
-                step="start",
-                label=label,
-                target=c.state,
-                citation=cites,
-                actor=opened_by,
-                on=on,
-                note=note,
-                at=now,
+        for r, case_id, department_id, title, state, user_id, uscc in zip(
+            records,
+            opened.ids,
+            opened.department_ids,
+            opened.titles,
+            opened.states,
+            opened.user_ids,
+            opened.usccs,
+            strict=True,
+        )
+    ]
+
+
+@dataclass
+class Opened:
+    """The cases ``open_cases`` wrote, in the order of its records: ids and the columns as written."""
+
+    ids: list[int]
+    content_type_id: int
+    opened_by_id: int | None
+    now: dt.datetime
+    department_ids: list[int]
+    titles: list[str]
+    states: list[str]
+    user_ids: list[int | None]
+    usccs: list[str]
+
+
+def open_cases(
+    model: type,
+    records: Sequence[Any],
+    *,
+    actor: Any,
+    on: dt.date,
+    label: str,
+    cites: str,
+    note: str = "",
+) -> Opened:
+    """``start_many`` without model instances, for an import of many thousands: ``records`` are rows of
+    ``model`` (a registered procedure) as any objects with the attributes the procedure reads (``pk``, its
+    state field, what its title, department and applicant callables use — e.g. named tuples). One
+    ``executemany`` for the cases, one for their first events; the case ids are read back by the unique
+    (record type, record id) of a case. Call inside the transaction that created the records."""
+    proc = procedure_of(model)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    departments = dict(Department.objects.values_list("code", "pk"))
+    opened_by_id = actor.pk if getattr(actor, "pk", None) else None
+    now = clock.now()
+    pks = [int(r.pk) for r in records]
+    department_ids = [departments[proc.department_for(r)] for r in records]
+    titles = [proc.title(r)[:200] for r in records]
+    states = [_state(proc, r) for r in records]
+    user_ids = [getattr(proc.applicant_user(r), "pk", None) for r in records]
+    usccs = [proc.applicant_uscc(r) or "" for r in records]
+    opened = Opened([], content_type_id, opened_by_id, now, department_ids, titles, states, user_ids, usccs)
+    if not records:
+        return opened
+    on_db, now_db = _db_value(Case, "opened_on", on), _db_value(Case, "updated_at", now)
+    _insert_many(
+        Case,
+        (
+            "procedure",
+            "content_type_id",
+            "object_id",
+            "department_id",
+            "title",
+            "state",
+            "applicant_user_id",
+            "applicant_uscc",
+            "opened_on",
+            "opened_by_id",
+            "closed_on",
+            "updated_at",
+        ),
+        (
+            (
+                proc.slug,
+                content_type_id,
+                pk,
+                dept,
+                title,
+                state,
+                user,
+                uscc,
+                on_db,
+                opened_by_id,
+                None,
+                now_db,
             )
-            for c in cases
-        ],
-        batch_size=2000,
+            for pk, dept, title, state, user, uscc in zip(
+                pks, department_ids, titles, states, user_ids, usccs, strict=True
+            )
+        ),
     )
-    return cases
+    by_record: dict[int, int] = {}
+    for first in range(0, len(pks), _SELECT_BATCH):
+        by_record.update(
+            Case.objects.filter(
+                content_type_id=content_type_id, object_id__in=pks[first : first + _SELECT_BATCH]
+            )
+            .order_by()
+            .values_list("object_id", "pk")
+        )
+    opened.ids = [by_record[pk] for pk in pks]
+    _insert_many(
+        CaseEvent,
+        (
+            "case_id",
+            "step",
+            "label",
+            "source",
+            "target",
+            "citation",
+            "actor_id",
+            "on",
+            "at",
+            "note",
+            "document_id",
+        ),
+        (
+            (case_id, "start", label, "", state, cites, opened_by_id, on_db, now_db, note, None)
+            for case_id, state in zip(opened.ids, states, strict=True)
+        ),
+    )
+    return opened
+
+
+_SELECT_BATCH = 2000  # record ids per look-up of the new cases' ids (under SQLite's bound-parameter limit)
+
+
+def _db_value(model: Any, name: str, value: Any) -> Any:
+    """``value`` as the database takes it for ``model``'s field ``name`` (a date, a timestamp with its zone)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def _insert_many(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """One INSERT of ``model``'s columns ``names`` (field attnames) executed for every row (values already as
+    the database takes them)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
+    # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(rows))
 
 
 def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -140,7 +142,7 @@ def _take_chunks(ctx: JobContext, prepared: intake.Prepared, *, source: str, res
                         context=context,
                     )
                     _errors(ctx, result.errors)
-                    ctx.count("受理", len(result.applications))
+                    ctx.count("受理", len(result.application_ids))
                     ctx.count("重复申请未受理", result.refused_duplicates)
                     ctx.count("不符合条件未受理", result.refused_ineligible)
                     ctx.run.done += stop - first
@@ -167,6 +169,25 @@ def _take_chunks(ctx: JobContext, prepared: intake.Prepared, *, source: str, res
     "重复或不符合条件的行列入未受理清单。",
 )
 def import_applications(ctx: JobContext) -> JobOutcome:
+    with _without_cycle_collection():
+        return _import_applications(ctx)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a file of many thousands of rows is taken: the rows, their columns and
+    errors are hundreds of thousands of young objects without cycles, and each collection would walk them and
+    the whole heap again (a 30,000-row file: 34.5 s with it, 15.1 s without, on this machine under load 4). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_applications(ctx: JobContext) -> JobOutcome:
     code = ctx.params["component"]
     try:
         table = read_table(ctx.input_path, intake.batch_fields(code))

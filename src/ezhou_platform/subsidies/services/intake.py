@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.utils import timezone
@@ -35,7 +35,7 @@ from ezhou_rules.subsidies.ledger import key_column
 
 from ..models import Application, LedgerKey
 from ..procedures import department_for_measure
-from . import params
+from . import bulk, params
 from .apply import DECISION_FIELDS
 from .ledger import key_prefix
 
@@ -73,7 +73,7 @@ class Snapshot:
 
 @dataclass
 class IntakeResult:
-    applications: list[Application] = field(default_factory=list)
+    application_ids: list[int] = field(default_factory=list)  # the accepted rows' applications, in file order
     errors: list[RowError] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)  # keys taken by this chunk (for the snapshot)
     refused_duplicates: int = 0
@@ -155,18 +155,15 @@ def intake(
     context: Mapping[str, Any] | None = None,
 ) -> IntakeResult:
     """Take the clean rows of a prepared chunk; see the module docstring."""
-    code, rows, numbers, valid = prepared.code, prepared.rows, prepared.numbers, prepared.valid
+    code, numbers = prepared.code, prepared.numbers
     comp = component(code)
     tree = tree or params.tree()
     context = params.context_for(code) if context is None else context
     out = IntakeResult()
-    facts_names = {f.name for f in comp.fields if f.name not in DECISION_FIELDS}
-    parsed_columns, extra_columns = prepared.columns, prepared.extra
-    accounts = extra_columns["payee_account"]
-    idx = np.flatnonzero(valid)
+    idx = np.flatnonzero(prepared.valid)
     if not len(idx):
         return out
-    columns = {k: v[idx] for k, v in parsed_columns.items()}
+    columns = {k: v[idx] for k, v in prepared.columns.items()}
     decision = comp.compute(columns, tree, on, context)
     eligible = decision.eligible
     for j in np.flatnonzero(~eligible).tolist():
@@ -213,55 +210,103 @@ def intake(
         accepted.append((j, slots))
     if not accepted:
         return out
+    _write(prepared, comp, decision, idx, accepted, source=source, actor=actor, on=on, out=out)
+    return out
+
+
+class _Row(NamedTuple):
+    """What the procedure reads of a new application to open its case (``engine.open_cases``)."""
+
+    pk: int
+    component: str
+    measure: int
+    subject_name: str
+    status: str
+    applicant_user_id: int | None
+    applicant_uscc: str
+
+
+def _write(
+    prepared: Prepared,
+    comp: Component,
+    decision: Any,
+    idx: np.ndarray,
+    accepted: list[tuple[int, list[tuple[str, str]]]],
+    *,
+    source: str,
+    actor: Any,
+    on: dt.date,
+    out: IntakeResult,
+) -> None:
+    """The accepted rows as columns, one ``executemany`` per table: applications (ids taken first), their
+    ledger keys (the unique index still decides: a key taken meanwhile fails the chunk with an
+    IntegrityError), their cases and first events."""
+    code, rows, extra = prepared.code, prepared.rows, prepared.extra
+    facts_names = {f.name for f in comp.fields if f.name not in DECISION_FIELDS}
+    n = len(accepted)
+    js = np.array([j for j, _slots in accepted], dtype=np.int64)
+    rows_at = idx[js]
+    ids = bulk.reserve_ids(Application, n)
+    names = [str(v)[:100] for v in extra["subject_name"][rows_at]]
+    columns: dict[str, Sequence[Any]] = {
+        "id": ids,
+        "subject": [str(v) for v in decision.subject[js]],
+        "subject_name": names,
+        "object": [str(v) for v in decision.object[js]],
+        "year": [int(v) for v in decision.year[js]],
+        "payer": [str(v) for v in decision.payer[js]],
+        "facts": bulk.db_values(
+            Application,
+            "facts",
+            [{k: _plain(v) for k, v in rows[i].items() if k in facts_names} for i in rows_at.tolist()],
+        ),
+        "amount_fen": [int(v) for v in decision.amount[js]],
+        "ceiling_fen": [int(v) for v in decision.ceiling[js]],
+        "pending_decision": [bool(v) for v in decision.pending[js]],
+        "payee_name": [str(v)[:100] for v in extra["payee_name"][rows_at]],
+        "payee_bank": [str(v)[:100] for v in extra["payee_bank"][rows_at]],
+        "payee_account": [str(v) for v in extra["payee_account"][rows_at]],
+    }
     department = Department.objects.get(code=department_for_measure(comp.measure))
-    now = clock.now()
-    names, payee_names, banks = (
-        extra_columns["subject_name"],
-        extra_columns["payee_name"],
-        extra_columns["payee_bank"],
+    bulk.insert(
+        Application,
+        n,
+        columns,
+        same={
+            "component": code,
+            "measure": comp.measure,
+            "department_id": department.pk,
+            "source": source,
+            "applicant_user_id": None,
+            "applicant_uscc": "",
+            "status": Application.Status.SUBMITTED,
+            "received_on": on,
+            "received_at": clock.now(),
+        },
     )
-    apps = []
-    for j, _slots in accepted:
-        i = int(idx[j])
-        apps.append(
-            Application(
-                component=code,
-                measure=comp.measure,
-                department=department,
-                source=source,
-                applicant_user=None,
-                subject=str(decision.subject[j]),
-                subject_name=str(names[i])[:100],
-                object=str(decision.object[j]),
-                year=int(decision.year[j]),
-                payer=str(decision.payer[j]),
-                facts={k: _plain(v) for k, v in rows[i].items() if k in facts_names},
-                amount_fen=int(decision.amount[j]),
-                ceiling_fen=int(decision.ceiling[j]),
-                pending_decision=bool(decision.pending[j]),
-                payee_name=str(payee_names[i])[:100],
-                payee_bank=str(banks[i])[:100],
-                payee_account=str(accounts[i]),
-                received_on=on,
-                received_at=now,
-            )
-        )
-    Application.objects.bulk_create(apps, batch_size=2000)
-    ledger_rows: list[LedgerKey] = []
-    for app, (_j, slots) in zip(apps, accepted, strict=True):
+    keys, holders, labels = [], [], []
+    for app_id, (_j, slots) in zip(ids, accepted, strict=True):
         for slot, label in slots:
-            ledger_rows.append(LedgerKey(key=slot, application=app, label=label, taken_on=on))
-            out.keys[slot] = app.pk
-    LedgerKey.objects.bulk_create(ledger_rows, batch_size=2000)
-    engine.start_many(
-        apps,
+            keys.append(slot)
+            holders.append(app_id)
+            labels.append(label)
+            out.keys[slot] = app_id
+    bulk.insert(
+        LedgerKey,
+        len(keys),
+        {"key": keys, "application_id": holders, "label": labels},
+        same={"taken_on": on},
+    )
+    status = str(Application.Status.SUBMITTED)
+    engine.open_cases(
+        Application,
+        [_Row(pk, code, comp.measure, name, status, None, "") for pk, name in zip(ids, names, strict=True)],
         actor=actor,
         on=on,
         label="银行报送受理" if source == Application.Source.BANK else "批量申报受理",
         cites=cite(comp.measure),
     )
-    out.applications = apps
-    return out
+    out.application_ids = ids
 
 
 def _plain(value: Any) -> Any:

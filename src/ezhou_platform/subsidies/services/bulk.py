@@ -1,0 +1,87 @@
+"""Rows written in bulk without model instances, for the batch intake of many thousands of applications: the
+values prepared as columns, one ``executemany`` per table, inside the caller's transaction.
+
+Every concrete column of the model is written: the ones given per row, the ones given once for all rows, and
+every other one with the model field's default (as ``Model.objects.create`` would), each prepared once the way
+the field prepares it for this database (dates, timestamps with their zone, JSON).
+
+Row ids are taken before the insert, so rows that refer to them (ledger keys, cases) are written right after:
+on PostgreSQL from the table's own sequence; on SQLite the transaction already holds the write lock
+(``transaction_mode`` IMMEDIATE, settings), so the ids after the highest one ever given (AUTOINCREMENT's
+``sqlite_sequence``, so an application number is never reused) are free until the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import repeat
+from typing import Any
+
+from django.db import connection
+
+
+def db_value(model: Any, name: str, value: Any) -> Any:
+    """``value`` as the database takes it for ``model``'s field ``name``."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def db_values(model: Any, name: str, values: Sequence[Any]) -> list[Any]:
+    field = model._meta.get_field(name)
+    return [field.get_db_prep_save(v, connection) for v in values]
+
+
+def reserve_ids(model: Any, n: int) -> list[int]:
+    """``n`` new ids of ``model``'s table, unused and not given to anyone else before the commit."""
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n]
+            )
+            return sorted(int(r[0]) for r in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            if not connection.in_atomic_block:
+                raise RuntimeError("reserve_ids must run inside the transaction that inserts the rows")
+            quote = connection.ops.quote_name
+            # only the model's own table and column names, quoted by the backend, go into the text
+            highest = f"SELECT MAX({quote(pk)}) FROM {quote(table)}"  # noqa: S608
+            sql = f"{highest} UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s"  # noqa: S608
+            cursor.execute(sql, [table])
+            last = max((int(r[0]) for r in cursor.fetchall() if r[0] is not None), default=0)
+            return list(range(last + 1, last + 1 + n))
+    raise NotImplementedError(f"bulk ids are not implemented for {connection.vendor}")
+
+
+def insert(
+    model: Any, n: int, columns: Mapping[str, Sequence[Any]], same: Mapping[str, Any] | None = None
+) -> None:
+    """Insert ``n`` rows of ``model``. ``columns``: field attname → ``n`` values already as the database takes
+    them (``db_values``); ``same``: field attname → one Python value for every row; every other concrete
+    field takes its default. A field without a default that may not be null fails the insert (no silent
+    blanks)."""
+    if n <= 0:
+        return
+    same = same or {}
+    names: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.attname in columns:
+            column = columns[field.attname]
+            if len(column) != n:
+                raise ValueError(f"{field.attname}: {len(column)} values for {n} rows")
+            values.append(column)
+        elif field.primary_key:
+            continue  # the database numbers the rows
+        else:
+            value = same[field.attname] if field.attname in same else field.get_default()
+            values.append(repeat(field.get_db_prep_save(value, connection), n))
+        names.append(field.column)
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
+    table, marks = quote(model._meta.db_table), ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in names)}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*values, strict=True)))
