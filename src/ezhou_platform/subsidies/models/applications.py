@@ -289,6 +289,7 @@ class Application(FSMModelMixin, models.Model):
             cites=DOC,
             roles=REVIEWERS,
             department=FINANCE,
+            effect="pay",  # money leaves the budget: never the person who opened the case (C29)
             checks=(_payer_matches,),
             audit_fields=("paid_on",),
         ),
