@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from second_person_marks import marked_steps
 
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.common.parameters import enter_value
@@ -41,11 +42,7 @@ MARKED = {
 
 
 def test_the_paying_decisions_are_marked_and_cannot_be_configured_off() -> None:
-    marked = {
-        (r["procedure"], r["step"]): r["effect"]
-        for r in second_person.table()
-        if r["procedure"].startswith("medical_assistance.") and r["effect"]
-    }
+    marked = marked_steps("medical_assistance")
     assert marked == MARKED  # submissions, refusals, property checks and class-4 recognition are not payments
     for slug, step in MARKED:
         assert "支付资金" in second_person.check_rule(slug, step, required=False)

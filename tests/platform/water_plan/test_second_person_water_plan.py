@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from second_person_marks import marked_steps
 
 from ezhou_platform.procedures import second_person
 from ezhou_platform.security.models import SecondPersonRule
@@ -29,11 +30,7 @@ MARKED = {
 
 
 def test_the_plan_and_credit_decisions_are_marked_and_cannot_be_configured_off() -> None:
-    marked = {
-        (r["procedure"], r["step"]): r["effect"]
-        for r in second_person.table()
-        if r["procedure"].startswith("water_plan.") and r["effect"]
-    }
+    marked = marked_steps("water_plan")
     assert marked == MARKED  # the filing steps (受理, 核实, 下达) are not marked: only decisions
     for (slug, step), effect in MARKED.items():
         problem = second_person.check_rule(slug, step, required=False)

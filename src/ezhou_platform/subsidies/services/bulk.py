@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 
@@ -52,7 +53,8 @@ def reserve_ids(model: Any, n: int) -> list[int]:
             cursor.execute(sql, [table])
             last = max((int(r[0]) for r in cursor.fetchall() if r[0] is not None), default=0)
             return list(range(last + 1, last + 1 + n))
-    raise NotImplementedError(f"bulk ids are not implemented for {connection.vendor}")
+    # The platform runs on SQLite and PostgreSQL only (settings, the audit triggers): refuse anything else.
+    raise ImproperlyConfigured(f"批量写入只支持 SQLite 和 PostgreSQL，当前数据库为 {connection.vendor}。")
 
 
 def insert(
