@@ -15,15 +15,15 @@ the article.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django_fsm import can_proceed
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import bulk, clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.audit.services import fields_snapshot
 from ezhou_platform.common.audit.services import record as audit
@@ -213,8 +213,8 @@ def open_cases(
     opened = Opened([], content_type_id, opened_by_id, now, department_ids, titles, states, user_ids, usccs)
     if not records:
         return opened
-    on_db, now_db = _db_value(Case, "opened_on", on), _db_value(Case, "updated_at", now)
-    _insert_many(
+    on_db, now_db = bulk.db_value(Case, "opened_on", on), bulk.db_value(Case, "updated_at", now)
+    bulk.insert_rows(
         Case,
         (
             "procedure",
@@ -260,7 +260,7 @@ def open_cases(
             .values_list("object_id", "pk")
         )
     opened.ids = [by_record[pk] for pk in pks]
-    _insert_many(
+    bulk.insert_rows(
         CaseEvent,
         (
             "case_id",
@@ -284,22 +284,6 @@ def open_cases(
 
 
 _SELECT_BATCH = 2000  # record ids per look-up of the new cases' ids (under SQLite's bound-parameter limit)
-
-
-def _db_value(model: Any, name: str, value: Any) -> Any:
-    """``value`` as the database takes it for ``model``'s field ``name`` (a date, a timestamp with its zone)."""
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
-
-
-def _insert_many(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """One INSERT of ``model``'s columns ``names`` (field attnames) executed for every row (values already as
-    the database takes them)."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
-    # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, list(rows))
 
 
 def available_steps(record: Any, user: Any) -> list[tuple[str, Step]]:

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from ezhou_platform.common import bulk
 from ezhou_platform.jobs.runner import start_job
 from ezhou_platform.procedures.models import Case, CaseEvent
 from ezhou_platform.subsidies.models import Application, LedgerKey
-from ezhou_platform.subsidies.services import apply, bulk, intake
+from ezhou_platform.subsidies.services import apply, intake
 from ezhou_platform.subsidies.services.ledger import DuplicateAward
 
 from .conftest import CAR_UPLOADS, FILED_ON, PAYEE, add_dealer, car_facts, configure, resident_id, vin

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.utils import timezone
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import bulk, clock
 from ezhou_platform.common.models import Department
 from ezhou_platform.procedures import engine
 from ezhou_rules.core.params import ParameterTree
@@ -35,7 +35,7 @@ from ezhou_rules.subsidies.ledger import key_column
 
 from ..models import Application, LedgerKey
 from ..procedures import department_for_measure
-from . import bulk, params
+from . import params
 from .apply import DECISION_FIELDS
 from .ledger import key_prefix
 

@@ -1,5 +1,6 @@
-"""Rows written in bulk without model instances, for the batch intake of many thousands of applications: the
-values prepared as columns, one ``executemany`` per table, inside the caller's transaction.
+"""Rows written in bulk without model instances, for imports of many thousands (the subsidies' batch intake, the
+procedure layer's ``open_cases``): the values prepared as columns, one ``executemany`` per table, inside the
+caller's transaction.
 
 Every concrete column of the model is written: the ones given per row, the ones given once for all rows, and
 every other one with the model field's default (as ``Model.objects.create`` would), each prepared once the way
@@ -13,7 +14,7 @@ on PostgreSQL from the table's own sequence; on SQLite the transaction already h
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -80,10 +81,16 @@ def insert(
         else:
             value = same[field.attname] if field.attname in same else field.get_default()
             values.append(repeat(field.get_db_prep_save(value, connection), n))
-        names.append(field.column)
+        names.append(field.attname)
+    insert_rows(model, names, zip(*values, strict=True))
+
+
+def insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """One INSERT of ``model``'s fields ``names`` (attnames) executed for every row, the values already as the
+    database takes them."""
     quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
     # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
-    table, marks = quote(model._meta.db_table), ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in names)}) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(zip(*values, strict=True)))
+        cursor.executemany(sql, list(rows))
