@@ -33,15 +33,13 @@ from ..services.tasklists import task_list
 from .schemas import (
     FundingIn,
     FundingOut,
-    PhaseAnswerOut,
     ProgressionIn,
     ProgressionOut,
-    SupervisionCoverageIn,
-    SupervisionCoverageOut,
     TasksOut,
     TaskStateIn,
     TaskStateOut,
 )
+from .schemas_delivery import PhaseAnswerOut, SupervisionCoverageIn, SupervisionCoverageOut
 
 supervision_router = Router(tags=["任务督办"])
 vocational_router = Router(tags=["任务督办：职业教育"])
