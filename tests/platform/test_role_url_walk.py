@@ -150,13 +150,13 @@ def _expected_roles(route: str, callback: Any) -> tuple[set[Role | None], str | 
     return set(roles), getattr(callback, "required_department", None)
 
 
-def _allowed(user: Any, roles: set[Role | None], department: str | None) -> bool:
+def _allowed(user: Any, roles: set[Role | None], department: Any) -> bool:
     if user is None:
         return None in roles
     role = Role(user.role)
     if role not in roles:
         return False
-    if department and role in (Role.CLERK, Role.DEPARTMENT_HEAD):
+    if isinstance(department, str) and role in (Role.CLERK, Role.DEPARTMENT_HEAD):
         return user.department is not None and user.department.code == department
     return True
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ezhou_platform.common import scopes
 from ezhou_platform.procedures.models import Period, Recomputation, RecomputedPeriod
 
 from . import clock
@@ -68,7 +69,7 @@ def _year_rows(today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.CALENDAR)
 def calendar_years(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     user: Any = request.user
@@ -146,7 +147,7 @@ def _visible_lines(request: HttpRequest, run: Recomputation) -> Any:
     return lines
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.CALENDAR)
 def recomputations(request: HttpRequest) -> HttpResponse:
     runs = Recomputation.objects.all()
     user: Any = request.user
@@ -156,7 +157,7 @@ def recomputations(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar/recomputations.html", {"page": page})
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.CALENDAR)
 def recomputation(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(Recomputation, pk=pk)
     only_moved = request.GET.get("all") != "1"

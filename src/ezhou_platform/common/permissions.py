@@ -25,6 +25,25 @@ READ = "read"
 WRITE = "write"
 
 
+class RowScope:
+    """A view or endpoint that admits staff of more than one department and limits the rows itself.
+
+    Every view and endpoint that lets clerks or department heads in states its department scope where it is
+    declared (`view_requires` / `api_requires`): either the one department that owns its records
+    (`department="water"`) or one of the named `RowScope`s in `common.scopes`, which say how the rows are
+    limited (e.g. subsidies: the measure's responsible department). The department-scope walk
+    (tests/platform/test_department_scope.py) fails on a view that admits staff and states neither, so a new
+    endpoint cannot leave its department open by omission (SECURITY.md C08).
+    """
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"RowScope({self.key!r})"
+
+
 def user_role(user: Any) -> Role | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -35,7 +54,7 @@ def allowed(
     user: Any,
     *,
     roles: Iterable[Role | str],
-    department: str | None = None,
+    department: str | RowScope | None = None,
     action: str = READ,
 ) -> bool:
     """May `user` do `action` on something owned by `department` (a Department.code) in a view for `roles`?"""
@@ -44,20 +63,22 @@ def allowed(
         return False
     if role == Role.AUDITOR:
         return action == READ
-    if department is not None and role in (Role.CLERK, Role.DEPARTMENT_HEAD):
+    if isinstance(department, str) and role in (Role.CLERK, Role.DEPARTMENT_HEAD):
         return user.department is not None and user.department.code == department
     return True
 
 
 def require(
-    user: Any, *, roles: Iterable[Role | str], department: str | None = None, action: str = READ
+    user: Any, *, roles: Iterable[Role | str], department: str | RowScope | None = None, action: str = READ
 ) -> None:
     """Raise PermissionDenied (403) unless allowed; the message is shown to the user."""
     if not allowed(user, roles=roles, department=department, action=action):
         raise PermissionDenied("您没有权限访问此页面或执行此操作。")
 
 
-def view_requires(*roles: Role | str, department: str | None = None, action: str = READ) -> Callable[[F], F]:
+def view_requires(
+    *roles: Role | str, department: str | RowScope | None = None, action: str = READ
+) -> Callable[[F], F]:
     """Decorator for Django views: anonymous users go to the login page, others need the role/department."""
 
     def decorate(view: F) -> F:
@@ -96,7 +117,7 @@ def public(view: F) -> F:
     return view
 
 
-def api_requires(*roles: Role | str, department: str | None = None) -> Callable[[F], F]:
+def api_requires(*roles: Role | str, department: str | RowScope | None = None) -> Callable[[F], F]:
     """The same check for JSON endpoints: 401 when not logged in (the API's session auth), 403 otherwise.
 
     Writes (POST/PUT/PATCH/DELETE) need write access, so auditors get 403 on them.

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 
@@ -51,7 +52,7 @@ def status_payload(run: JobRun) -> dict[str, Any]:
     }
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.JOBS)
 def run_list(request: HttpRequest) -> HttpResponse:
     qs = visible_runs(request.user)
     state = request.GET.get("state", "")
@@ -61,14 +62,14 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/list.html", {"page": page, "state": state, "states": JobRun.State.choices})
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.JOBS)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     errors = run.errors.all()[:50]
     return render(request, "jobs/detail.html", {"run": run, "errors": errors, "payload": status_payload(run)})
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.JOBS)
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(status_payload(_run_for(request, pk)), json_dumps_params={"ensure_ascii": False})
 
@@ -82,13 +83,13 @@ def _download(path_text: str, filename: str) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.JOBS)
 def errors_file(request: HttpRequest, pk: int) -> FileResponse:
     run = _run_for(request, pk)
     return _download(run.errors_file, f"作业{run.pk}-错误清单.xlsx")
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.JOBS)
 def result_file(request: HttpRequest, pk: int) -> FileResponse:
     run = _run_for(request, pk)
     return _download(run.result_file, run.result_name or f"作业{run.pk}-结果.xlsx")

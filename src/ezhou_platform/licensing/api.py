@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.models import Jurisdiction
@@ -189,7 +189,7 @@ def _case_out(app: Application, user: Any, with_state: bool = True) -> dict[str,
 
 
 @router.get("/cases", response=CasesOut, summary="许可案件（企业：本企业；经办人员：本部门）")
-@api_requires(*VIEWERS)
+@api_requires(*VIEWERS, department=scopes.LICENSING)
 def cases(
     request: HttpRequest,
     status: str = Query("", max_length=30, title="状态", description="状态代码（可空）"),
@@ -235,7 +235,7 @@ def file_case(request: HttpRequest, payload: LicensingApplicationIn) -> Status:
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="许可案件及其当前情况")
-@api_requires(*VIEWERS)
+@api_requires(*VIEWERS, department=scopes.LICENSING)
 def case_detail(
     request: HttpRequest, case_id: int = Path(..., ge=1, le=2**31, title="案件编号")
 ) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def sign(
 
 
 @router.post("/cases/{case_id}/steps/{step}", response=CaseOut, summary="办理环节（经办人员）")
-@api_requires(*CLERKS)
+@api_requires(*CLERKS, department=scopes.LICENSING)
 def take_step(
     request: HttpRequest,
     payload: LicensingStepIn,

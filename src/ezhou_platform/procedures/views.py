@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.calendar import missing_next_year
 from ezhou_platform.common.permissions import view_requires
@@ -23,7 +23,7 @@ from .models import Case, Document
 EVERY_ROLE = tuple(Role)
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.WORKSPACE)
 def workspace(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     today = clock.today()
@@ -45,7 +45,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/workspace.html", context)
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.WORKSPACE)
 def case_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     cases = ws.cases_visible_to(user)
@@ -61,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/case_list.html", {"page": page, "q": q, "open": state})
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.WORKSPACE)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("department"), pk=pk)
     if not ws.may_see_case(request.user, case):
@@ -95,14 +95,14 @@ def _document(request: HttpRequest, pk: int) -> Document:
     return doc
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.WORKSPACE)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
     versions = Document.objects.filter(department=doc.department, kind=doc.kind, year=doc.year, seq=doc.seq)
     return render(request, "procedures/document.html", {"doc": doc, "versions": versions.order_by("version")})
 
 
-@view_requires(*EVERY_ROLE)
+@view_requires(*EVERY_ROLE, department=scopes.WORKSPACE)
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
     data = documents.pdf_of(doc)  # rendered now if it was issued in a batch (HTML kept as issued)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.charts import Series, bar_chart
 from ezhou_platform.common.models import Jurisdiction, JurisdictionSuccession, Organisation
 from ezhou_platform.common.permissions import view_requires
@@ -37,7 +37,7 @@ def _day(request: HttpRequest) -> tuple[dt.date, str]:
         return clock.today(), "“日期”应为 年-月-日（例如 2023-01-01），已按今天显示。"
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.REGISTERS)
 def jurisdiction_list(request: HttpRequest) -> HttpResponse:
     day, date_error = _day(request)
     q = (request.GET.get("q") or "").strip()
@@ -76,7 +76,7 @@ def jurisdiction_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.REGISTERS)
 def jurisdiction_tree_view(request: HttpRequest) -> HttpResponse:
     day, date_error = _day(request)
     roots = jurisdiction_tree(day)
@@ -101,7 +101,7 @@ def jurisdiction_tree_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.REGISTERS)
 def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     j = Jurisdiction.objects.filter(pk=pk).select_related("parent").first()
     if j is None:
@@ -169,7 +169,7 @@ def jurisdiction_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.REGISTERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     day, date_error = _day(request)
     q = (request.GET.get("q") or "").strip()
@@ -197,7 +197,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.REGISTERS)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = Organisation.objects.filter(pk=pk).prefetch_related("aliases", "departments").first()
     if org is None:

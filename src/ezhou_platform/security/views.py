@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.permissions import public
 from ezhou_platform.common.roles import Role
 
@@ -34,6 +35,7 @@ def own_account(view: Any) -> Any:
         return view(request, *args, **kwargs)
 
     wrapper.required_roles = tuple(Role)  # type: ignore[attr-defined]  # declared access for the URL walk
+    wrapper.required_department = scopes.ACCOUNT  # type: ignore[attr-defined]  # only the user's own account
     return wrapper
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 
@@ -53,7 +53,7 @@ def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@view_requires(*Role)
+@view_requires(*Role, department=scopes.UPLOADS)
 def download_upload(request: HttpRequest, pk: Any) -> Any:
     """Serve a stored upload as an attachment to whoever its purpose allows (uploads.may_download)."""
     from . import uploads

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
@@ -56,7 +56,7 @@ def _scheme_view(app: Application) -> Any:
         return None
 
 
-@view_requires(*VIEWERS)
+@view_requires(*VIEWERS, department=scopes.LICENSING)
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app(request, pk)
     today = clock.today()
@@ -133,7 +133,7 @@ def _commitment_data(request: HttpRequest, user: Any, today: dt.date, errors: li
     }
 
 
-@view_requires(*ACTORS)
+@view_requires(*ACTORS, department=scopes.LICENSING)
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     """Take one step of the case (POST): the service checks it, the engine refuses it in Chinese if it may not
     be taken (state, role, four eyes, the step's checks) and writes nothing."""
@@ -215,7 +215,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("licensing:case", pk)
 
 
-@view_requires(*VIEWERS)
+@view_requires(*VIEWERS, department=scopes.LICENSING)
 def material_file(request: HttpRequest, pk: int, sub: int) -> HttpResponse:
     app = _app(request, pk)
     submission = get_object_or_404(MaterialSubmission, pk=sub, material__application=app)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.models import Department, Jurisdiction
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
@@ -140,7 +140,7 @@ def _handlers(post: Any, user: Any, errors: list[str]) -> dict[str, Callable[[],
     }
 
 
-@view_requires(*VIEWERS)
+@view_requires(*VIEWERS, department=scopes.LICENSING)
 def page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":

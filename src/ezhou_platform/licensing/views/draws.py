@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.models import Department
 from ezhou_platform.common.permissions import public, view_requires
 from ezhou_platform.common.roles import Role
@@ -79,7 +79,7 @@ def draw_package(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def draws_staff(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     qs = Draw.objects.select_related("department")
@@ -121,7 +121,7 @@ def draws_staff(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*CLERKS)
+@view_requires(*CLERKS, department=scopes.LICENSING)
 def draw_act(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_object_or_404(Draw, pk=pk)
     user: Any = request.user

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.charts import Series, bar_chart
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
@@ -47,7 +47,7 @@ def _pct(text: str) -> Decimal | None:
     return None if text == "—" else Decimal(text.rstrip("%"))
 
 
-@view_requires(*VIEWERS)
+@view_requires(*VIEWERS, department=scopes.LICENSING)
 def page(request: HttpRequest) -> HttpResponse:
     by, year = _params(request)
     today = clock.today()
@@ -99,7 +99,7 @@ def page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*VIEWERS)
+@view_requires(*VIEWERS, department=scopes.LICENSING)
 def export(request: HttpRequest) -> HttpResponse:
     by, year = _params(request)
     today = clock.today()

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.jobs.views import start_from_request
 
@@ -44,7 +44,7 @@ def _cases(request: HttpRequest) -> tuple[QuerySet[Application], dict[str, str]]
     return qs.order_by("-filed_on", "-id"), f
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def cases(request: HttpRequest) -> HttpResponse:
     qs, f = _cases(request)
     items = sorted(set(Application.objects.values_list("item_code", flat=True)))
@@ -62,7 +62,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def cases_export(request: HttpRequest) -> HttpResponse:
     qs, _ = _cases(request)
     header = [
@@ -103,7 +103,7 @@ def cases_export(request: HttpRequest) -> HttpResponse:
     return xlsx("许可案件", header, rows, f"licensing-cases-{clock.today().isoformat()}.xlsx")
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def staff_queue(request: HttpRequest) -> HttpResponse:
     """What needs a clerk, by the last overdue sweep (rectification and revocation are the clerk's decision)."""
     user: Any = request.user
@@ -129,7 +129,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def verification(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rows = queue.for_user(request.user, today)
@@ -180,7 +180,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.LICENSING)
 def sweep(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         started = start_from_request(request, SWEEP_JOB, params={"on": request.POST.get("on", "")})

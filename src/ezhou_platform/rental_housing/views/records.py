@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 
@@ -73,7 +74,7 @@ def _own_url(kind: str, pk: int, user: Any) -> str | None:
     return None
 
 
-@view_requires(*Role)
+@view_requires(*Role, department=scopes.RENTAL_RECORD_LINKS)
 def record(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user: Any = request.user
     url = _staff_url(kind, pk, user) if _staff(user) else _own_url(kind, pk, user)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
@@ -189,7 +189,7 @@ class ListQuery(SubsidySchema):
 
 
 @router.get("/applications", response=ApplicationPage, summary="奖补申请列表（本人、本企业或本部门的）")
-@api_requires(*STAFF, *APPLICANTS)
+@api_requires(*STAFF, *APPLICANTS, department=scopes.SUBSIDIES)
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     qs = _visible(request).select_related("department").order_by("-id")
     if query.status:
@@ -202,7 +202,7 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 
 
 @router.get("/applications/{application_id}", response=SubsidyApplicationOut, summary="一份奖补申请")
-@api_requires(*STAFF, *APPLICANTS)
+@api_requires(*STAFF, *APPLICANTS, department=scopes.SUBSIDIES)
 def get_application(request: HttpRequest, application_id: int = APPLICATION_ID) -> dict[str, Any]:
     return _out(get_object_or_404(_visible(request).select_related("department"), pk=application_id))
 
@@ -222,7 +222,7 @@ StepName = Literal["review", "refuse", "decide", "claw_back", "withdraw"]
 @router.post(
     "/applications/{application_id}/steps/{step}", response=SubsidyApplicationOut, summary="办理一个环节"
 )
-@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, *APPLICANTS)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, *APPLICANTS, department=scopes.SUBSIDIES)
 def take_step(
     request: HttpRequest,
     payload: SubsidyStepIn,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 
@@ -37,7 +38,7 @@ class LedgerRowOut(SubsidySchema):
 
 
 @router.get("/ledger", response=list[LedgerRowOut], summary="台账查询")
-@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, department=scopes.SUBSIDIES)
 def ledger(request: HttpRequest, query: Query[LedgerQuery]) -> list[dict[str, Any]]:
     text = query.q.strip().upper()
     qs = LedgerKey.objects.filter(

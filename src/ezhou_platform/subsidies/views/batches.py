@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.procedures import engine
@@ -32,7 +32,7 @@ def _selected(request: HttpRequest, status: str) -> list[Application]:
     return list(applications_for(request.user).filter(pk__in=ids, status=status).order_by("id"))
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def notices_staff(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     on = clock.today()
@@ -75,7 +75,7 @@ def notices_staff(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def decisions_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     on = clock.today()

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
@@ -83,7 +83,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     return qs, f
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def application_list(request: HttpRequest) -> HttpResponse:
     qs, f = _filtered(request)
     page = page_of(request, qs)
@@ -105,7 +105,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def application_export(request: HttpRequest) -> HttpResponse:
     qs, _f = _filtered(request)
     rows = (
@@ -147,7 +147,7 @@ def _may_see(user: Any, app: Application) -> bool:
     return applications_for(user).filter(pk=app.pk).exists()
 
 
-@view_requires(*STAFF, *APPLICANTS)
+@view_requires(*STAFF, *APPLICANTS, department=scopes.SUBSIDIES)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(
         Application.objects.select_related("department", "notice", "decision", "payment", "supersedes"), pk=pk
@@ -183,7 +183,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF, *APPLICANTS)
+@view_requires(*STAFF, *APPLICANTS, department=scopes.SUBSIDIES)
 def application_document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)
     if not _may_see(request.user, app):
@@ -218,7 +218,7 @@ def _amount(raw: str) -> int | None:
         ) from None
 
 
-@view_requires(*WORKERS)
+@view_requires(*WORKERS, department=scopes.SUBSIDIES)
 @require_POST
 def application_step(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)

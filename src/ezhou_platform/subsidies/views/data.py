@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.jobs.models import JobRun
 from ezhou_platform.jobs.registry import get_job
@@ -33,7 +33,7 @@ JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
 ]
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def imports_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
@@ -83,7 +83,7 @@ def _template_fields(kind: str) -> list[Any]:
     raise Http404
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     """The header row of a file the job reads (Chinese labels; the order is free)."""
     fields = _template_fields(kind)
@@ -95,7 +95,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response("模板", template_rows(fields), [], f"{title}模板.xlsx")
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SPECS:
         raise Http404
@@ -181,7 +181,7 @@ def deferrals(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def whatif_page(request: HttpRequest) -> HttpResponse:
     values = {"year": "2022", "overrides": ""}
     if request.method == "POST":
@@ -202,7 +202,7 @@ def whatif_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(WhatIf.objects.select_related("run"), pk=pk)
     return render(request, "subsidies/whatif_detail.html", {"w": result})

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.charts import Series, bar_chart
 from ezhou_platform.common.permissions import view_requires
 from ezhou_rules.core.money import fen_to_decimal
@@ -111,7 +111,7 @@ def progress_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response("兑现进度", header, rows, f"惠企政策兑现进度-{clock.today():%Y%m%d}.xlsx")
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def tracking_page(request: HttpRequest) -> HttpResponse:
     """Records of the measures without a computation; a clerk records what a responsible unit did."""
     on = clock.today()
@@ -157,7 +157,7 @@ def tracking_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUBSIDIES)
 def ledger_page(request: HttpRequest) -> HttpResponse:
     """Who holds a key: by subject (USCC, resident ID) or object (VIN, loan contract, store)."""
     q = (request.GET.get("q") or "").strip()

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.common.permissions import api_requires
@@ -82,7 +83,7 @@ DocumentPath = Path(
 @supervision_router.get(
     "/{document}/tasks", response=TasksOut, summary="方案的任务、载入报告、正文与附件比对、成员比对"
 )
-@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN)
+@api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, Role.AUDITOR, Role.ADMIN, department=scopes.SUPERVISION)
 def tasks(request: HttpRequest, document: str = DocumentPath) -> dict[str, Any]:
     plan = _plan(document)
     tl = task_list(plan)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.models import Jurisdiction
 from ezhou_platform.common.permissions import WRITE, allowed, view_requires
 from ezhou_platform.procedures import engine
@@ -36,7 +37,7 @@ def _may_keep(request: HttpRequest) -> bool:
     return allowed(request.user, roles=WRITERS, department=plan.department.code, action=WRITE)
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def sites(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     qs = Site.objects.select_related("jurisdiction", "jurisdiction__parent").prefetch_related(
@@ -109,7 +110,7 @@ def _operators(text: str, on: Any) -> list[Any]:
     return out
 
 
-@view_requires(*WRITERS)
+@view_requires(*WRITERS, department=scopes.SUPERVISION)
 def site_new(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     require_plan_department(request, plan)
@@ -143,7 +144,7 @@ def site_new(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/site_form.html", {"plan": plan, "form": form, "specs": level_specs()})
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.select_related("plan", "plan__department", "jurisdiction"), pk=pk)
     steps = engine.available_steps(site, request.user)
@@ -177,7 +178,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def coverage(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     on, error = day_param(request)
@@ -219,7 +220,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def dispersed(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     form = DispersedForm(request.POST or None)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.charts import Series, bar_chart, line_chart
 from ezhou_platform.common.permissions import view_requires
 from ezhou_rules.supervision.deadlines import month_end
@@ -25,7 +26,7 @@ LABELS = {STATE_CODES[s]: STATE_LABELS[s] for s in STATE_CODES}
 ORDER = ["overdue", "due", "not_due", "done_late", "done_on_time", "continuous", "not_issued"]
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def leadership_index(request: HttpRequest) -> HttpResponse:
     on, error = day_param(request)
     if error:
@@ -81,7 +82,7 @@ def _series_chart(plan: Plan, on: dt.date) -> dict[str, Any] | None:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def leadership(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_or_404(slug)
     on, error = day_param(request)

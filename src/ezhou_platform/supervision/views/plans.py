@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.models import Organisation
 from ezhou_platform.common.permissions import WRITE, allowed, view_requires
 from ezhou_platform.common.roles import Role
@@ -36,7 +36,7 @@ def _may_load(user: Any) -> bool:
     return allowed(user, roles=LOADERS, department="supervision_office", action=WRITE)
 
 
-@view_requires(*STAFF, Role.ADMIN)
+@view_requires(*STAFF, Role.ADMIN, department=scopes.SUPERVISION)
 def index(request: HttpRequest) -> HttpResponse:
     on = clock.today()
     loaded = {p.slug: p for p in Plan.objects.select_related("department")}
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*WRITERS)
+@view_requires(*WRITERS, department=scopes.SUPERVISION)
 def my_board(request: HttpRequest) -> HttpResponse:
     own = user_organisation(request.user)
     if own is None:
@@ -66,7 +66,7 @@ def my_board(request: HttpRequest) -> HttpResponse:
     return redirect("supervision:unit", own.pk)
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def unit_board(request: HttpRequest, org_id: int) -> HttpResponse:
     unit = get_object_or_404(Organisation, pk=org_id)
     on, error = day_param(request)
@@ -194,22 +194,22 @@ def _plan_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     return _plan_page(request, slug)
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def vocational_education(request: HttpRequest) -> HttpResponse:
     return _plan_page(request, "vocational_education")
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def rural_delivery(request: HttpRequest) -> HttpResponse:
     return _plan_page(request, "rural_delivery")
 
 
-@view_requires(*STAFF, Role.ADMIN)
+@view_requires(*STAFF, Role.ADMIN, department=scopes.SUPERVISION)
 def load(request: HttpRequest, slug: str) -> HttpResponse:
     """The load report (GET) and starting a load (POST: the job the CLI runs too)."""
     if slug not in platform_slugs():
@@ -229,7 +229,7 @@ def load(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF, Role.ADMIN)
+@view_requires(*STAFF, Role.ADMIN, department=scopes.SUPERVISION)
 def consistency(request: HttpRequest, slug: str) -> HttpResponse:
     plan = plan_or_404(slug)
     run = plan.loads.first()
@@ -274,7 +274,7 @@ def switch(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("supervision:load", slug)
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(Item.objects.select_related("plan", "plan__department", "task"), pk=pk)
     on, error = day_param(request)

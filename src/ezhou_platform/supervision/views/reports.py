@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ezhou_platform.common import scopes
 from ezhou_platform.common.audit.services import record as audit
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.procedures import engine
@@ -25,7 +26,7 @@ from ..services import reports as services
 from .common import STAFF, WRITERS, add_error, d, xlsx_response
 
 
-@view_requires(*WRITERS)
+@view_requires(*WRITERS, department=scopes.SUPERVISION)
 def file_report(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(Item.objects.select_related("plan", "plan__department", "task"), pk=item_id)
     units = services.units_user_may_file_for(request.user, item)
@@ -77,7 +78,7 @@ def file_report(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def report_list(request: HttpRequest) -> HttpResponse:
     qs = Report.objects.select_related("plan", "item", "unit", "filed_by").order_by("-filed_at", "-id")
     f = {k: request.GET.get(k, "").strip()[:50] for k in ("plan", "status", "kind", "q", "mine")}
@@ -149,7 +150,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         Report.objects.select_related("plan", "plan__department", "item", "item__task", "unit", "filed_by"),
@@ -190,7 +191,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(Report.objects.select_related("plan", "unit"), pk=pk)
     if not report.attachment or not services.may_see(request.user, report):

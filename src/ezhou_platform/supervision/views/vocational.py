@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.permissions import WRITE, allowed, view_requires
 from ezhou_rules.core.money import parse_yuan
 from ezhou_rules.supervision.errors import SupervisionError
@@ -40,7 +40,7 @@ def _categories() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def targets_page(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     on, error = day_param(request)
@@ -97,7 +97,7 @@ def _year(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and 2021 <= int(raw) <= 2035 else None
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def progression(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     denominator = request.GET.get("denominator", "graduates")
@@ -179,7 +179,7 @@ def _lines(formset: Any) -> list[services.LineInput]:
     return out
 
 
-@view_requires(*STAFF)
+@view_requires(*STAFF, department=scopes.SUPERVISION)
 def funding(request: HttpRequest) -> HttpResponse:
     plan = plan_for(SLUG)
     supersedes = None

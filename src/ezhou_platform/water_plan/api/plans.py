@@ -96,7 +96,7 @@ def plan_detail(request: HttpRequest, plan_id: int = PLAN_ID) -> dict[str, Any]:
     response={201: WaterPlanRequestOut},
     summary="提出年度用水计划申请（第六条）",
 )
-@api_requires(Role.ENTERPRISE, Role.CLERK)
+@api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
 def plan_request(request: HttpRequest, payload: WaterPlanRequestIn, unit_id: int = UNIT_ID) -> Status:
     unit = get_object_or_404(_units(request), pk=unit_id)
     try:

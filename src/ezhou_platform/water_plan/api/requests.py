@@ -114,7 +114,7 @@ def download_evidence(
 @router.post(
     "/plans/{plan_id}/adjustments", response={201: WaterRequestOut}, summary="提出计划调整申请（第十条）"
 )
-@api_requires(Role.ENTERPRISE, Role.CLERK)
+@api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
 def file_adjustment(request: HttpRequest, payload: WaterAdjustmentIn, plan_id: int = PLAN_ID) -> Status:
     plan = _plan(request, plan_id)
     try:
@@ -149,7 +149,7 @@ def file_adjustment(request: HttpRequest, payload: WaterAdjustmentIn, plan_id: i
     response={201: WaterRequestOut},
     summary="提出突发用水增补申请（第十二条；附件2 八类及附件2 注的其他情况）",
 )
-@api_requires(Role.ENTERPRISE, Role.CLERK)
+@api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
 def file_supplement(request: HttpRequest, payload: WaterSupplementIn, plan_id: int = PLAN_ID) -> Status:
     data: Any = payload.root  # one of the per-type schemas (a discriminated union)
     plan = _plan(request, plan_id)
@@ -184,7 +184,7 @@ def file_supplement(request: HttpRequest, payload: WaterSupplementIn, plan_id: i
     response={201: WaterConstructionReportOut},
     summary="上报基建水表月用水量（附件2 （三）：次月月底前上报的按期）",
 )
-@api_requires(Role.ENTERPRISE, Role.CLERK)
+@api_requires(Role.ENTERPRISE, Role.CLERK, department="water")
 def construction_report(
     request: HttpRequest,
     payload: WaterConstructionReportIn,
