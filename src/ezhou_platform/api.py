@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -107,6 +108,24 @@ def _calendar_unknown(request: HttpRequest, exc: CalendarYearUnknown) -> HttpRes
 def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # The last net behind common/api_guard.py: a number the database cannot hold is the client's error.
     return error_response(request, 422, "invalid_input", "请求中的数值超出允许范围。", None)
+
+
+OUTCOME_UNKNOWN = (
+    "与数据库的连接中断，本次操作是否已经保存无法确定（不是被拒绝）。请稍后用相同的内容重试："
+    "已保存的操作不会重复办理，例如结算按结算单号只办理一次，重试将返回已保存的结果。"
+)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Issue 14, failure 12: with PostgreSQL stopping, a settlement whose COMMIT had gone through answered 400,
+    # telling the hospital the claim was rejected. The connection may drop after the server committed, so the
+    # outcome is unknown to us too: 503 with Retry-After, and the client retries (the writes are idempotent).
+    logger.exception("database unavailable in %s %s", request.method, request.path)
+    response = error_response(request, 503, "outcome_unknown", OUTCOME_UNKNOWN, None)
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)
