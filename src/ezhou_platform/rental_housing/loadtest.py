@@ -2,7 +2,9 @@
 qualified applicants who applied one second apart, each with a citizen account.
 
 Used by tests/platform/rental_housing/test_allocation_concurrency.py and bench/rental_housing.py through
-`ezhou rental-housing loadtest-seed`. It refuses to run twice on one database (its certificate number is fixed).
+`ezhou rental-housing loadtest-seed`. It refuses to run twice on one database with the same tag (the certificate
+number and the account names carry it); `--rounds N` seeds N independent scenarios at once (SECURITY.md R1: 100
+seeded rounds), each its own project, applicants and accounts.
 """
 
 from __future__ import annotations
@@ -26,17 +28,23 @@ from .models import Application, ApplicationStatus, Operator, Project, Unit
 CERTIFICATE = "LOADTEST-0001"
 
 
-def _resident_id(seq: int) -> str:
-    base = f"420704{1980 + seq // 1000 % 20}0101{seq % 1000:03d}"
+def _resident_id(seq: int, round_no: int = 0) -> str:
+    # Round k of a multi-round seed gets its own birthdays (month/day), so no person is an applicant in two
+    # rounds: the platform lets one person hold one allocation across all projects (第十七条 and its check).
+    month, day = 1 + round_no // 28 % 12, 1 + round_no % 28
+    base = f"420704{1980 + seq // 1000 % 20}{month:02d}{day:02d}{seq % 1000:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return base + "10X98765432"[sum(int(c) * w for c, w in zip(base, weights, strict=True)) % 11]
 
 
 @transaction.atomic
-def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, Any]:
+def seed(
+    *, applicants: int, units: int, sessions: bool = False, tag: str = "", round_no: int = 0
+) -> dict[str, Any]:
     """Create the scenario directly (bulk, not through the services: this is test data, not a procedure)."""
-    if Project.objects.filter(certificate_number=CERTIFICATE).exists():
-        raise RuntimeError(f"压力测试数据已存在（项目认定书 {CERTIFICATE}）。")
+    certificate = CERTIFICATE + tag
+    if Project.objects.filter(certificate_number=certificate).exists():
+        raise RuntimeError(f"压力测试数据已存在（项目认定书 {certificate}）。")
     load_reference_data()
     huarong = Jurisdiction.objects.get(code="huarong")
     housing = Department.objects.get(code="housing")
@@ -55,7 +63,7 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
         operator=op,
         sourcing_method=1,
         housing_type="rent_then_sell",
-        certificate_number=CERTIFICATE,
+        certificate_number=certificate,
         certificate_date=dt.date(2023, 1, 1),
         announced_on=dt.date(2023, 1, 2),
     )
@@ -71,11 +79,12 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
         )
         for i in range(units)
     )
-    users = User.objects.bulk_create(
-        User(username=f"loadtest_{i:05d}", role=Role.CITIZEN, display_name=f"压测申请人{i}", password="!")  # noqa: S106 - "!" is Django's unusable password
-        for i in range(applicants)
+    names = [f"loadtest_{tag}{i:05d}" for i in range(applicants)]
+    User.objects.bulk_create(
+        User(username=name, role=Role.CITIZEN, display_name=f"压测申请人{i}", password="!")  # noqa: S106 - "!" is Django's unusable password
+        for i, name in enumerate(names)
     )
-    users = list(User.objects.filter(username__startswith="loadtest_0").order_by("username"))
+    users = list(User.objects.filter(username__in=names).order_by("username"))
     start = clock.now() - dt.timedelta(days=30)
     apps = Application.objects.bulk_create(
         Application(
@@ -84,7 +93,7 @@ def seed(*, applicants: int, units: int, sessions: bool = False) -> dict[str, An
             entered_by=clerk,
             channel="online",
             name=u.display_name,
-            id_number=_resident_id(i),
+            id_number=_resident_id(i, round_no),
             phone="13800000000",
             birth_date=dt.date(1990, 1, 1),
             full_civil_capacity=True,

@@ -38,33 +38,44 @@ class Command(BaseCommand):
         seed.add_argument("--applicants", type=int, default=500)
         seed.add_argument("--units", type=int, default=200)
         seed.add_argument("--sessions", help="把每个申请人的登录会话写入此 JSON 文件（供压测客户端使用）")
+        seed.add_argument(
+            "--rounds",
+            type=int,
+            default=0,
+            help="一次生成若干轮互不相干的压测数据（各轮一个项目），JSON 中为列表",
+        )
         chk = sub.add_parser("loadtest-check", help="核对压力测试结果")
-        chk.add_argument("project", type=int)
+        chk.add_argument("project", type=int, nargs="+")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from ezhou_platform.rental_housing import loadtest
 
         if opts["action"] == "loadtest-seed":
+            rounds = opts["rounds"]
             try:
-                out = loadtest.seed(
-                    applicants=opts["applicants"], units=opts["units"], sessions=bool(opts["sessions"])
-                )
+                seeded = [
+                    loadtest.seed(
+                        applicants=opts["applicants"],
+                        units=opts["units"],
+                        sessions=bool(opts["sessions"]),
+                        tag=f"r{k:03d}_" if rounds else "",
+                        round_no=k - 1,
+                    )
+                    for k in range(1, max(rounds, 1) + 1)
+                ]
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             if opts["sessions"]:
                 with atomic_write(opts["sessions"], "w", encoding="utf-8") as fh:  # never torn (R2)
-                    json.dump(out, fh)
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "project": out["project"],
-                        "applications": len(out["applications"]),
-                        "units": len(out["units"]),
-                    }
-                )
-            )
+                    json.dump({"rounds": seeded} if rounds else seeded[0], fh)
+            summary = [
+                {"project": o["project"], "applications": len(o["applications"]), "units": len(o["units"])}
+                for o in seeded
+            ]
+            self.stdout.write(json.dumps(summary if rounds else summary[0]))
         elif opts["action"] == "loadtest-check":
-            self.stdout.write(json.dumps(loadtest.check(opts["project"]), ensure_ascii=False))
+            checks = [loadtest.check(p) for p in opts["project"]]
+            self.stdout.write(json.dumps(checks if len(checks) > 1 else checks[0], ensure_ascii=False))
         else:
             from django.core.management import call_command
 
