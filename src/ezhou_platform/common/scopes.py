@@ -54,6 +54,11 @@ REGISTERS = RowScope(
     "行政区划与单位登记簿：各部门共用的基础数据。",
 )
 
+CORRECTIONS = RowScope(
+    "mydata_corrections",
+    "个人信息更正申请：各部门只见并处理交由本部门的申请（mydata.views，按 CorrectionRequest.department 限定）。",
+)
+
 ALL = (
     ACCOUNT,
     UPLOADS,
@@ -65,4 +70,5 @@ ALL = (
     JOBS,
     CALENDAR,
     REGISTERS,
+    CORRECTIONS,
 )

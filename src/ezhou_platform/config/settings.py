@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ezhou_platform.subsidies",
     "ezhou_platform.supervision",
     "ezhou_platform.licensing",
+    "ezhou_platform.mydata",
 ]
 
 MIDDLEWARE = [

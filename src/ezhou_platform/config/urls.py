@@ -27,6 +27,7 @@ urlpatterns = [
     path("workspace/", include("ezhou_platform.procedures.urls")),
     path("registers/", include("ezhou_platform.registers.urls")),
     path("jobs/", include("ezhou_platform.jobs.urls")),
+    path("my-data/", include("ezhou_platform.mydata.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
