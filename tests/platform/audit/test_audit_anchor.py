@@ -231,3 +231,41 @@ def test_postgresql_app_role_under_the_grants_cannot_truncate_alter_or_drop(
         cursor.execute("RESET ROLE")
     assert refused == 6
     assert AuditRecord.objects.count() == 1
+
+
+def test_c12_figure_wipes_and_truncations_are_detected(
+    committed: Any, tamper: Any, settings: Any, tmp_path: Path
+) -> None:
+    """C12's figure: four ways of cutting the trail with owner access, each on a fresh chain and anchor file."""
+
+    def wipe() -> None:
+        tamper("DELETE FROM audit_record")
+        tamper("DELETE FROM audit_chain_head")
+
+    def tail_with_old_head() -> None:
+        tamper("DELETE FROM audit_record WHERE seq > 3")
+        tamper("UPDATE audit_chain_head SET seq = %s, hash = %s, mac = %s WHERE id = 1", list(saved))
+
+    def tail_and_head() -> None:
+        tamper("DELETE FROM audit_record WHERE seq > 3")
+        tamper("DELETE FROM audit_chain_head")
+
+    def last_one_with_old_head() -> None:
+        tamper("DELETE FROM audit_record WHERE seq > 5")
+        tamper("UPDATE audit_chain_head SET seq = %s, hash = %s, mac = %s WHERE id = 1", list(saved5))
+
+    expected = {wipe: [1, 2, 3, 4, 5, 6], tail_with_old_head: [4, 5, 6], tail_and_head: [4, 5, 6]}
+    expected[last_one_with_old_head] = [6]
+    detected = 0
+    for n, attack in enumerate(expected):
+        wipe()
+        settings.AUDIT_ANCHOR_FILE = str(tmp_path / f"anchor-{n}.log")
+        committed(3)
+        saved = ChainHead.objects.values_list("seq", "hash", "mac").get(pk=1)
+        committed(2)
+        saved5 = ChainHead.objects.values_list("seq", "hash", "mac").get(pk=1)
+        committed(1)
+        attack()
+        detected += verify().deleted_seqs() == expected[attack]
+    assert detected == len(expected)
+    print(f"\nC12 wipes and truncated tails named with the missing seqs: {detected}/{len(expected)}")

@@ -92,3 +92,31 @@ def test_the_migration_seals_existing_rows(settlements: list[Settlement]) -> Non
     assert migration.FIELDS == Settlement.money_fields
     assert verify().ok
     assert money.check()[0] == 2
+
+
+def test_c21_figure_every_money_field_edited_in_the_database_is_found(settlements: list[Settlement]) -> None:
+    """C21's figure: each covered field of one settlement edited in place, one at a time, then put back."""
+    from django.db import IntegrityError, transaction
+
+    s, other = settlements
+    detected = refused = 0
+    fields = [f for f in Settlement.money_fields]
+    for name in fields:
+        column = Settlement._meta.get_field(name.removesuffix("_id")).column
+        value = getattr(s, name)
+        sql = f"UPDATE medical_assistance_settlement SET {column} = %s WHERE id = %s"  # noqa: S608 (a model column)
+        new = "adjust" if name == "kind" else (other.pk if name == "reverses_id" else (value or 0) + 1)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [new, s.pk])
+        except IntegrityError:
+            refused += 1  # the database's own constraints refuse this edit
+            continue
+        named = [p.record_id for p in verify().of_kind(MONEY)]
+        detected += named == [s.pk]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value, s.pk])
+    assert detected + refused == len(fields) and verify().ok
+    print(
+        f"\nC21 settlement fields edited in the database: found {detected}/{len(fields) - refused}, refused by constraints {refused}"
+    )
