@@ -189,7 +189,8 @@ def _lock_head(using: str) -> ChainHead:
         # An empty table and head, but the anchor file outside the database says the chain had records: the
         # trail was wiped. Starting again at #1 would bury the evidence under new anchors, so refuse.
         raise AuditError(
-            "审计表为空，但外部锚点文件记录审计链已有记录：审计日志疑被清空，请先运行 `ezhou audit verify` 排查。"
+            "审计表为空，但外部锚点文件记录审计链已有记录：审计日志疑被清空，请先运行 `ezhou audit verify` 排查"
+            "（确属新建的数据库时，运行 `ezhou audit anchor --reset`）。"
         )
     return head
 
