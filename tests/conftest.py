@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import zoneinfo
@@ -46,6 +47,21 @@ def clock_at() -> Iterator[Any]:
 def _fast_password_hashing(settings: Any) -> None:
     # The demo accounts are created per test; the production hasher would spend seconds on them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _anchor_dir(tmp_path_factory: Any) -> Any:
+    return tmp_path_factory.mktemp("audit-anchors")
+
+
+_anchor_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(settings: Any, _anchor_dir: Any) -> None:
+    """A fresh audit anchor file per test (C12): each test database starts empty, and verify would read
+    another test's anchors as a wiped trail. (A name per test in one folder: cheaper than tmp_path.)"""
+    settings.AUDIT_ANCHOR_FILE = str(_anchor_dir / f"audit-anchor-{next(_anchor_numbers)}.log")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@
   ezhou migrate                                                 apply database migrations
   ezhou demo                                                    load the policy library and demo data
   ezhou audit verify                                            check the audit trail's HMAC chain
+  ezhou audit grants --app-role ROLE --owner-role ROLE          print the PostgreSQL grants of the audit tables
+  ezhou audit anchor [--reset]                                  show (or restart) the anchor outside the database
   ezhou backup create FILE | check FILE | restore FILE --yes    online backup with a manifest; restore with checks
   ezhou manifest write | check                                  record / check the installed code (SHA-256 per file)
   ezhou manage <django command> …                               any Django management command
@@ -117,8 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="执行数据库迁移")
     sub.add_parser("demo", help="载入政策文件库和演示数据（可重复执行）")
     p_audit = sub.add_parser("audit", help="审计日志")
-    p_audit.add_argument("action", choices=["verify"])
-    p_audit.add_argument("options", nargs=argparse.REMAINDER, help="--json, --anchor SEQ:HASH, --no-record")
+    p_audit.add_argument("action", choices=["verify", "grants", "anchor"])
+    p_audit.add_argument(
+        "options",
+        nargs=argparse.REMAINDER,
+        help="--json, --anchor SEQ:HASH, --no-record, --no-money, --reset",
+    )
     p_manage = sub.add_parser("manage", help="执行任意 Django 管理命令")
     p_manage.add_argument("args", nargs=argparse.REMAINDER)
 

@@ -56,6 +56,9 @@ if PRODUCTION and not MFA_REQUIRED:
     raise ImproperlyConfigured("生产环境必须对工作人员启用动态口令（EZHOU_MFA 不能为 0）。")
 SECRET_KEY = os.environ.get("EZHOU_SECRET_KEY") or _secret_from_file("django_secret_key")
 AUDIT_HMAC_KEY = os.environ.get("EZHOU_AUDIT_HMAC_KEY") or _secret_from_file("audit_hmac_key")
+# The audit chain's head written outside the database after every commit (common.audit.anchor, C12): keep it
+# on other storage than the database (or ship the `ezhou.audit` log lines); empty turns it off.
+AUDIT_ANCHOR_FILE = os.environ.get("EZHOU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 ALLOWED_HOSTS = os.environ.get("EZHOU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -276,6 +279,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EZHOU_LOG_LEVEL", "WARNING")},
+    # One line per audit anchor (the chain head after each commit, C12), to be shipped to a separate store.
+    "loggers": {"ezhou.audit": {"level": os.environ.get("EZHOU_AUDIT_LOG_LEVEL", "INFO")}},
 }
 
 # axes.W006 warns that a username-only lockout lets an attacker rotate IPs; that is the point here: the

@@ -269,9 +269,15 @@ def restore(source: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
             ],
             env,
         )
+    from ezhou_platform.common.audit import anchor
     from ezhou_platform.common.audit.services import record
     from ezhou_platform.common.audit.verify import verify
 
+    # The anchor file outside the database knows the pre-restore head; the restore deliberately goes back to
+    # the backup's, so the comparison starts again from there (a `reset` line; the old head stays in
+    # head_before of the restore record below).
+    restored = _audit_head(using)
+    anchor.write_reset(*(restored or (0, "0" * 64)))
     report = verify(using=using)
     head_after = _audit_head(using)
     problems = tuple(p.message for p in report.problems)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, connections
 
 TABLE = "audit_record"
+# PostgreSQL also refuses TRUNCATE of the head (migration 0003); SQLite's head has no trigger.
+PG_TABLES = ("audit_record", "audit_chain_head")
 
 
 def trigger_names(using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -51,12 +53,14 @@ def append_only_suspended(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                     cursor.execute(sql)
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            for table in PG_TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+                for table in PG_TABLES:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     else:
         yield
 

@@ -36,7 +36,7 @@ from django.http import HttpRequest
 from ezhou_platform.common import clock
 from ezhou_platform.common.middleware import client_address, current_request_context
 
-from . import chain
+from . import anchor, chain
 from .masking import mask_personal_data, scrub_text
 from .models import GENESIS_HASH, AuditRecord, ChainHead, Result
 
@@ -60,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     "pii.reveal": "查看完整个人信息",
     "audit.chain.verify": "审计链校验",
     "audit.log.export": "导出审计日志",
+    "audit.anchor.reset": "重置外部锚点",
 }
 
 
@@ -184,6 +185,13 @@ def _lock_head(using: str) -> ChainHead:
         # so refuse to write until an operator has run `audit verify` (fail closed; the caller's
         # transaction, and the head row inserted above, roll back).
         raise AuditError("审计链头缺失，但审计表中已有记录：请先运行 `ezhou audit verify` 排查。")
+    if head.seq == 0 and anchor.has_anchors():
+        # An empty table and head, but the anchor file outside the database says the chain had records: the
+        # trail was wiped. Starting again at #1 would bury the evidence under new anchors, so refuse.
+        raise AuditError(
+            "审计表为空，但外部锚点文件记录审计链已有记录：审计日志疑被清空，请先运行 `ezhou audit verify` 排查"
+            "（确属新建的数据库时，运行 `ezhou audit anchor --reset`）。"
+        )
     return head
 
 
@@ -250,6 +258,8 @@ def record(
         head.hash = entry.hash
         head.mac = chain.head_mac(entry.seq, entry.hash, key)
         head.save(using=using, update_fields=["seq", "hash", "mac"])
+        # The head outside the database, written when (and only if) the caller's transaction commits.
+        anchor.schedule(entry.seq, entry.hash, using=using)
     return entry
 
 

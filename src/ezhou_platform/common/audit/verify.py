@@ -12,6 +12,10 @@ For each record in seq order we recompute its HMAC and check its link to the one
   predecessor although nothing around it was altered, or records missing at the tail (the head, whose MAC
   only the key holder can compute, says the chain is longer than what is left).
 - head (链头): the chain head is missing, its MAC is wrong, or it is behind the last authentic record.
+- wiped (清空) and a truncated tail, from the anchor file outside the database (anchor.py): the highest
+  anchored seq is beyond the table's last record, or the table is empty while anchors exist; the record at
+  the anchored seq must still carry the anchored hash (else the chain was rewritten).
+- money (金额): a settlement's or notice's amounts no longer match their MAC (money.py, C21).
 
 The walk streams records in batches, so it runs in constant memory over millions of records.
 """
@@ -24,7 +28,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS
 
-from . import chain
+from . import anchor as anchor_file
+from . import chain, money
 from .models import GENESIS_HASH, AuditRecord, ChainHead
 
 ALTERED = "altered"
@@ -32,6 +37,8 @@ INSERTED = "inserted"
 DELETED = "deleted"
 HEAD = "head"
 ANCHOR = "anchor"
+WIPED = "wiped"
+MONEY = money.MONEY
 
 KIND_LABELS = {
     ALTERED: "篡改",
@@ -39,6 +46,8 @@ KIND_LABELS = {
     DELETED: "删除",
     HEAD: "链头异常",
     ANCHOR: "锚点不符",
+    WIPED: "审计日志被清空",
+    MONEY: "金额校验码不符",
 }
 
 
@@ -62,6 +71,10 @@ class VerifyReport:
     last_seq: int | None = None
     head_seq: int | None = None
     head_hash: str | None = None
+    anchor_seq: int | None = None  # the highest anchor of the file outside the database
+    anchor_at: str | None = None
+    anchor_path: str | None = None
+    money_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -79,7 +92,7 @@ class VerifyReport:
 
     def deleted_seqs(self) -> list[int]:
         out: list[int] = []
-        for p in self.of_kind(DELETED):
+        for p in [*self.of_kind(WIPED), *self.of_kind(DELETED)]:
             if p.seq is not None:
                 out.extend(range(p.seq, (p.seq_end or p.seq) + 1))
         return out
@@ -92,6 +105,10 @@ class VerifyReport:
             "last_seq": self.last_seq,
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
+            "anchor_seq": self.anchor_seq,
+            "anchor_at": self.anchor_at,
+            "anchor_path": self.anchor_path,
+            "money_checked": self.money_checked,
             "problems": [{**asdict(p), "kind_label": p.kind_label} for p in self.problems],
         }
 
@@ -116,15 +133,30 @@ def _range_text(start: int, end: int) -> str:
 
 
 def verify(
-    *, using: str = DEFAULT_DB_ALIAS, anchor: tuple[int, str] | None = None, chunk_size: int = 2000
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    anchor: tuple[int, str] | None = None,
+    chunk_size: int = 2000,
+    anchors: bool = True,
+    money_rows: bool = True,
 ) -> VerifyReport:
     """Check the whole chain and return a report naming every altered, inserted and deleted record.
 
     anchor: (seq, hash) recorded outside the database earlier (e.g. from a previous day's report); the
     record at that seq must still carry that hash, which also catches a truncation to an old head.
+    anchors: compare with the anchor file (settings.AUDIT_ANCHOR_FILE), the newest head written outside
+    the database after each commit; this finds a wipe or a truncated tail with nobody remembering an anchor.
+    money_rows: also check the MAC of every money row (settlements, surcharge notices; C21).
     """
     key = chain.hmac_key()
     report = VerifyReport()
+    found = anchor_file.read() if anchors else anchor_file.AnchorFile(path=None)
+    top = found.highest if found.highest is not None and found.highest.seq > 0 else None
+    if found.path is not None:
+        report.anchor_path = str(found.path)
+    if top is not None:
+        report.anchor_seq, report.anchor_at = top.seq, top.at
+    top_seen = False
     head = ChainHead.objects.using(using).filter(pk=1).first()
     head_ok = head is not None and chain.matches(chain.head_mac(head.seq, head.hash, key), head.mac)
 
@@ -141,6 +173,15 @@ def verify(
         report.checked += 1
         if report.first_seq is None:
             report.first_seq = rec.seq
+        if top is not None and rec.seq == top.seq and not top_seen:
+            top_seen = True
+            if rec.hash != top.hash:
+                add(
+                    ANCHOR,
+                    f"记录 #{rec.seq} 的哈希与外部锚点（{top.at}）不一致：该记录被替换或审计链被重写",
+                    seq=rec.seq,
+                    record_id=rec.pk,
+                )
         authentic = chain.matches(chain.record_hash(chain.fields_of(rec), key), rec.hash)
         prev_ok = rec.prev_hash == expected_prev
         next_ok = nxt is not None and nxt.prev_hash == rec.hash
@@ -234,4 +275,41 @@ def verify(
             add(HEAD, f"审计链头的哈希与最后一条记录 #{chain_end} 不一致")
     if anchor is not None and not anchor_seen:
         add(ANCHOR, f"外部锚点记录 #{anchor[0]} 不存在：已被删除", seq=anchor[0])
+    _compare_anchor_file(report, found, top, chain_end, add)
+    if money_rows:
+        report.money_checked, money_problems = money.check(using=using, chunk_size=chunk_size)
+        for row in money_problems:
+            add(MONEY, row.message, record_id=row.pk)
     return report
+
+
+def _compare_anchor_file(
+    report: VerifyReport,
+    found: anchor_file.AnchorFile,
+    top: anchor_file.Anchor | None,
+    chain_end: int,
+    add: Any,
+) -> None:
+    """A wipe or a truncated tail: the file outside the database knows a longer chain than the table holds."""
+    for line in found.bad_lines[:20]:
+        add(ANCHOR, f"锚点文件第 {line} 行无效（格式或校验码不符）：锚点文件被改动或写入不完整")
+    if top is None:
+        return
+    where = f"外部锚点（{found.path} 第 {top.line_no} 行，{top.at}）记录链头为 #{top.seq}"
+    if not report.checked:
+        add(
+            WIPED,
+            f"审计表中没有任何记录，但{where}：审计日志被清空，序号 {_range_text(1, top.seq)} 缺失",
+            seq=1,
+            seq_end=top.seq,
+        )
+        return
+    # Ranges already named (the head's MAC may still vouch for part of the tail) are not named twice.
+    covered = max([chain_end, *[p.seq_end or p.seq or 0 for p in report.of_kind(DELETED)]])
+    if top.seq > covered:
+        add(
+            DELETED,
+            f"序号 {_range_text(covered + 1, top.seq)} 缺失：末尾记录被删除（{where}）",
+            seq=covered + 1,
+            seq_end=top.seq,
+        )

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from ezhou_platform.common.audit.money import MoneyMAC
 from ezhou_platform.procedures.machine import Refusal, StepContext, step
 from ezhou_rules.core.money import format_yuan
 
@@ -183,7 +184,7 @@ class Claim(FSMModelMixin, models.Model):
         )
 
 
-class Settlement(models.Model):
+class Settlement(MoneyMAC):
     """An entry of a claim's aid, never edited: the settlement (one per claim), a reversal (a new row with the
     claim's amounts negated) or an adjustment (a new row with the difference) written when the person's year
     is settled again after a reversal, a tilted-aid approval or a claim dated before others (interpretation
@@ -231,6 +232,22 @@ class Settlement(models.Model):
     created_by = models.ForeignKey(
         "common.User", null=True, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
     )
+
+    # C21: the amounts, and whose they are, under a MAC (common.audit.money) that `ezhou audit verify` checks.
+    money_fields = (
+        "claim_id",
+        "person_id",
+        "kind",
+        "reverses_id",
+        "year",
+        *AMOUNTS,
+        "remaining_deductible",
+        "remaining_cap",
+        "self_pay_delta",
+        "tilted_base_delta",
+        "tilted_counted_delta",
+    )
+    money_noun = "结算"
 
     class Meta:
         verbose_name = "救助结算"

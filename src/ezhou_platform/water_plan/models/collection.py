@@ -8,13 +8,14 @@ from django.db import models
 from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from ezhou_platform.common.audit.money import MoneyMAC
 from ezhou_platform.procedures.machine import DocumentSpec, StepContext, step
 
 from .. import steps
 from .units import WaterUnit
 
 
-class SurchargeNotice(FSMModelMixin, models.Model):
+class SurchargeNotice(FSMModelMixin, MoneyMAC):
     """《超计划、超定额用水加价收费通知单》 (第十四条—第十六条) and its collection: the unit acknowledges it (签收,
     or a clerk records delivery), which starts its periods to pay and to object; unpaid after them, a
     《征收催告单》 twice; still unpaid after the second, listed for the social credit platform. An upheld appeal
@@ -59,6 +60,18 @@ class SurchargeNotice(FSMModelMixin, models.Model):
         related_name="+",
         verbose_name="文书",
     )
+
+    # C21: the amount, and whose it is, under a MAC (common.audit.money) that `ezhou audit verify` checks.
+    money_fields = (
+        "unit_id",
+        "year",
+        "version",
+        "actual_m3x100",
+        "plan_m3x100",
+        "excess_m3x100",
+        "amount_fen",
+    )
+    money_noun = "加价水费通知单"
 
     class Meta:
         verbose_name = "超计划用水加价收费通知单"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.audit import money
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.procedures import documents, engine
 from ezhou_rules.core.money import format_capital, format_yuan
@@ -206,9 +207,12 @@ def settle_chunk(plan_ids: list[int], year: int, *, actor: Any, issued_on: dt.da
             remedy=steps.NOTICE_REMEDY,
             year=year,
         )
+        key = money.money_key()
         for n, doc in zip(rows, docs, strict=True):
             n.number, n.document = doc.number, doc
-        SurchargeNotice.objects.bulk_update(rows, ["number", "document"], batch_size=2000)
+            # bulk_create skipped save(): the amounts' MAC (C21) is set here, now that the ids are known.
+            n.money_mac = n.compute_money_mac(key)
+        SurchargeNotice.objects.bulk_update(rows, ["number", "document", "money_mac"], batch_size=2000)
     record(
         "water_plan.notice.issue_batch",
         actor=actor,
