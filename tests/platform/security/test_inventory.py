@@ -77,3 +77,22 @@ def test_the_page_lists_the_inventory_for_the_auditor_and_the_security_administr
     for username in ("yibao_clerk", "admin", "citizen"):
         client.force_login(demo_users[username])
         assert client.get("/security/inventory/").status_code == 403
+
+
+def test_publishing_a_new_notice_version_from_the_command_line(db: Any, tmp_path: Any, capsys: Any) -> None:
+    from django.core.management import call_command
+
+    from ezhou_platform.common.audit.models import AuditRecord
+    from ezhou_platform.security import consent
+
+    text = tmp_path / "notice.txt"
+    text.write_text("第2版：依据《中华人民共和国个人信息保护法》第十七条告知……", encoding="utf-8")
+    call_command(
+        "security", "notice", "publish", consent.CAR_TRADE_IN, "--title", "汽车以旧换新补贴申请个人信息处理告知书",
+        "--text-file", str(text), "--sensitive-file", str(text), "--basis", "个人信息保护法 第十七条",
+    )  # fmt: skip
+    assert "第2版" in capsys.readouterr().out
+    assert consent.current(consent.CAR_TRADE_IN).version == 2
+    assert AuditRecord.objects.filter(action="security.notice.publish").count() == 1
+    call_command("security", "notice", "list")
+    assert "subsidies-car-trade-in\t第2版" in capsys.readouterr().out
