@@ -109,6 +109,8 @@ KEEP_WITH_RECORD = Retention(0, "随业务记录保存，业务记录依档案�
 ACCOUNT_LIFE = Retention(0, "账户存续期间；停用的账户由安全管理员删除", "删除")
 RENTAL_APP = Retention(3, "审核决定、放弃或退出轮候之日", "匿名化", "rental.rejected")
 RENTAL_TENANCY = Retention(0, "租赁合同终止后随合同档案保存", "不清理（依法长期保存）")
+# Not yet applied by the job: the relationship is kept with the applications filed under it (docs/security.md C27).
+AGENCY = Retention(0, "委托关系随据此提交的申请保存；到期清理尚未处理", "不清理（待定）")
 MEDICAL_PERSON = Retention(5, "最后一次结算年度终了", "匿名化", "medical.claims")
 SUBSIDY_APP = Retention(0, "随奖补资金兑付凭证保存（会计档案）", "不清理（依法长期保存）")
 AUDIT = Retention(0, "至少3年（SECURITY.md C14），审计链不删除", "不清理（依法长期保存）")
@@ -211,14 +213,14 @@ def _rows() -> tuple[PIField, ...]:
         RENTAL_13,
         "代理申请时核验委托关系",
         hs,
-        RENTAL_APP,
+        AGENCY,
     )
     add(
         "rental_housing.AgentRelationship.principal_id_number",
         RENTAL_13,
         "代理申请时核验委托关系",
         hs,
-        RENTAL_APP,
+        AGENCY,
         SENSITIVE,
     )
     add(
