@@ -183,6 +183,7 @@ def _add_routers() -> None:
     from ezhou_platform.licensing.api import router as licensing_router
     from ezhou_platform.medical_assistance.api import router as medical_assistance_router
     from ezhou_platform.rental_housing.api import router as rental_housing_router
+    from ezhou_platform.security.api import router as notices_router
     from ezhou_platform.subsidies.api import router as subsidies_router
     from ezhou_platform.supervision.api import delivery_router, supervision_router, vocational_router
     from ezhou_platform.unconventional_water.api import router as unconventional_water_router
@@ -199,6 +200,7 @@ def _add_routers() -> None:
     api.add_router("/vocational-education", vocational_router)
     api.add_router("/rural-delivery", delivery_router)
     api.add_router("/licensing", licensing_router)
+    api.add_router("/notices", notices_router)
 
 
 _add_routers()

@@ -52,6 +52,7 @@ class SecurityConfig(AppConfig):
             ("security.upload.reject", "拒收上传文件"),
             ("security.upload.download", "下载上传文件"),
             ("security.consent.record", "记录告知确认"),
+            ("security.notice.publish", "发布个人信息处理告知"),
             ("auth.captcha_failed", "验证码错误"),
             ("auth.ip_throttled", "来源地址登录受限"),
         ):

@@ -71,3 +71,20 @@ def verify_audit(ctx: JobContext) -> JobOutcome:
         alerts.chain_verify_failed(report)
         return JobOutcome(message=f"审计链校验发现{len(report.problems)}处问题，已告警。")
     return JobOutcome(message="审计链校验通过。")
+
+
+@job(
+    RETENTION_JOB,
+    label="到期个人信息清理",
+    roles=[Role.SECURITY_ADMIN],
+    description="按个人信息清单的保存期限，将保存期满的个人信息匿名化（个人信息保护法第十九条、第四十七条）："
+    "审核未通过或已放弃的保障性租赁住房申请满3年，医疗救助人员最后一次结算年度终了后满5年。",
+)
+def retention_run(ctx: JobContext) -> JobOutcome:
+    from . import retention
+
+    with ctx.unit(done=1):
+        report = retention.run(actor=ctx.run.started_by)
+        for p in report.plans:
+            ctx.count(p.rule.label, len(p.pks))
+    return JobOutcome(message="；".join(report.lines()) + "。")

@@ -62,3 +62,24 @@ def download_upload(request: HttpRequest, pk: Any) -> Any:
     if upload is None or not uploads.may_download(request.user, upload):
         raise Http404
     return uploads.attachment_response(upload, request=request)
+
+
+@never_cache
+@view_requires(*ALERT_READERS)
+def inventory(request: HttpRequest) -> HttpResponse:
+    """The personal-data inventory (C25): every PI field, its basis, purpose, department, retention."""
+    from . import consent, retention
+    from .inventory import INVENTORY, RETENTION, department_names
+    from .models import ConsentNotice
+
+    names = department_names()
+    rows = [{"r": r, "department": names.get(r.department, r.department)} for r in INVENTORY]
+    context: dict[str, Any] = {
+        "rows": rows,
+        "sensitive_count": sum(r.sensitivity == "敏感" for r in INVENTORY),
+        "rules": list(RETENTION.values()),
+        "overdue": retention.overdue(),
+        "notices": ConsentNotice.objects.order_by("key", "-version"),
+        "notice_keys": (consent.RENTAL_APPLICATION, consent.CAR_TRADE_IN),
+    }
+    return render(request, "security/inventory.html", context)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from consent_fields import API_ACK
 
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Application, ApplicationStatus
@@ -139,6 +140,7 @@ def test_citizen_applies_and_chooses(
         "phone": "13800000000",
         "full_civil_capacity": True,
         "materials": ["form", "identity", "marriage", "housing", "other"],
+        **API_ACK,
     }
     r = post(c, "/applications", body)
     assert r.status_code == 201, r.content

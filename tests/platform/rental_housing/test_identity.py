@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from consent_fields import API_ACK
 
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.rental_housing.models import AgentRelationship, Application
@@ -26,6 +27,7 @@ def apply(client: Any, project: Any, name: str, number: str, **kw: Any) -> Any:
         "phone": "13807111234",
         "full_civil_capacity": True,
         "materials": ["form", "identity", "marriage", "housing"],
+        **API_ACK,
         **kw,
     }
     return client.post(f"{BASE}/applications", body, content_type="application/json")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from consent_fields import FORM_ACK
 
 from ezhou_platform.rental_housing import services
 from ezhou_platform.rental_housing.models import Application, ApplicationStatus, OperatorStaff
@@ -104,6 +105,7 @@ def test_citizen_applies_and_chooses_on_the_portal(
         "full_civil_capacity": "on",
         "minor_children": 0,
         "materials": ["form", "identity", "marriage", "housing"],
+        **FORM_ACK,
     }
     r = c.post("/rental-housing/my/", {**form, "phone": "1"})
     page = r.content.decode()

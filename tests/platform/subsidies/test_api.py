@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from consent_fields import API_ACK
 
 from ezhou_platform.subsidies.models import Application
 
@@ -144,6 +145,7 @@ def test_apply_review_and_ledger_through_the_api(login_client: Any, dealers: Non
         "subject_name": "李四",
         "payee": {"name": "李四", "bank": "中国工商银行鄂州分行", "account": "6222020000000000001"},
         "documents": _documents(),
+        **API_ACK,
     }
     r = post(client, "/applications", body)
     assert r.status_code == 201, r.content

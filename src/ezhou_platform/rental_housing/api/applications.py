@@ -16,6 +16,7 @@ from ninja import Field, Path, Status
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
+from ezhou_platform.security import consent
 
 from .. import selectors, services
 from ..models import Application, ApplicationStatus, Project, UnitStatus
@@ -144,6 +145,11 @@ class ApplicationIn(RentalSchema):
     )
 
 
+class CitizenApplicationIn(ApplicationIn, consent.ConsentIn):
+    """A citizen's own application: with the version of the notice shown (C26; GET /api/v1/notices/
+    rental-housing-application)."""
+
+
 class ApplicationOut(RentalSchema):
     id: int
     project_id: int
@@ -203,7 +209,7 @@ def _application_input(payload: ApplicationIn, project: Project) -> services.App
         )
     return services.ApplicationInput(
         project=project,
-        **payload.dict(exclude={"project_id", "homes", "materials"}),
+        **payload.dict(exclude={"project_id", "homes", "materials", *consent.CONSENT_FIELDS}),
         homes=[{k: str(v) if k == "area_m2" else v for k, v in h.dict().items()} for h in payload.homes],
         materials=tuple(payload.materials),
     )
@@ -216,17 +222,20 @@ def _application_input(payload: ApplicationIn, project: Project) -> services.App
     summary="网上申请承租资格（第十四条第（一）项）",
 )
 @api_requires(Role.CITIZEN)
-def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
+def apply(request: HttpRequest, payload: CitizenApplicationIn) -> Status:
     """For the account's own verified identity, or for a principal of its recorded agent relationship; any
-    other name and ID number is refused (403 not_own_identity)."""
+    other name and ID number is refused (403 not_own_identity). Without the current notice acknowledged
+    (`notice_version`, `sensitive_acknowledged`): 400 and nothing written (C26)."""
     # only projects with a published letting announcement take applications (第十六条)
     project = get_object_or_404(Project.objects.exclude(announced_on=None), pk=payload.project_id)
-    app, _ = services.submit_application(
-        _application_input(payload, project),
-        acting_user=request.user,
-        channel=Application.Channel.ONLINE,
-        applicant=request.user,
-    )
+    with consent.submission(consent.from_payload(payload, consent.RENTAL_APPLICATION), request) as c:
+        app, _ = services.submit_application(
+            _application_input(payload, project),
+            acting_user=request.user,
+            channel=Application.Channel.ONLINE,
+            applicant=request.user,
+        )
+        c.subject = app
     return Status(201, _application(app))
 
 

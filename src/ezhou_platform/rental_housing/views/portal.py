@@ -16,6 +16,7 @@ from ezhou_platform.common import clock
 from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
+from ezhou_platform.security import consent
 from ezhou_rules.core.ids import mask_name, mask_resident_id
 from ezhou_rules.rental_housing import validity_warning
 from ezhou_rules.rental_housing.tenancy import rent_schedule
@@ -39,9 +40,12 @@ from .common import WRITERS, areas, pdf_response, show_error, yuan
 
 
 # -- citizen portal -------------------------------------------------------------------------------------------
-class ApplyForm(forms.Form):
+class ApplyForm(consent.NoticeFormMixin, forms.Form):
     """The applicant is chosen from the account's verified identity and its agent relationships, never typed:
-    an account cannot apply under someone else's name and ID number (issue 8 §4)."""
+    an account cannot apply under someone else's name and ID number (issue 8 §4). The notice (C26) is read
+    and acknowledged on the same form."""
+
+    notice_key = consent.RENTAL_APPLICATION
 
     project = forms.ModelChoiceField(label="申请项目", queryset=Project.objects.exclude(announced_on=None))
     applicant = forms.ChoiceField(label="申请人")
@@ -89,27 +93,28 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         name, number, _rel = form.identities[d["applicant"]]
         try:
-            services.submit_application(
-                services.ApplicationInput(
-                    project=d["project"],
-                    name=name,
-                    id_number=number,
-                    phone=d["phone"],
-                    full_civil_capacity=d["full_civil_capacity"],
-                    has_spouse=d["has_spouse"],
-                    minor_children=d["minor_children"],
-                    homes=[{"area_m2": a} for a in areas(d["home_areas"])],
-                    other_subsidised_housing=d["other_subsidised_housing"],
-                    work_unit=d["work_unit"],
-                    priority_public_service=d["priority_public_service"],
-                    priority_multi_child=d["priority_multi_child"],
-                    priority_three_generation=d["priority_three_generation"],
-                    materials=tuple(d["materials"]),
-                ),
-                acting_user=request.user,
-                channel=Application.Channel.ONLINE,
-                applicant=request.user,
-            )
+            with consent.submission(consent.from_form(form), request) as c:
+                c.subject, _ = services.submit_application(
+                    services.ApplicationInput(
+                        project=d["project"],
+                        name=name,
+                        id_number=number,
+                        phone=d["phone"],
+                        full_civil_capacity=d["full_civil_capacity"],
+                        has_spouse=d["has_spouse"],
+                        minor_children=d["minor_children"],
+                        homes=[{"area_m2": a} for a in areas(d["home_areas"])],
+                        other_subsidised_housing=d["other_subsidised_housing"],
+                        work_unit=d["work_unit"],
+                        priority_public_service=d["priority_public_service"],
+                        priority_multi_child=d["priority_multi_child"],
+                        priority_three_generation=d["priority_three_generation"],
+                        materials=tuple(d["materials"]),
+                    ),
+                    acting_user=request.user,
+                    channel=Application.Channel.ONLINE,
+                    applicant=request.user,
+                )
         except ApiError as exc:
             target = {"id_number": "applicant", "name": "applicant", "homes": "home_areas"}.get(
                 (exc.field or "").split(".")[0], exc.field

@@ -16,6 +16,7 @@ from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures.engine import ProcedureError
+from ezhou_platform.security import consent
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.subsidies.errors import SubsidyError
 
@@ -57,7 +58,7 @@ class DocumentIn(SubsidySchema):
     content_base64: str = Field(..., min_length=4, max_length=MAX_DOCUMENT_CHARS)
 
 
-class SubsidyApplicationIn(SubsidySchema):
+class SubsidyApplicationIn(SubsidySchema, consent.ConsentIn):
     component: str = Field(..., pattern=ONLINE_PATTERN, description="奖补事项代码，如 m12、m05.store")
     facts: dict[str, str | int | bool | None] = Field(
         ..., description="申报信息：以字段名或中文列名为键，金额以元、日期以 YYYY-MM-DD 填写"
@@ -147,16 +148,22 @@ def _uploads(items: list[DocumentIn]) -> list[apply.Upload]:
 @router.post("/applications", response={201: SubsidyApplicationOut}, summary="在线提交奖补申请")
 @api_requires(*APPLICANTS)
 def submit(request: HttpRequest, payload: SubsidyApplicationIn) -> tuple[int, dict[str, Any]]:
+    """A citizen's car trade-in (m12) needs the current notice acknowledged (`notice_version`,
+    `sensitive_acknowledged`; GET /api/v1/notices/subsidies-car-trade-in): otherwise 400, nothing written."""
+    notice_key = consent.SUBSIDY_NOTICES.get(payload.component)
+    ack = consent.from_payload(payload, notice_key) if notice_key else None
     try:
-        app = apply.submit(
-            payload.component,
-            {k: ("" if v is None else v) for k, v in payload.facts.items()},
-            actor=request.user,
-            on=clock.today(),
-            payee=apply.Payee(payload.payee.name, payload.payee.bank, payload.payee.account),
-            subject_name=payload.subject_name,
-            uploads=_uploads(payload.documents),
-        )
+        with consent.submission(ack, request) as c:
+            app = apply.submit(
+                payload.component,
+                {k: ("" if v is None else v) for k, v in payload.facts.items()},
+                actor=request.user,
+                on=clock.today(),
+                payee=apply.Payee(payload.payee.name, payload.payee.bank, payload.payee.account),
+                subject_name=payload.subject_name,
+                uploads=_uploads(payload.documents),
+            )
+            c.subject = app
     except SubsidyError as exc:
         raise subsidy_error(exc) from exc
     except ParameterNotSet as exc:

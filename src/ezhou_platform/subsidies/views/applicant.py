@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.api_errors import ApiError
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures import engine, workspace
+from ezhou_platform.security import consent
 from ezhou_rules.core.params import ParameterNotSet
 from ezhou_rules.subsidies import cite, measure_name
 from ezhou_rules.subsidies.components import COMPONENTS
@@ -60,19 +62,27 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
     errors: dict[str, str] = {}
     problems: list[str] = []
     reasons: list[Any] = []
+    notice_key = consent.SUBSIDY_NOTICES.get(code)
+    notice_errors: dict[str, str] = {}
     if request.method == "POST":
         values = posted(request, fields)
         extra = {k: (request.POST.get(k) or "").strip() for k in ("subject_name", *dict(PAYEE_FIELDS))}
         try:
-            app = apply.submit(
-                code,
-                values,
-                actor=user,
-                on=clock.today(),
-                payee=apply.Payee(extra["payee_name"], extra["payee_bank"], extra["payee_account"]),
-                subject_name=extra["subject_name"],
-                uploads=_uploads(request),
-            )
+            ack = consent.from_post(request, notice_key) if notice_key else None
+            with consent.submission(ack, request) as c:
+                app = apply.submit(
+                    code,
+                    values,
+                    actor=user,
+                    on=clock.today(),
+                    payee=apply.Payee(extra["payee_name"], extra["payee_bank"], extra["payee_account"]),
+                    subject_name=extra["subject_name"],
+                    uploads=_uploads(request),
+                )
+                c.subject = app
+        except ApiError as exc:  # the notice not acknowledged (C26)
+            notice_errors = {"notice_read" if exc.field == "notice_version" else exc.field or "": exc.message}
+            problems = [exc.message]
         except NotEligible as exc:
             problems, reasons = [exc.message], exc.reasons
         except SubsidyError as exc:
@@ -101,6 +111,8 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
             "documents": documents,
             "problems": problems,
             "reasons": reasons,
+            "notice": consent.current(notice_key) if notice_key else None,
+            "notice_errors": notice_errors,
         },
     )
 
