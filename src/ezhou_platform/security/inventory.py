@@ -341,6 +341,15 @@ def _rows() -> tuple[PIField, ...]:
         pf,
         KEEP_WITH_RECORD,
     )
+    # -- 个人信息查阅与更正（各部门）: the request names the person's account and may carry the corrected value
+    add(
+        "mydata.CorrectionRequest.requester mydata.CorrectionRequest.requested_value "
+        "mydata.CorrectionRequest.reason",
+        "个人信息保护法 第四十六条（更正、补充）",
+        "处理个人信息更正、补充申请",
+        pf,
+        KEEP_WITH_RECORD,
+    )
     add(
         "audit.AuditRecord.actor_username audit.AuditRecord.actor_name audit.AuditRecord.remote_addr",
         AUDIT_LOG,
