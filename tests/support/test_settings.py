@@ -8,3 +8,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "procedure_example"]
 # The suite is a demo installation (as `make run`, EZHOU_DEMO=1) from the start, so module- and session-scoped
 # fixtures that load the demo see it too; tests of the production behaviour set DEMO_MODE = False themselves.
 DEMO_MODE = True
+
+# Fixed field keys (C20): the suite never writes var/secrets/field_keys; key-file behaviour is tested with
+# override_settings(FIELD_KEYS="", FIELD_KEYS_FILE=tmp_path / ...).
+FIELD_KEYS = (
+    "index=aW5kZXgta2V5LW9mLXRoZS10ZXN0LXN1aXRlLTMyYnk= v1=dGVzdC1zdWl0ZS1maWVsZC1rZXktdmVyc2lvbi0wMDE="
+)

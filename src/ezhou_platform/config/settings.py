@@ -56,6 +56,10 @@ if PRODUCTION and not MFA_REQUIRED:
     raise ImproperlyConfigured("生产环境必须对工作人员启用动态口令（EZHOU_MFA 不能为 0）。")
 SECRET_KEY = os.environ.get("EZHOU_SECRET_KEY") or _secret_from_file("django_secret_key")
 AUDIT_HMAC_KEY = os.environ.get("EZHOU_AUDIT_HMAC_KEY") or _secret_from_file("audit_hmac_key")
+# Field encryption keys (C20, ezhou_platform.common.crypto): EZHOU_FIELD_KEYS ("index=… v1=…"), else the key
+# file below (created on first use outside production). Never in the database or its backups.
+FIELD_KEYS = os.environ.get("EZHOU_FIELD_KEYS", "")
+FIELD_KEYS_FILE = Path(os.environ.get("EZHOU_FIELD_KEYS_FILE", VAR_DIR / "secrets" / "field_keys")).resolve()
 ALLOWED_HOSTS = os.environ.get("EZHOU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
