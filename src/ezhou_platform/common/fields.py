@@ -17,9 +17,10 @@ invisible to the migration state, and SQLite's table rebuild would copy a column
 exact lookup through the index and says "already exists" by the field's label; the database guarantee is the
 companion's unique index (a ciphertext column is unique anyway: every value has its own random nonce).
 
-Not covered: ``QuerySet.update(field=…)``, ``bulk_update`` and ``save(update_fields=[field])`` without the
-companion write the value without its index — the platform does none of these on encrypted fields; bulk
-inserts go through ``common.bulk.insert``, which encrypts and indexes.
+``save(update_fields=[field])`` without the companion is refused (the index would go stale). Not covered:
+``QuerySet.update(field=…)`` and ``bulk_update`` write the value without its index, and ``order_by(field)``
+orders by ciphertext (``Meta.ordering`` on it is a system-check error) — the platform does none of these on
+encrypted fields; bulk inserts go through ``common.bulk.insert``, which encrypts and indexes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django import forms
 from django.core import checks, validators
 from django.core.exceptions import EmptyResultSet, FieldError
 from django.db import models
+from django.db.models import signals
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, IsNull, Lookup
 from django.db.models.query_utils import DeferredAttribute
@@ -67,6 +69,17 @@ class EncryptedCharField(models.TextField):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if self.max_length is not None:
             self.validators.append(validators.MaxLengthValidator(self.max_length))
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        if self.blind_index and not cls._meta.abstract:
+            signals.pre_save.connect(self._index_saved_with_value, sender=cls)
+
+    def _index_saved_with_value(self, sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+        if update_fields and self.name in update_fields and self.name + INDEX_SUFFIX not in update_fields:
+            raise ValueError(
+                f"{self.label}: save(update_fields=…) must name {self.name}{INDEX_SUFFIX} too (its blind index)"
+            )
 
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()

@@ -98,6 +98,16 @@ def test_comparing_with_another_column_refused(district: Jurisdiction) -> None:
         list(Person.objects.filter(resident_id=F("name")))
 
 
+def test_update_fields_must_carry_the_index(district: Jurisdiction) -> None:
+    p = person(district, 25)
+    p.resident_id = synthetic_id(26)
+    with pytest.raises(ValueError, match="resident_id_bidx"):
+        p.save(update_fields=["resident_id"])
+    p.save(update_fields=["resident_id", "resident_id_bidx"])
+    assert Person.objects.get(resident_id=synthetic_id(26)).pk == p.pk
+    assert not Person.objects.filter(resident_id=synthetic_id(25)).exists()
+
+
 def test_unique_through_the_index(district: Jurisdiction) -> None:
     person(district, 21)
     # Django's unique validation runs its exact lookup through the index and names the field
