@@ -17,3 +17,8 @@ DEMO_MODE = True
 AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="ezhou-anchor-")) / "audit-anchor.log")
 # The anchor lines are INFO on `ezhou.audit`; the suite's output stays quiet (caplog still sees them).
 LOGGING = {**LOGGING, "loggers": {"ezhou.audit": {"level": "WARNING"}}}
+# Fixed field keys (C20): the suite never writes var/secrets/field_keys; key-file behaviour is tested with
+# override_settings(FIELD_KEYS="", FIELD_KEYS_FILE=tmp_path / ...).
+FIELD_KEYS = (
+    "index=aW5kZXgta2V5LW9mLXRoZS10ZXN0LXN1aXRlLTMyYnk= v1=dGVzdC1zdWl0ZS1maWVsZC1rZXktdmVyc2lvbi0wMDE="
+)

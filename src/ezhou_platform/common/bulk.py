@@ -10,6 +10,10 @@ Row ids are taken before the insert, so rows that refer to them (ledger keys, ca
 on PostgreSQL from the table's own sequence; on SQLite the transaction already holds the write lock
 (``transaction_mode`` IMMEDIATE, settings), so the ids after the highest one ever given (AUTOINCREMENT's
 ``sqlite_sequence``, so an application number is never reused) are free until the commit.
+
+Encrypted fields (``common.fields``, C20) take their *plain* values in ``insert``: it encrypts them and fills
+their blind-index companions, so no caller can write an ID in clear by forgetting to prepare it;
+``db_value(s)`` and ``insert_rows`` refuse them for the same reason.
 """
 
 from __future__ import annotations
@@ -21,15 +25,39 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from .fields import EncryptedCharField, encrypted_fields
+
+
+def _plain_field(model: Any, name: str) -> Any:
+    field = model._meta.get_field(name)
+    if isinstance(field, EncryptedCharField):
+        raise ValueError(
+            f"{field.label}: encrypted — give insert() the plain values, it encrypts and indexes"
+        )
+    return field
+
 
 def db_value(model: Any, name: str, value: Any) -> Any:
     """``value`` as the database takes it for ``model``'s field ``name``."""
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
+    return _plain_field(model, name).get_db_prep_save(value, connection)
 
 
 def db_values(model: Any, name: str, values: Sequence[Any]) -> list[Any]:
-    field = model._meta.get_field(name)
+    field = _plain_field(model, name)
     return [field.get_db_prep_save(v, connection) for v in values]
+
+
+def _encrypted_columns(model: Any, columns: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """``columns`` with every encrypted field's plain values encrypted and its companion index added."""
+    out = dict(columns)
+    for field in encrypted_fields(model):
+        if field.attname not in columns:
+            continue
+        plain = columns[field.attname]
+        out[field.attname] = [field.get_db_prep_save(v, connection) for v in plain]
+        if field.companion_attname is not None:
+            out[field.companion_attname] = [field.index_of(v) for v in plain]
+    return out
 
 
 def reserve_ids(model: Any, n: int) -> list[int]:
@@ -68,6 +96,9 @@ def insert(
     if n <= 0:
         return
     same = same or {}
+    if any(f.attname in same for f in encrypted_fields(model)):
+        raise ValueError("encrypted fields go in columns (one plain value per row), not in same")
+    columns = _encrypted_columns(model, columns)
     names: list[str] = []
     values: list[Any] = []
     for field in model._meta.concrete_fields:
@@ -82,12 +113,19 @@ def insert(
             value = same[field.attname] if field.attname in same else field.get_default()
             values.append(repeat(field.get_db_prep_save(value, connection), n))
         names.append(field.attname)
-    insert_rows(model, names, zip(*values, strict=True))
+    _insert_rows(model, names, zip(*values, strict=True))
 
 
 def insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """One INSERT of ``model``'s fields ``names`` (attnames) executed for every row, the values already as the
-    database takes them."""
+    database takes them (no encrypted fields: ``insert`` prepares those)."""
+    secret = {f.attname for f in encrypted_fields(model)} & set(names)
+    if secret:
+        raise ValueError(f"{sorted(secret)}: encrypted fields are written by insert(), which encrypts them")
+    _insert_rows(model, names, rows)
+
+
+def _insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
     # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.

@@ -59,6 +59,10 @@ AUDIT_HMAC_KEY = os.environ.get("EZHOU_AUDIT_HMAC_KEY") or _secret_from_file("au
 # The audit chain's head written outside the database after every commit (common.audit.anchor, C12): keep it
 # on other storage than the database (or ship the `ezhou.audit` log lines); empty turns it off.
 AUDIT_ANCHOR_FILE = os.environ.get("EZHOU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
+# Field encryption keys (C20, ezhou_platform.common.crypto): EZHOU_FIELD_KEYS ("index=… v1=…"), else the key
+# file below (created on first use outside production). Never in the database or its backups.
+FIELD_KEYS = os.environ.get("EZHOU_FIELD_KEYS", "")
+FIELD_KEYS_FILE = Path(os.environ.get("EZHOU_FIELD_KEYS_FILE", VAR_DIR / "secrets" / "field_keys")).resolve()
 ALLOWED_HOSTS = os.environ.get("EZHOU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

@@ -49,6 +49,9 @@ def production_problems() -> list[str]:
         problems.append("生产环境必须对工作人员启用动态口令（EZHOU_MFA 不能为 0）。")
     if not getattr(settings, "SESSION_COOKIE_SECURE", False):
         problems.append("生产环境必须通过 HTTPS 访问（EZHOU_HTTPS=1）。")
+    from ezhou_platform.common.crypto import production_problems as field_key_problems
+
+    problems += field_key_problems()  # C20: field keys supplied by the operator, never invented here
     try:
         if demo_data_loaded():
             problems.append("数据库中载入过演示数据（ezhou demo）：生产环境须使用全新数据库。")

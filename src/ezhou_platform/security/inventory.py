@@ -357,7 +357,32 @@ def _rows() -> tuple[PIField, ...]:
         pf,
         AUDIT,
     )
+    # The keyed blind indexes of the encrypted ID numbers (C20, common.fields.BlindIndexField): pseudonymous
+    # data that finds a row by the whole number and cannot be turned back into it; they follow their field.
+    for r in list(rows):
+        if r.field in BLIND_INDEXED:
+            rows.append(
+                PIField(
+                    r.field + "_bidx",
+                    r.basis,
+                    r.purpose + "（按完整号码检索的keyed索引，不能还原为号码）",
+                    r.department,
+                    r.retention,
+                    r.sensitivity,
+                )
+            )
     return tuple(rows)
+
+
+BLIND_INDEXED = frozenset(
+    {
+        "medical_assistance.Person.resident_id",
+        "rental_housing.Application.id_number",
+        "rental_housing.Allocation.id_number",
+        "rental_housing.AccountIdentity.id_number",
+        "rental_housing.AgentRelationship.principal_id_number",
+    }
+)
 
 
 INVENTORY: tuple[PIField, ...] = _rows()

@@ -112,18 +112,25 @@ def _rental_plan(key: str, statuses: Iterable[str], on: dt.date) -> Plan:
 def _anonymise_rental(pks: list[int]) -> None:
     from ezhou_platform.rental_housing.models import Allocation, Application
 
+    # The ID numbers are encrypted fields (C20): the update writes the mask encrypted, and the blind index is
+    # rewritten with it, so the old number no longer finds the row.
+    app_index = Application._meta.get_field("id_number").index_of(MASK_ID)  # type: ignore[union-attr]
+    allocation_index = Allocation._meta.get_field("id_number").index_of(MASK_ID)  # type: ignore[union-attr]
     for app in Application.objects.filter(pk__in=pks).only("pk", "birth_date"):
         # the birth year stays (age statistics); the day and month go
         Application.objects.filter(pk=app.pk).update(
             name=MASK_NAME,
             id_number=MASK_ID,
+            id_number_bidx=app_index,
             phone=MASK_PHONE,
             birth_date=dt.date(app.birth_date.year, 1, 1),
             homes=[],
             work_unit="",
             eligibility_trace=[],
         )
-    Allocation.objects.filter(application_id__in=pks).update(id_number=MASK_ID)
+    Allocation.objects.filter(application_id__in=pks).update(
+        id_number=MASK_ID, id_number_bidx=allocation_index
+    )
 
 
 # -- medical assistance ----------------------------------------------------------------------------------------
@@ -143,9 +150,8 @@ def _medical_plan(on: dt.date) -> Plan:
     plan = Plan(r)
     last: dict[int, dt.date] = {
         pk: created.date() if isinstance(created, dt.datetime) else created
-        for pk, created in Person.objects.exclude(resident_id__startswith=PERSON_ID_PREFIX).values_list(
-            "pk", "created_at"
-        )
+        # anonymised persons carry the mask as their name (their ID is encrypted: no prefix search, C20)
+        for pk, created in Person.objects.exclude(name=MASK_NAME).values_list("pk", "created_at")
     }
     sources: list[tuple[type[models.Model], str]] = [
         (Claim, "settle_date"),
@@ -184,8 +190,14 @@ def _medical_plan(on: dt.date) -> Plan:
 def _anonymise_medical(pks: list[int]) -> None:
     from ezhou_platform.medical_assistance.models import Claim, Person
 
+    field = Person._meta.get_field("resident_id")
     for pk in pks:
-        Person.objects.filter(pk=pk).update(resident_id=f"{PERSON_ID_PREFIX}{pk:016d}", name=MASK_NAME)
+        anonymous = f"{PERSON_ID_PREFIX}{pk:016d}"
+        Person.objects.filter(pk=pk).update(
+            resident_id=anonymous,
+            resident_id_bidx=field.index_of(anonymous),  # type: ignore[union-attr]
+            name=MASK_NAME,
+        )
     Claim.objects.filter(person_id__in=pks).exclude(pending_reason="").update(pending_reason="")
 
 

@@ -85,7 +85,7 @@ def test_the_migration_seals_existing_rows(settlements: list[Settlement]) -> Non
     Settlement.objects.update(money_mac="")
     assert len(verify().of_kind(MONEY)) == 2
     migration = importlib.import_module(
-        "ezhou_platform.medical_assistance.migrations.0006_settlement_money_mac"
+        "ezhou_platform.medical_assistance.migrations.0009_settlement_money_mac"
     )
     migration.seal_existing(apps, SimpleNamespace(connection=connection))
     # the migration's frozen field list and the model's agree

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from ezhou_platform.common.fields import BlindIndexField, EncryptedCharField
 from ezhou_platform.procedures.machine import Refusal, StepContext, step
 from ezhou_rules.core import ids
 from ezhou_rules.core.dates import cn_date
@@ -38,9 +39,11 @@ CLASS_CHOICES = [(1, "一类"), (2, "二类"), (3, "三类"), (4, "四类")]
 class Person(models.Model):
     """A person insured under residents' or employees' basic medical insurance."""
 
-    resident_id = models.CharField(
+    # Encrypted per field with a blind index for exact lookup (C20, common.fields).
+    resident_id = EncryptedCharField(
         "公民身份号码", max_length=18, unique=True, validators=[validate_resident_id]
     )
+    resident_id_bidx = BlindIndexField(of="resident_id", unique=True)
     name = models.CharField("姓名", max_length=50)
     jurisdiction = models.ForeignKey(
         "common.Jurisdiction", on_delete=models.PROTECT, verbose_name="所属区", related_name="+"

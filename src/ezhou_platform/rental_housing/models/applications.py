@@ -20,6 +20,7 @@ from django.db.models import Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.fields import BlindIndexField, EncryptedCharField
 from ezhou_platform.procedures.machine import StepContext, step
 from ezhou_rules.core.dates import cn_date
 from ezhou_rules.core.ids import mask_name
@@ -89,7 +90,8 @@ class Application(FSMModelMixin, models.Model):
         help_text="网上申请由代理人账户为被代理人提出时记录；本人申请为空",
     )
     name = models.CharField("申请人姓名", max_length=50)
-    id_number = models.CharField("身份证号码", max_length=18)
+    id_number = EncryptedCharField("身份证号码", max_length=18)  # C20: encrypted, exact lookup by its index
+    id_number_bidx = BlindIndexField(of="id_number")
     phone = models.CharField("联系电话", max_length=20)
     birth_date = models.DateField("出生日期")
     full_civil_capacity = models.BooleanField("声明具有完全民事行为能力", default=False)
@@ -137,7 +139,7 @@ class Application(FSMModelMixin, models.Model):
         ordering = ["submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "id_number"],
+                fields=["project", "id_number_bidx"],
                 condition=Q(status__in=[s.value for s in ACTIVE_APPLICATION_STATES]),
                 name="rh_one_open_application_per_person_and_project",
             )
@@ -386,7 +388,8 @@ class Allocation(models.Model):
         Application, on_delete=models.PROTECT, related_name="allocations", verbose_name="申请"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="allocations", verbose_name="房源")
-    id_number = models.CharField("身份证号码", max_length=18)
+    id_number = EncryptedCharField("身份证号码", max_length=18)
+    id_number_bidx = BlindIndexField(of="id_number")
     active = models.BooleanField("有效", default=True)
     allocated_at = models.DateTimeField("选房时间")
     released_on = models.DateField("释放日期", null=True, blank=True)
@@ -402,7 +405,7 @@ class Allocation(models.Model):
                 fields=["application"], condition=Q(active=True), name="rh_application_one_unit"
             ),
             models.UniqueConstraint(
-                fields=["id_number"], condition=Q(active=True), name="rh_person_one_unit"
+                fields=["id_number_bidx"], condition=Q(active=True), name="rh_person_one_unit"
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from ezhou_platform.common.fields import BlindIndexField, EncryptedCharField
 from ezhou_rules.core.dates import cn_date
 from ezhou_rules.rental_housing.housing import (
     RENT_ONLY,
@@ -252,7 +253,9 @@ class AccountIdentity(models.Model):
         verbose_name="账户",
     )
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号码", max_length=18, unique=True, validators=[_valid_resident_id])
+    # C20: encrypted; unique by its blind index (common.fields)
+    id_number = EncryptedCharField("身份证号码", max_length=18, unique=True, validators=[_valid_resident_id])
+    id_number_bidx = BlindIndexField(of="id_number", unique=True)
     method = models.CharField("核验方式", max_length=20, choices=Method.choices)
     verified_on = models.DateField("核验日期")
     verified_by = models.ForeignKey(
@@ -301,9 +304,10 @@ class AgentRelationship(models.Model):
         verbose_name="代理人账户",
     )
     principal_name = models.CharField("被代理人姓名", max_length=50)
-    principal_id_number = models.CharField(
+    principal_id_number = EncryptedCharField(
         "被代理人身份证号码", max_length=18, validators=[_valid_resident_id]
     )
+    principal_id_number_bidx = BlindIndexField(of="principal_id_number")
     relation = models.CharField("代理关系", max_length=20, choices=Relation.choices)
     evidence = models.CharField("委托书或证明材料", max_length=200)
     valid_from = models.DateField("有效期起")
@@ -318,7 +322,9 @@ class AgentRelationship(models.Model):
         verbose_name_plural = "代理申请关系"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["agent", "principal_id_number"], name="rh_agent_principal_once"),
+            models.UniqueConstraint(
+                fields=["agent", "principal_id_number_bidx"], name="rh_agent_principal_once"
+            ),
             models.CheckConstraint(
                 name="rh_agent_validity_order",
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.fields import EncryptedCharField
 from ezhou_platform.common.models import Department
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures.machine import StepContext, step
@@ -114,7 +115,7 @@ class Application(FSMModelMixin, models.Model):
     trace = models.JSONField("计算过程", default=list, blank=True)
     payee_name = models.CharField("收款户名", max_length=100)
     payee_bank = models.CharField("开户银行", max_length=100)
-    payee_account = models.CharField("收款账号", max_length=34)
+    payee_account = EncryptedCharField("收款账号", max_length=34, blind_index=False)  # C20; never searched
     received_on = models.DateField("受理日期")
     received_at = models.DateTimeField("提交时间", default=clock.now)
     supersedes = models.OneToOneField(

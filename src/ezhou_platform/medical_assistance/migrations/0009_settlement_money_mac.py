@@ -45,7 +45,7 @@ def seal_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("medical_assistance", "0005_cases_for_existing_records")]
+    dependencies = [("medical_assistance", "0008_person_resident_id_bidx_unique")]
 
     operations = [
         migrations.AddField(

@@ -1,0 +1,166 @@
+"""Encrypted columns row by row (C20): encrypt existing plain values in place (data migrations), re-encrypt
+under the newest key version (``ezhou crypto rotate``) and count rows per key version (``ezhou crypto check``).
+
+All three read and write the raw column with the model's own table and column names, in primary-key order
+and in chunks, so a table of millions is never held in memory and a run that stops half way is finished by
+running it again (each row is judged by its own version prefix: idempotent).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections, transaction
+
+from . import crypto
+from .fields import EncryptedCharField, encrypted_fields
+
+CHUNK = 1000
+
+
+def _chunks(connection: Any, model: Any, column: str, chunk: int) -> Iterator[list[tuple[Any, Any]]]:
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    # only the model's own table and column names, quoted by the backend, go into the text
+    sql = f"SELECT {pk}, {quote(column)} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
+    last: Any = 0 if model._meta.pk.get_internal_type().endswith("AutoField") else ""
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [last, chunk])
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def _update(connection: Any, model: Any, field: EncryptedCharField, rows: list[tuple[Any, ...]]) -> None:
+    """rows: (stored value, index or None, pk)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sets = [f"{quote(field.column)} = %s"]
+    if field.companion_attname is not None:
+        sets.append(f"{quote(field.companion().column)} = %s")
+    else:
+        rows = [(value, pk) for value, _index, pk in rows]
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _rewrite(
+    connection: Any,
+    model: Any,
+    name: str,
+    change: Callable[[EncryptedCharField, str], tuple[str, str] | None],
+) -> int:
+    field = model._meta.get_field(name)
+    changed = 0
+    for rows in _chunks(connection, model, field.column, CHUNK):
+        out = []
+        for pk, stored in rows:
+            if stored is None or stored == "":
+                continue
+            new = change(field, stored)
+            if new is not None:
+                out.append((new[0], new[1], pk))
+        with transaction.atomic(using=connection.alias):
+            _update(connection, model, field, out)
+        changed += len(out)
+    return changed
+
+
+def _encrypt_plain(field: EncryptedCharField, stored: str) -> tuple[str, str] | None:
+    if crypto.version_of(stored) is not None:
+        # already encrypted (a re-run): make sure the index is the plain value's
+        return stored, field.index_of(crypto.decrypt(stored, field.label))
+    return crypto.encrypt(stored, field.label), field.index_of(stored)
+
+
+def _decrypt_to_plain(field: EncryptedCharField, stored: str) -> tuple[str, str] | None:
+    if crypto.version_of(stored) is None:
+        return None
+    return crypto.decrypt(stored, field.label), ""
+
+
+def encrypt_in_place(app_label: str, model_name: str, *names: str) -> Any:
+    """A RunPython operation encrypting the plain values of ``names`` (already altered to
+    EncryptedCharField) and filling their indexes; its reverse decrypts them back."""
+    from django.db import migrations
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            _rewrite(schema_editor.connection, model, name, _encrypt_plain)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            _rewrite(schema_editor.connection, model, name, _decrypt_to_plain)
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
+def rotate(model: Any, using: str = "default") -> dict[str, int]:
+    """Re-encrypt every value of ``model``'s encrypted fields not under the newest key version; returns
+    rows rewritten per field. Indexes do not change (the index key is not rotated with the data keys)."""
+    current = crypto.keyring().current
+
+    def reencrypt(field: EncryptedCharField, stored: str) -> tuple[str, str] | None:
+        if crypto.version_of(stored) == current:
+            return None
+        plain = crypto.decrypt(stored, field.label)
+        return crypto.encrypt(plain, field.label, current), field.index_of(plain)
+
+    return {f.name: _rewrite(connections[using], model, f.name, reencrypt) for f in encrypted_fields(model)}
+
+
+@dataclass
+class Census:
+    label: str
+    versions: Counter[str] = field(default_factory=Counter)  # "v1", "v2", "空值", "明文"
+    broken: list[Any] = field(default_factory=list)  # primary keys whose value does not decrypt
+    stale_index: list[Any] = field(default_factory=list)  # primary keys whose index is not the value's
+
+
+def census(model: Any, using: str = "default") -> list[Census]:
+    """Per encrypted field: rows per key version, undecryptable rows, rows whose index is stale."""
+    connection = connections[using]
+    out = []
+    for f in encrypted_fields(model):
+        c = Census(f.label)
+        quote = connection.ops.quote_name
+        index_col = quote(str(f.companion().column)) if f.companion_attname else "''"
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        sql = f"SELECT {pk}, {quote(str(f.column))}, {index_col} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
+        last: Any = 0
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [last, CHUNK])
+                rows = cursor.fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            for key, stored, index in rows:
+                if stored is None or stored == "":
+                    c.versions["空值"] += 1
+                    continue
+                v = crypto.version_of(stored)
+                if v is None:
+                    c.versions["明文"] += 1
+                    c.broken.append(key)
+                    continue
+                c.versions[f"v{v}"] += 1
+                try:
+                    plain = crypto.decrypt(stored, f.label)
+                except crypto.DecryptionError:
+                    c.broken.append(key)
+                    continue
+                if f.companion_attname and index != f.index_of(plain):
+                    c.stale_index.append(key)
+        out.append(c)
+    return out
