@@ -33,6 +33,7 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
@@ -309,6 +310,33 @@ def check_upload(name: str, data: bytes, policy: UploadPolicy) -> str:
             f"文件扩展名“{suffix or '无'}”与文件内容（{KIND_LABELS[kind]}）不符。", "extension_mismatch"
         )
     check_content(kind, data)
+    return kind
+
+
+def screen_bytes(data: bytes, *, label: str, kinds: tuple[str, ...] = ("pdf", "jpeg", "png")) -> str:
+    """Steps 2–4 for a file a domain stores itself (its own model, its own storage): the kind by content, no
+    active PDF content or polyglot, and the malware scan. Returns the kind; raises UploadRejected (in Chinese).
+
+    The domains' evidence and material uploads (water plan, licensing, subsidies, supervision) call this before
+    they store anything, so EICAR, a PDF with JavaScript or a PDF/HTML polyglot is refused there as well as in
+    `accept_upload` (issue 14, failure 11). The extension is not checked here: those forms never trusted it.
+    """
+    kind = sniff(data) if data else None
+    if kind not in kinds:
+        allowed = "、".join(KIND_LABELS[k] for k in kinds)
+        raise UploadRejected(
+            f"文件类型不符合要求：{label}只接收{allowed}文件（按文件内容识别）。", "type_not_allowed"
+        )
+    check_content(kind, data)
+    root = uploads_root()
+    with tempfile.NamedTemporaryFile(dir=root, prefix=".screen-", delete=True) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        result = scan(Path(tmp.name))
+    if not result.clean:
+        raise UploadRejected(f"文件含有恶意代码（{result.signature}），不予接收。", "malware")
+    if not result.scanner and getattr(settings, "UPLOAD_REQUIRE_AV", False):
+        raise UploadRejected("服务器未安装查毒程序，暂不能接收文件，请联系系统管理员。", "no_scanner")
     return kind
 
 

@@ -291,11 +291,15 @@ def test_materials_rows_are_history(configured: dict[str, Any]) -> None:
 
     app = licensed_food(configured, ON)
     ent, clerk = configured["enterprise"], configured["shenpi_clerk"]
-    supervision.submit_material(app, actor=ent, code="layout_plan", upload=("a.pdf", b"1"), on=D(2026, 6, 16))
+    supervision.submit_material(
+        app, actor=ent, code="layout_plan", upload=("a.pdf", b"%PDF-1.4 1"), on=D(2026, 6, 16)
+    )
     supervision.review_material(
         app, actor=clerk, code="layout_plan", conforming=False, note="比例不对", on=D(2026, 6, 17)
     )
-    supervision.submit_material(app, actor=ent, code="layout_plan", upload=("b.pdf", b"2"), on=D(2026, 6, 18))
+    supervision.submit_material(
+        app, actor=ent, code="layout_plan", upload=("b.pdf", b"%PDF-1.4 2"), on=D(2026, 6, 18)
+    )
     supervision.review_material(app, actor=clerk, code="layout_plan", conforming=True, on=D(2026, 6, 22))
     m = MaterialItem.objects.get(application=app, code="layout_plan")
     assert m.state == "conforming"

@@ -109,7 +109,9 @@ def test_oversight_figures_and_extract(login_client: Any, configured: dict[str, 
     # A: on the spot 05-04; both materials handed in before their days and conforming; verified
     a = licensed_food(users, D(2026, 5, 4))
     for code in ("layout_plan", "health_certificates"):
-        supervision.submit_material(a, actor=ent, code=code, upload=("x.pdf", b"x"), on=D(2026, 5, 6))
+        supervision.submit_material(
+            a, actor=ent, code=code, upload=("x.pdf", b"%PDF-1.4 x"), on=D(2026, 5, 6)
+        )
         supervision.review_material(a, actor=clerk, code=code, conforming=True, on=D(2026, 5, 7))
     supervision.verify(a, actor=clerk, result="true", on=D(2026, 5, 8))
     # B: by post, received 05-04, decided 05-05 (not on the spot); nothing handed in; ordered to rectify

@@ -53,7 +53,10 @@ def _pharmacies(users: dict[str, Any], n: int) -> None:
             actor=clerk,
             data=data,
             on=D(2026, 5, 4),
-            files={"application_form": ("a.pdf", b"1"), "pharmacist_certificate": ("b.pdf", b"2")},
+            files={
+                "application_form": ("a.pdf", b"%PDF-1.4 1"),
+                "pharmacist_certificate": ("b.pdf", b"%PDF-1.4 2"),
+            },
         )
         applications.decide(app, actor=clerk, on=D(2026, 5, 4))
         if i < 4:

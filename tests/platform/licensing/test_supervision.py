@@ -155,7 +155,7 @@ def test_untrue_commitment_then_completed_then_reopened(configured: dict[str, An
     app = licensed_food(users, D(2026, 6, 15))
     for code in ("layout_plan", "health_certificates"):
         supervision.submit_material(
-            app, actor=ent, code=code, upload=(f"{code}.pdf", b"x"), on=D(2026, 6, 16)
+            app, actor=ent, code=code, upload=(f"{code}.pdf", b"%PDF-1.4 x"), on=D(2026, 6, 16)
         )
         supervision.review_material(app, actor=clerk, code=code, conforming=True, on=D(2026, 6, 17))
     supervision.verify(app, actor=clerk, result="true", note="属实", on=D(2026, 6, 18))

@@ -15,8 +15,21 @@ from ezhou_rules.core import ids
 from ezhou_rules.subsidies.vin import vin_check_digit
 
 D = dt.date
+
+
+def _image(fmt: str) -> bytes:
+    """A real 2×2 image: uploads are decoded (SECURITY.md C18), so a magic number alone is refused."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buf, fmt)
+    return buf.getvalue()
+
+
 PDF = b"%PDF-1.4\n% test document\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+PNG = _image("PNG")
 SHANGMAO = "91420700MA49QM3K17"  # the demo 商贸 enterprise
 HUOYUN = "91420700MA49HY7T23"  # the demo 物流 enterprise
 

@@ -14,9 +14,22 @@ from .conftest import open_notice
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/water-plan"
+
+
+def _image(fmt: str) -> bytes:
+    """A real 2×2 image: uploads are decoded (SECURITY.md C18), so a magic number alone is refused."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buf, fmt)
+    return buf.getvalue()
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 20
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 @pytest.fixture(autouse=True)

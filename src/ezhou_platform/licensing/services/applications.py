@@ -212,6 +212,13 @@ def _store_file(material: MaterialItem, *, on: dt.date, actor: Any, upload: Any 
             raise LicensingError(
                 "file_too_large", f"材料“{material.name}”：文件不超过10MB。", field=material.code
             )
+        # by content: PDF or images only, no active PDF content, no polyglot, no malware (SECURITY.md C18)
+        from ezhou_platform.security.uploads import UploadRejected, screen_bytes
+
+        try:
+            screen_bytes(content, label=f"材料“{material.name}”")
+        except UploadRejected as exc:
+            raise LicensingError(f"file_{exc.code}", exc.message, field=material.code) from None
     return MaterialSubmission.objects.create(
         material=material,
         submitted_on=on,

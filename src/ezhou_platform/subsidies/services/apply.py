@@ -164,6 +164,14 @@ def check_uploads(code: str, uploads: Sequence[Upload]) -> list[RowError]:
                     u.name,
                 )
             )
+        else:
+            # no active PDF content, no polyglot, no malware (SECURITY.md C18)
+            from ezhou_platform.security.uploads import UploadRejected, screen_bytes
+
+            try:
+                screen_bytes(u.data, label=f"“{label}”")
+            except UploadRejected as exc:
+                errors.append(RowError(1, u.kind, label, f"document_{exc.code}", exc.message, u.name))
     return errors
 
 

@@ -60,6 +60,13 @@ def _sniff(att: Attachment) -> str:
         )
     for magic, kind in _MAGIC:
         if att.data.startswith(magic):
+            # no active PDF content, no polyglot, no malware (SECURITY.md C18)
+            from ezhou_platform.security.uploads import UploadRejected, screen_bytes
+
+            try:
+                screen_bytes(att.data, label="“证明文件”")
+            except UploadRejected as exc:
+                raise SupervisionError(f"attachment_{exc.code}", exc.message, field="证明文件") from None
             return kind
     raise SupervisionError(
         "attachment_type", "“证明文件”应为 PDF、JPEG 或 PNG 文件（按文件内容判断）。", field="证明文件"

@@ -34,6 +34,16 @@ def sniff_type(data: bytes) -> str | None:
     return next((t for magic, t in _MAGIC if data.startswith(magic)), None)
 
 
+def screen(data: bytes, label: str) -> None:
+    """Active PDF content, polyglots and malware are refused before anything is stored (SECURITY.md C18)."""
+    from ezhou_platform.security.uploads import UploadRejected, screen_bytes
+
+    try:
+        screen_bytes(data, label=label)
+    except UploadRejected as exc:
+        raise WaterPlanError(f"evidence_{exc.code}", exc.message, field="file") from None
+
+
 def store_evidence(unit: WaterUnit, kind: str, filename: str, data: bytes, *, actor: Any) -> EvidenceFile:
     """Keep an uploaded 证明材料 under a random name outside the web root; audited."""
     if kind not in EvidenceFile.Kind.values:
@@ -51,6 +61,7 @@ def store_evidence(unit: WaterUnit, kind: str, filename: str, data: bytes, *, ac
         raise WaterPlanError(
             "evidence_type", "证明材料只接受PDF、JPEG或PNG文件（按文件内容识别）。", field="file"
         )
+    screen(data, "证明材料")
     with transaction.atomic():
         ev = EvidenceFile(
             unit=unit,
