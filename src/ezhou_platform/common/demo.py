@@ -11,6 +11,7 @@ its first accounts with `ezhou bootstrap` instead.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -188,6 +189,19 @@ def load_reference_data() -> None:
     from ezhou_platform.registers.organisations import load_sourced_aliases
 
     load_sourced_aliases()
+    _seed_consent_notices()
+
+
+def _seed_consent_notices() -> None:
+    """The first versions of the citizens' notices (C26), as migration 0003_consent_notices seeds them.
+
+    A database emptied after migrating (`flush`, and every transactional test on PostgreSQL) loses what data
+    migrations wrote; without a notice no citizen can submit (503 notice_missing). Seeding here again is
+    idempotent: get_or_create by key and version, never an edit of a published version."""
+    from django.apps import apps
+
+    seeding = importlib.import_module("ezhou_platform.security.migrations.0003_consent_notices")
+    seeding.seed(apps, None)
 
 
 def department_organisation(name: str) -> Organisation:

@@ -93,7 +93,12 @@ class CaseEvent(models.Model):
     at = models.DateTimeField("记录时间", default=clock.now)
     note = models.TextField("说明", blank=True)
     document = models.ForeignKey(
-        "procedures.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "procedures.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="文书",
     )
 
     class Meta:
@@ -108,10 +113,10 @@ class CaseEvent(models.Model):
 class DocumentCounter(models.Model):
     """The last number used per department, kind and year; locked while a number is taken (gap-free)."""
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT)
-    kind = models.CharField(max_length=60)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name="部门")
+    kind = models.CharField(max_length=60, verbose_name="文书种类")
+    year = models.PositiveSmallIntegerField(verbose_name="年度")
+    last = models.PositiveIntegerField(default=0, verbose_name="最后编号")
 
     class Meta:
         verbose_name = "文书编号"
@@ -148,7 +153,7 @@ class Document(models.Model):
     citation = models.CharField("依据", max_length=200, blank=True)
     remedy = models.TextField("救济途径", blank=True)
     html = models.TextField("正文（HTML）")
-    pdf = models.BinaryField("PDF")
+    pdf = models.BinaryField("PDF文件")
     sha256 = models.CharField("PDF摘要（SHA-256）", max_length=64)
     issued_on = models.DateField("出具日期")
     issued_at = models.DateTimeField("记录时间", default=clock.now)
@@ -279,7 +284,9 @@ class Recomputation(models.Model):
 class RecomputedPeriod(models.Model):
     """A period whose last day moved, or stopped being provisional, in a recomputation."""
 
-    recomputation = models.ForeignKey(Recomputation, on_delete=models.CASCADE, related_name="lines")
+    recomputation = models.ForeignKey(
+        Recomputation, on_delete=models.CASCADE, related_name="lines", verbose_name="期限重算"
+    )
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", verbose_name="期限")
     old_due = models.DateField("原期限")
     new_due = models.DateField("新期限")

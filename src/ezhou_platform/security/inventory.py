@@ -434,6 +434,16 @@ NOT_PI: dict[str, str] = {
 }
 
 
+def classification(field: str) -> str:
+    """The classification label of a model field (C09), "app_label.Model.field": 敏感个人信息 or 个人信息 as
+    the inventory lists it (PIPL 第二十八条), otherwise 非个人信息 — business data of units, departments and
+    the platform. The inventory is the one place a field's class is written; this reads it."""
+    row = BY_FIELD.get(field)
+    if row is None:
+        return "非个人信息"
+    return "敏感个人信息" if row.sensitivity == SENSITIVE else "个人信息"
+
+
 def department_names() -> dict[str, str]:
     from ezhou_platform.common.models import Department
 

@@ -13,7 +13,9 @@ from ezhou_platform.common import clock
 class PasswordHistory(models.Model):
     """The hashes of a user's last passwords (C01: history 5), never the passwords."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
     password = models.CharField("密码哈希", max_length=128)
     created_at = models.DateTimeField("设置时间", default=clock.now)
 
@@ -48,7 +50,12 @@ class Alert(models.Model):
     # The event that triggered it, so the detection latency can be measured (C17's figure).
     event_at = models.DateTimeField("事件时间", null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="确认人",
     )
     acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
 
@@ -91,9 +98,16 @@ class ConsentNotice(models.Model):
 class ConsentRecord(models.Model):
     """That a person saw notice N version V before submitting, stored with the submission (C26)."""
 
-    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT, related_name="records")
+    notice = models.ForeignKey(
+        ConsentNotice, on_delete=models.PROTECT, related_name="records", verbose_name="告知书"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="用户",
     )
     # The submission it belongs to: "app_label.model" and its key.
     subject_type = models.CharField("业务记录类型", max_length=100, db_index=True)
@@ -115,16 +129,21 @@ class ConsentRecord(models.Model):
 class StoredUpload(models.Model):
     """A file that passed the upload checks (C18), stored outside the web root under a random name."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField("文件编号", primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField("用途", max_length=60, db_index=True)
     original_name = models.CharField("原文件名", max_length=200)
     stored_name = models.CharField("存储名", max_length=80, unique=True)
     content_type = models.CharField("文件类型", max_length=100)
     size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("SHA-256摘要", max_length=64)
     scanned_with = models.CharField("查毒方式", max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
     )
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
 
@@ -150,7 +169,12 @@ class SecondPersonRule(models.Model):
     valid_from = models.DateField("生效日期")
     reason = models.CharField("依据或理由", max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="创建人",
     )
     created_at = models.DateTimeField("登记时间", default=clock.now)
 

@@ -106,10 +106,10 @@ class ChainHead(models.Model):
     rolled back by hand) from a genuine head, since nobody without the key can compute it.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    mac = models.CharField(max_length=64, blank=True)
+    id = models.PositiveSmallIntegerField("编号", primary_key=True, default=1, editable=False)
+    seq = models.PositiveBigIntegerField(default=0, verbose_name="序号")
+    hash = models.CharField(max_length=64, default=GENESIS_HASH, verbose_name="哈希值")
+    mac = models.CharField(max_length=64, blank=True, verbose_name="校验码")
 
     class Meta:
         db_table = "audit_chain_head"

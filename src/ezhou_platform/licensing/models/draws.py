@@ -141,7 +141,14 @@ class SweepRun(models.Model):
     started_at = models.DateTimeField("开始时间", default=clock.now)
     seconds = models.FloatField("用时（秒）", default=0)
     counts = models.JSONField("结果", default=dict)
-    job = models.ForeignKey("jobs.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "jobs.JobRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="后台作业",
+    )
 
     class Meta:
         verbose_name = "逾期检查"

@@ -128,7 +128,12 @@ class Application(FSMModelMixin, models.Model):
     )
 
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审核人",
     )
     reviewed_on = models.DateField("审核日期", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=300, blank=True)
@@ -149,7 +154,12 @@ class Application(FSMModelMixin, models.Model):
         verbose_name="奖补决定",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="决定人",
     )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decided_amount_fen = models.BigIntegerField("决定金额（分）", null=True, blank=True)
@@ -165,7 +175,12 @@ class Application(FSMModelMixin, models.Model):
         verbose_name="支付批次",
     )
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="支付人",
     )
     paid_on = models.DateField("支付日期", null=True, blank=True)
     refusal_reason = models.CharField("不予奖补理由", max_length=300, blank=True)
@@ -173,7 +188,12 @@ class Application(FSMModelMixin, models.Model):
     clawback_reason = models.CharField("追回理由", max_length=300, blank=True)
     clawback_fen = models.BigIntegerField("应追回金额（分）", null=True, blank=True)
     clawback_document = models.ForeignKey(
-        "procedures.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "procedures.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="追回决定书",
     )
     status = FSMField("状态", default=Status.SUBMITTED, choices=Status.choices, protected=True)
 
@@ -357,10 +377,17 @@ class _Batch(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="+", verbose_name="部门"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
+    )
     created_at = models.DateTimeField("记录时间", default=clock.now)
     document = models.OneToOneField(
-        "procedures.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "procedures.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="文书",
     )
 
     class Meta:

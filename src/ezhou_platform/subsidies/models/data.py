@@ -63,7 +63,14 @@ class Deferral(models.Model):
     deferred = models.BooleanField("缓缴")
     late_fee_fen = models.BigIntegerField("滞纳金（分）", default=0)
     reasons = models.JSONField("说明", default=list, blank=True)
-    run = models.ForeignKey("jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        "jobs.JobRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="免申即享测算",
+    )
     updated_at = models.DateTimeField("更新时间", default=clock.now)
 
     class Meta:
@@ -88,7 +95,9 @@ class TrackingRecord(models.Model):
     item = models.CharField("跟踪事项", max_length=200, blank=True)
     done_on = models.DateField("落实日期")
     action = models.TextField("落实情况")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_on = models.DateField("登记日期")
     recorded_at = models.DateTimeField("记录时间", default=clock.now)
 

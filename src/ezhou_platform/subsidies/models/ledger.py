@@ -98,12 +98,19 @@ class BudgetAccount(models.Model):
 class BudgetEntry(models.Model):
     """One allotment or adjustment of a budget, with where it comes from (a budget document)."""
 
-    account = models.ForeignKey(BudgetAccount, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(
+        BudgetAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="预算科目"
+    )
     amount_fen = models.BigIntegerField("金额（分，调减为负数）")
     source = models.CharField("依据", max_length=200)
     entered_on = models.DateField("录入日期")
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="录入人",
     )
     entered_at = models.DateTimeField("记录时间", default=clock.now)
 

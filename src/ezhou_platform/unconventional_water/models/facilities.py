@@ -135,7 +135,9 @@ class FacilitySource(models.Model):
         ACCEPTED = "accepted", "审核同意"
         REJECTED = "rejected", "审核不同意"
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="sources")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="sources", verbose_name="非常规水源设施"
+    )
     kind = models.CharField("水源类型", max_length=40, choices=list(SOURCE_KINDS.items()))
     meets_standard = models.BooleanField("达到再生水用途标准（申报）", default=False)
     industry = models.CharField("排水行业", max_length=50, blank=True)
@@ -146,7 +148,12 @@ class FacilitySource(models.Model):
     review = models.CharField("审核", max_length=10, choices=Review.choices, blank=True, default="")
     review_note = models.CharField("审核意见", max_length=300, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审核人",
     )
     added_on = models.DateField("登记日期")
     ended_on = models.DateField("停用日期", null=True, blank=True)
@@ -163,7 +170,9 @@ class FacilitySource(models.Model):
 class Inspection(models.Model):
     """An on-site inspection by the checklist of 第二十二条 and others (U13); answers as given, never edited."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="inspections", verbose_name="非常规水源设施"
+    )
     inspected_on = models.DateField("检查日期")
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="检查人"

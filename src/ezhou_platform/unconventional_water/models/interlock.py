@@ -43,7 +43,9 @@ class CapabilityFinding(models.Model):
         related_name="+",
         verbose_name="相关建设项目",
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

@@ -15,13 +15,18 @@ class UsageRecord(models.Model):
     """非常规水利用量: metered unconventional water a facility supplied to its unit in a period."""
 
     facility = models.ForeignKey(
-        "unconventional_water.Facility", on_delete=models.PROTECT, related_name="usage"
+        "unconventional_water.Facility",
+        on_delete=models.PROTECT,
+        related_name="usage",
+        verbose_name="非常规水源设施",
     )
     period_start = models.DateField("计量起始日期")
     period_end = models.DateField("计量截止日期")
     volume_m3x100 = models.BigIntegerField("利用水量（0.01立方米）")
     note = models.CharField("说明", max_length=200, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填报人"
+    )
     filed_on = models.DateField("填报日期")
     supersedes = models.OneToOneField(
         "self",
@@ -49,7 +54,10 @@ class StopNotice(models.Model):
         FOUND = "found", "市水行政主管部门发现（未报告）"
 
     facility = models.ForeignKey(
-        "unconventional_water.Facility", on_delete=models.PROTECT, related_name="stop_notices"
+        "unconventional_water.Facility",
+        on_delete=models.PROTECT,
+        related_name="stop_notices",
+        verbose_name="非常规水源设施",
     )
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     reason = models.CharField("停止原因", max_length=200)
@@ -59,7 +67,9 @@ class StopNotice(models.Model):
     notice_method = models.CharField("通知方式", max_length=100, blank=True)
     # when the department received the report: the moment it was filed here (or a paper report's time)
     reported_at = models.DateTimeField("向市水行政主管部门报告时间", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("记录时间")
     notice_deadline = models.DateTimeField("最迟通知（报告）时间")
     notice_lead_minutes = models.IntegerField("通知提前分钟数", null=True, blank=True)

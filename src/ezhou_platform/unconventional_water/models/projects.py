@@ -234,12 +234,16 @@ class Project(FSMModelMixin, models.Model):
 class AcceptanceRecord(models.Model):
     """One 分部分项工程验收 the developer organised: whether the department took part (第六条)."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="acceptances")
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="acceptances", verbose_name="建设项目"
+    )
     on = models.DateField("验收日期")
     department_present = models.BooleanField("市水行政主管部门参加")
     parts = models.CharField("验收的分部分项工程", max_length=200)
     note = models.TextField("说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -254,7 +258,9 @@ class AcceptanceRecord(models.Model):
 class ProjectViolation(models.Model):
     """A 三同时 violation the project's dated facts show (第六条, 第十七条); one row per kind, never edited."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="violations")
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="violations", verbose_name="建设项目"
+    )
     code = models.CharField("违规类型", max_length=40)
     label = models.CharField("违规情形", max_length=100)
     citation = models.CharField("依据", max_length=80)

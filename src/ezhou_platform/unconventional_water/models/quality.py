@@ -34,7 +34,12 @@ class StandardTable(models.Model):
     entered_at = models.DateTimeField("录入时间")
     withdrawn_at = models.DateTimeField("停用时间", null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="撤回人",
     )
     withdraw_reason = models.CharField("停用原因", max_length=200, blank=True)
 
@@ -62,7 +67,9 @@ class IndicatorEntry(models.Model):
     )
     aliases = models.JSONField("别名", default=list, blank=True)
     source = models.CharField("来源", max_length=300)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     entered_at = models.DateTimeField("录入时间")
 
     class Meta:
@@ -83,7 +90,10 @@ class LabReport(models.Model):
         IMPORT = "import", "批量导入"
 
     facility = models.ForeignKey(
-        "unconventional_water.Facility", on_delete=models.PROTECT, related_name="reports"
+        "unconventional_water.Facility",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="非常规水源设施",
     )
     report_no = models.CharField("检测报告编号", max_length=60)
     sampled_on = models.DateField("采样日期")
@@ -98,11 +108,21 @@ class LabReport(models.Model):
     filed_on = models.DateField("备案日期")
     filed_at = models.DateTimeField("报送时间")
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="填报人",
     )
     via = models.CharField("报送方式", max_length=10, choices=Via.choices, default=Via.WEB)
     import_run = models.ForeignKey(
-        "jobs.JobRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "jobs.JobRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="导入作业",
     )
 
     class Meta:
@@ -127,7 +147,9 @@ class QualityCheck(models.Model):
 
     VERDICTS = list(VERDICT_LABELS.items())
 
-    report = models.ForeignKey(LabReport, on_delete=models.PROTECT, related_name="checks")
+    report = models.ForeignKey(
+        LabReport, on_delete=models.PROTECT, related_name="checks", verbose_name="检测报告"
+    )
     checked_at = models.DateTimeField("判定时间")
     facility_type = models.CharField("设施类型", max_length=12)
     uses = models.JSONField("判定时的供水用途")

@@ -67,7 +67,9 @@ class Violation(FSMModelMixin, models.Model):
     handed_over_on = models.DateField("移交日期", null=True, blank=True)
     result = models.TextField("处理结果", blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     status = FSMField(
         "状态", default=ViolationStatus.RECORDED, choices=ViolationStatus.choices, protected=True

@@ -34,7 +34,12 @@ class SurchargeNotice(FSMModelMixin, MoneyMAC):
     number = models.CharField("通知单编号", max_length=40, unique=True)
     version = models.PositiveSmallIntegerField("版本", default=1)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name="所更正的通知单",
     )
     actual_m3x100 = models.BigIntegerField("实际用水量（0.01立方米）")
     plan_m3x100 = models.BigIntegerField("考核计划（0.01立方米）")
@@ -209,7 +214,9 @@ class Appeal(FSMModelMixin, models.Model):
         UPHELD = "upheld", "异议成立，已重新开具"
         REJECTED = "rejected", "异议不成立"
 
-    notice = models.ForeignKey(SurchargeNotice, on_delete=models.PROTECT, related_name="appeals")
+    notice = models.ForeignKey(
+        SurchargeNotice, on_delete=models.PROTECT, related_name="appeals", verbose_name="加价水费通知单"
+    )
     received_on = models.DateField("接到申请日期")
     reason = models.TextField("异议内容")
     claimed_actual_m3x100 = models.BigIntegerField("主张的实际用水量（0.01立方米）", null=True, blank=True)
@@ -218,7 +225,12 @@ class Appeal(FSMModelMixin, models.Model):
     decision = models.TextField("处理意见", blank=True)
     decided_on = models.DateField("处理日期", null=True, blank=True)
     new_notice = models.OneToOneField(
-        SurchargeNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="from_appeal"
+        SurchargeNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="from_appeal",
+        verbose_name="重新出具的通知单",
     )
 
     class Meta:
@@ -283,7 +295,9 @@ class Appeal(FSMModelMixin, models.Model):
 class CollectionReminder(models.Model):
     """《鄂州市超计划超定额用水加价水费征收催告单》 (第十六条第二款)."""
 
-    notice = models.ForeignKey(SurchargeNotice, on_delete=models.PROTECT, related_name="reminders")
+    notice = models.ForeignKey(
+        SurchargeNotice, on_delete=models.PROTECT, related_name="reminders", verbose_name="加价水费通知单"
+    )
     sequence = models.PositiveSmallIntegerField("催告次数")
     number = models.CharField("催告单编号", max_length=40, unique=True)
     issued_on = models.DateField("催告日期")

@@ -62,15 +62,27 @@ class EvidenceFile(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("文件摘要", max_length=64)
     adjustment = models.ForeignKey(
-        AdjustmentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        AdjustmentRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name="调整申请",
     )
     supplement = models.ForeignKey(
-        SupplementRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        SupplementRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name="增补申请",
     )
     appeal = models.ForeignKey(
-        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name="异议"
     )
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -28,13 +28,17 @@ class CoefficientEvent(FSMModelMixin, models.Model):
         APPLIED = "applied", "已生效"
         WITHDRAWN = "withdrawn", "已撤销"
 
-    unit = models.ForeignKey(WaterUnit, on_delete=models.CASCADE, related_name="coefficient_events")
+    unit = models.ForeignKey(
+        WaterUnit, on_delete=models.CASCADE, related_name="coefficient_events", verbose_name="用水单位"
+    )
     kind = models.CharField("情形", max_length=40)
     on = models.DateField("发生（完成、备案、认定）日期")
     until = models.DateField("称号有效期至", null=True, blank=True)
     evidence = models.CharField("证明材料", max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name="记录时间")
     recorded_on = models.DateField("记录日期", null=True, blank=True)
     status = FSMField("状态", max_length=10, choices=Status.choices, default=Status.RECORDED, protected=True)
     decided_on = models.DateField("生效或撤销日期", null=True, blank=True)
@@ -98,7 +102,9 @@ class PlanRequest(FSMModelMixin, models.Model):
         RECEIVED = "received", "已受理"
         ISSUED = "issued", "已下达计划"
 
-    unit = models.ForeignKey(WaterUnit, on_delete=models.CASCADE, related_name="plan_requests")
+    unit = models.ForeignKey(
+        WaterUnit, on_delete=models.CASCADE, related_name="plan_requests", verbose_name="用水单位"
+    )
     plan_year = models.PositiveSmallIntegerField("计划年度")
     filed_on = models.DateField("申请日期")
     due_on = models.DateField("申请截止日")
@@ -143,7 +149,9 @@ class YearlyPlan(models.Model):
     explanation = models.TextField("核定说明")
     inputs = models.JSONField("核定依据数据", default=dict, help_text="重新计算并解释计划所需的全部输入")
     issued_on = models.DateField("下达日期")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="下达人"
+    )
 
     class Meta:
         verbose_name = "年度用水计划"
@@ -169,13 +177,17 @@ class PlanChange(models.Model):
         CONSTRUCTION = "construction", "基建用水减除（附件2 （三））"
         COEFFICIENT = "coefficient", "增减系数变化（附件1 三）"
 
-    plan = models.ForeignKey(YearlyPlan, on_delete=models.PROTECT, related_name="changes")
+    plan = models.ForeignKey(
+        YearlyPlan, on_delete=models.PROTECT, related_name="changes", verbose_name="年度用水计划"
+    )
     kind = models.CharField("类别", max_length=12, choices=Kind.choices)
     delta_m3x100 = models.BigIntegerField("增减水量（0.01立方米）")
     reason = models.CharField("理由", max_length=300)
     citation = models.CharField("依据", max_length=80)
     decided_on = models.DateField("决定日期")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
     source_id = models.PositiveIntegerField("申请编号", null=True, blank=True)
     coefficient_pct = models.SmallIntegerField(
         "变更后的增减系数（百分之一）", null=True, blank=True, help_text="增减系数变化（附件1 三）时填写"
@@ -211,8 +223,10 @@ class ShortageCut(models.Model):
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
 
     class Meta:
         verbose_name = "按比例下调"
@@ -240,7 +254,9 @@ class PlanFinding(models.Model):
     delta_m3x100 = models.BigIntegerField("增减量（0.01立方米）")
     reason = models.CharField("认定理由", max_length=300)
     evidence = models.CharField("证明材料", max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

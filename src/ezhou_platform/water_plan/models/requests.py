@@ -29,7 +29,9 @@ class AdjustmentRequest(FSMModelMixin, models.Model):
     """调整申请 (第十条): verified within 5 working days of receipt, decided and notified within the first 10
     working days of the next month; refused for one of the cases of 第十三条."""
 
-    plan = models.ForeignKey(YearlyPlan, on_delete=models.PROTECT, related_name="adjustments")
+    plan = models.ForeignKey(
+        YearlyPlan, on_delete=models.PROTECT, related_name="adjustments", verbose_name="年度用水计划"
+    )
     received_on = models.DateField("接到申请日期")
     requested_m3x100 = models.BigIntegerField("申请增加水量（0.01立方米）")
     reason = models.TextField("申请理由")
@@ -126,7 +128,9 @@ class AdjustmentRequest(FSMModelMixin, models.Model):
 class SupplementRequest(FSMModelMixin, models.Model):
     """突发用水增补申请 (第十二条, 附件2): reviewed within 5 working days of receipt."""
 
-    plan = models.ForeignKey(YearlyPlan, on_delete=models.PROTECT, related_name="supplements")
+    plan = models.ForeignKey(
+        YearlyPlan, on_delete=models.PROTECT, related_name="supplements", verbose_name="年度用水计划"
+    )
     type = models.CharField("突发用水类型", max_length=20)
     event_on = models.DateField("事发日期")
     received_on = models.DateField("接到申请日期")
@@ -234,7 +238,9 @@ class ConstructionReport(models.Model):
     volume_m3x100 = models.BigIntegerField("基建水表用水量（0.01立方米）")
     reported_on = models.DateField("上报日期")
     due_on = models.DateField("上报期限")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上报人"
+    )
 
     class Meta:
         verbose_name = "基建水表月用水量上报"

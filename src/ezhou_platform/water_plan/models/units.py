@@ -109,7 +109,7 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField("拒收行数", default=0)
     rejects = models.JSONField("拒收明细", default=list)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="导入人"
     )
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
 
@@ -126,12 +126,16 @@ class MeterReading(models.Model):
         MONTHLY = "monthly", "月用水量"
         DAILY = "daily", "日用水量"
 
-    account = models.ForeignKey(SupplierAccount, on_delete=models.CASCADE, related_name="readings")
+    account = models.ForeignKey(
+        SupplierAccount, on_delete=models.CASCADE, related_name="readings", verbose_name="供水户号"
+    )
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     period = models.DateField("期间", help_text="月用水量为当月1日")
     volume_m3x100 = models.BigIntegerField("水量（0.01立方米）")
     cumulative_m3x100 = models.BigIntegerField("表底数（0.01立方米）", null=True, blank=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="readings")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, related_name="readings", verbose_name="导入批次"
+    )
 
     class Meta:
         verbose_name = "抄表记录"
