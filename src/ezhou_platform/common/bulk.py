@@ -77,8 +77,8 @@ def reserve_ids(model: Any, n: int) -> list[int]:
                 raise RuntimeError("reserve_ids must run inside the transaction that inserts the rows")
             quote = connection.ops.quote_name
             # only the model's own table and column names, quoted by the backend, go into the text
-            highest = f"SELECT MAX({quote(pk)}) FROM {quote(table)}"  # noqa: S608
-            sql = f"{highest} UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s"  # noqa: S608
+            highest = f"SELECT MAX({quote(pk)}) FROM {quote(table)}"  # noqa: S608  # nosec B608
+            sql = f"{highest} UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s"  # noqa: S608  # nosec B608
             cursor.execute(sql, [table])
             last = max((int(r[0]) for r in cursor.fetchall() if r[0] is not None), default=0)
             return list(range(last + 1, last + 1 + n))
@@ -129,6 +129,6 @@ def _insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
     # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(rows))

@@ -25,7 +25,7 @@ def _chunks(connection: Any, model: Any, column: str, chunk: int) -> Iterator[li
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     # only the model's own table and column names, quoted by the backend, go into the text
-    sql = f"SELECT {pk}, {quote(column)} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
+    sql = f"SELECT {pk}, {quote(column)} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608  # nosec B608
     last: Any = 0 if model._meta.pk.get_internal_type().endswith("AutoField") else ""
     while True:
         with connection.cursor() as cursor:
@@ -47,7 +47,7 @@ def _update(connection: Any, model: Any, field: EncryptedCharField, rows: list[t
         sets.append(f"{quote(field.companion().column)} = %s")
     else:
         rows = [(value, pk) for value, _index, pk in rows]
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -136,7 +136,7 @@ def census(model: Any, using: str = "default") -> list[Census]:
         quote = connection.ops.quote_name
         index_col = quote(str(f.companion().column)) if f.companion_attname else "''"
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        sql = f"SELECT {pk}, {quote(str(f.column))}, {index_col} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
+        sql = f"SELECT {pk}, {quote(str(f.column))}, {index_col} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608  # nosec B608
         last: Any = 0
         while True:
             with connection.cursor() as cursor:

@@ -9,7 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 
+from ezhou_platform.common.api_errors import ApiError
+
 from . import consent
+from .models import ConsentNotice
 
 router = Router(tags=["平台"])
 
@@ -33,5 +36,9 @@ class ConsentNoticeOut(Schema):
 
 @router.get("/{key}", response=ConsentNoticeOut, summary="现行的个人信息处理告知", auth=None)
 def notice(request: HttpRequest, key: str = NOTICE_KEY) -> dict[str, Any]:
+    # A key no submission uses is the client's mistake (404); a used key without a notice stays the
+    # deployment error `consent.current` reports (503).
+    if not ConsentNotice.objects.filter(key=key).exists():
+        raise ApiError("unknown_notice", f"没有名为“{key}”的告知事项。", field="key", status=404)
     n = consent.current(key)
     return {f: getattr(n, f) for f in ConsentNoticeOut.model_fields}

@@ -68,7 +68,7 @@ def failure_limit(request: HttpRequest, credentials: dict[str, Any] | None) -> i
 
 def axes_client_ip(request: HttpRequest) -> str:
     """AXES_CLIENT_IP_CALLABLE: the socket address only."""
-    return client_address(request) or "0.0.0.0"  # noqa: S104 - a placeholder for a missing address, never bound
+    return client_address(request) or "0.0.0.0"  # noqa: S104 - a placeholder for a missing address, never bound  # nosec B104
 
 
 def _since() -> dt.datetime:

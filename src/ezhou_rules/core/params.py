@@ -581,7 +581,7 @@ def parse_parameters(
 ) -> ParameterTree:
     """``load_parameters`` for YAML text already in hand."""
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except _DuplicateKey as dup:
         raise ParameterFileError(file, str(dup.key), f"第{dup.line}行的键重复出现。") from None
     except yaml.YAMLError as exc:

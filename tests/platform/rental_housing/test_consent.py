@@ -124,3 +124,22 @@ def test_a_failing_submission_leaves_no_consent_record(
     r = _post(login_client("citizen"), _body(housing["project"], id_number=resident_id(8), **API_ACK))
     assert r.status_code == 403
     assert Application.objects.count() == 0 and ConsentRecord.objects.count() == 0
+
+
+def test_an_unknown_notice_key_is_404_and_a_flushed_database_gets_its_notices_back(client: Any) -> None:
+    """Found by the API fuzz (R6): an unknown key answered 503 "尚未发布", as if the deployment were broken.
+    And a database emptied after migrating (`flush`) had no notice at all, so every citizen page that shows
+    one failed: the reference data seeds the first versions again (get_or_create, never an edit)."""
+    from ezhou_platform.common.demo import load_reference_data
+    from ezhou_platform.security.models import ConsentNotice
+
+    r = client.get("/api/v1/notices/no-such-notice")
+    assert r.status_code == 404 and r.json()["field"] == "key", r.content
+    ConsentNotice.objects.all().delete()  # what `flush` leaves
+    r = client.get("/api/v1/notices/rental-housing-application")
+    assert r.status_code == 404  # nothing published under that key now
+    load_reference_data()
+    load_reference_data()  # twice: still one version per key
+    assert ConsentNotice.objects.filter(key="rental-housing-application").count() == 1
+    assert client.get("/api/v1/notices/rental-housing-application").json()["version"] == 1
+    assert client.get("/api/v1/notices/subsidies-car-trade-in").json()["sensitive"] is True

@@ -268,7 +268,7 @@ def _store_selections(draw: Draw, result: DrawResult, names: dict[str, str]) -> 
     ]
     quote = connection.ops.quote_name
     column = {f.name: str(f.column) for f in DrawSelection._meta.concrete_fields}
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model's own metadata)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model's own metadata)  # nosec B608
         quote(DrawSelection._meta.db_table),
         ", ".join(quote(column[c]) for c in SELECTION_COLUMNS),
         ", ".join(["%s"] * len(SELECTION_COLUMNS)),
