@@ -26,11 +26,45 @@ import subprocess
 import sys
 
 
-def _django_setup() -> None:
+def _django_setup(only_apps: tuple[str, ...] | None = None) -> None:
+    """Start Django. ``only_apps``: start with those of the installed apps alone (a lean command)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ezhou_platform.config.settings")
     import django
 
+    if only_apps is not None:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a in only_apps]
     django.setup()
+
+
+# File-to-file batch commands that need from the database only the administrators' parameter values
+# (ConfiguredValue, in the common app). They start Django with the apps those tables need instead of all
+# fifteen domains (0.1 s instead of 1.1 s of imports: a year of claims settles in about the time start-up
+# took before; issue 15). Key: the words of the command; value: the module of its management command.
+LEAN_APPS = ("django.contrib.contenttypes", "django.contrib.auth", "ezhou_platform.common")
+LEAN_COMMANDS = {
+    (
+        "medical-assistance",
+        "settle",
+    ): "ezhou_platform.medical_assistance.management.commands.medical_assistance",
+    (
+        "medical-assistance",
+        "simulate",
+    ): "ezhou_platform.medical_assistance.management.commands.medical_assistance",
+}
+
+
+def _call_lean(module: str, name: str, *argv: str) -> int:
+    _django_setup(LEAN_APPS)
+    import importlib
+
+    command = importlib.import_module(module).Command()
+    try:
+        command.run_from_argv(["ezhou", name, *argv])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 def _call(*argv: str) -> int:
@@ -131,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     # Unknown first words are domain commands (`ezhou water-plan issue 2024` → management command water_plan).
     known = {"serve", "migrate", "demo", "audit", "manage", "-h", "--help"}
     if argv and argv[0] not in known:
+        lean = LEAN_COMMANDS.get(tuple(argv[:2]))  # type: ignore[arg-type]
+        if lean is not None:
+            return _call_lean(lean, argv[0].replace("-", "_"), *argv[1:])
         return _call(argv[0].replace("-", "_"), *argv[1:])
 
     args = parser.parse_args(argv)

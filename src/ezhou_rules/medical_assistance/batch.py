@@ -2,11 +2,13 @@
 
 Input columns: claim_id, person_id, person_class (1-4), settle_date (YYYY-MM-DD), kind
 (inpatient|chronic_outpatient), hospital_level (1|2|3), in_city, in_province, temporary_out_of_city,
-tilted_approved (true|false), total_cost, out_of_policy_cost, policy_self_pay (yuan, up to 2 decimals).
+tilted_approved (true|false), total_cost, out_of_policy_cost, policy_self_pay (yuan, up to 2 decimals); optional
+settle_time (HH:MM[:SS]). Parquet columns may also be typed (date32, integers, booleans, decimals with at most two
+places): see batch_columns.
 
 Rows that fail validation go to an error table (row number, claim_id, field, rule, value) and are not
-settled; the other rows are settled in (settle_date, claim_id) order within each person and written in
-their input order with basic_aid, tilted_aid, hospital_borne, remaining_deductible, remaining_cap (yuan).
+settled; the other rows are settled in order within each person — date, then time of day or claim number in
+natural order (claim_order, interpretation M1a) — and written in their input order with basic_aid, tilted_aid, hospital_borne, remaining_deductible, remaining_cap (yuan).
 """
 
 from __future__ import annotations
@@ -24,30 +26,22 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ezhou_rules.core.params import ParameterNotSet, ParameterTree
+from ezhou_rules.core.params import ParameterTree
 
-from .parameters_tree import DOCUMENT, STATISTICAL_YEAR_PARAMETERS, statistical_year_value
+from . import batch_columns as columns
+
+# the file's columns, re-exported for the commands and tests that name them
+from .batch_columns import AMOUNTS as AMOUNTS
+from .batch_columns import FIRST_DAY as FIRST_DAY
+from .batch_columns import FLAGS as FLAGS
+from .batch_columns import INCOME as INCOME
+from .batch_columns import INPUT_COLUMNS as INPUT_COLUMNS
+from .batch_columns import TIME_COLUMN as TIME_COLUMN
+from .claim_order import claim_order, sort_key
+from .parameters_tree import STATISTICAL_YEAR_PARAMETERS
 from .settlement import Claims, Settled, settle
 
-INPUT_COLUMNS = (
-    "claim_id",
-    "person_id",
-    "person_class",
-    "settle_date",
-    "kind",
-    "hospital_level",
-    "in_city",
-    "in_province",
-    "temporary_out_of_city",
-    "tilted_approved",
-    "total_cost",
-    "out_of_policy_cost",
-    "policy_self_pay",
-)
-AMOUNTS = ("total_cost", "out_of_policy_cost", "policy_self_pay")
-FLAGS = ("in_city", "in_province", "temporary_out_of_city", "tilted_approved")
 OUTPUT_COLUMNS = ("basic_aid", "tilted_aid", "hospital_borne", "remaining_deductible", "remaining_cap")
-FIRST_DAY = dt.date(2022, 10, 18)
 
 Progress = Callable[[str], None]
 
@@ -120,7 +114,8 @@ def read_table(path: Path) -> pa.Table:
             table = pq.read_table(path)
         elif suffix == ".csv":
             opts = pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in INPUT_COLUMNS}, strings_can_be_null=False
+                column_types={c: pa.string() for c in (*INPUT_COLUMNS, TIME_COLUMN)},
+                strings_can_be_null=False,
             )
             table = pacsv.read_csv(path, convert_options=opts)
         elif suffix == ".xlsx":
@@ -154,7 +149,18 @@ def write_output(result: BatchResult, path: Path, open_file: Opener = open_in_pl
         table = table.append_column(name, _yuan_decimal(fen) if parquet else _yuan_text(fen))
     with open_file(path) as f:
         if parquet:
-            pq.write_table(table, f)
+            # Dictionary pages only for text that repeats (person, kind, district …), not the unique claim
+            # numbers, and min/max statistics only for non-text columns: the two cost more than half of the
+            # write of a year's file and help no reader (issue 15).
+            text_cols = [
+                c.name for c in table.schema if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+            ]
+            pq.write_table(
+                table,
+                f,
+                use_dictionary=[c for c in text_cols if c != "claim_id"],
+                write_statistics=[c for c in table.column_names if c not in text_cols],
+            )
         else:
             pacsv.write_csv(table, f)
 
@@ -168,46 +174,6 @@ def _yuan_decimal(fen: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [None, pa.py_buffer(words.tobytes())])
 
 
-def _text(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_floating(col.type):
-        # a float column cannot hold yuan exactly; its shortest text form is what the writer meant, if anything
-        col = pc.cast(col, pa.string())
-    return pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
-
-
-def _fen(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Yuan text → (fen int64, ok). Non-negative, at most 13 integer digits and 2 decimals."""
-    ok = pc.fill_null(pc.match_substring_regex(text, r"^\d{1,13}(\.\d{1,2})?$"), False)
-    dec = pc.cast(pc.if_else(ok, text, "0"), pa.decimal128(18, 2)).combine_chunks()
-    # a decimal128(18, 2) stores the unscaled value, i.e. the amount in fen, as a 128-bit little-endian
-    # integer; the values here are below 10^15, so the low 64 bits are the whole number
-    words = np.frombuffer(dec.buffers()[1], dtype=np.int64)[2 * dec.offset : 2 * (dec.offset + len(dec))]
-    return words[::2].copy(), ok.to_numpy(zero_copy_only=False)
-
-
-def _dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """YYYY-MM-DD → (days since 1970-01-01, ok); 2024-02-30 is not a date."""
-    shape = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"), False)
-    safe = pc.if_else(shape, text, "2000-01-01")
-    try:
-        days = pc.cast(pc.cast(safe, pa.date32()), pa.int32()).to_numpy().astype(np.int64)
-        return days, shape.to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:  # some well-shaped text is not a real date: find which, row by row in arrow
-        parsed = pc.strptime(safe, "%Y-%m-%d", "s", error_is_null=True)
-        as_date = pc.cast(parsed, pa.date32())
-        back = pc.strftime(as_date, "%Y-%m-%d")
-        ok = pc.fill_null(pc.and_(shape, pc.equal(back, safe)), False).to_numpy(zero_copy_only=False)
-        days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy().astype(np.int64)
-        return np.where(ok, days, 0), ok
-
-
-def _flag(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    low = pc.utf8_lower(text)
-    true = pc.fill_null(pc.is_in(low, pa.array(["true", "1"])), False).to_numpy(zero_copy_only=False)
-    false = pc.fill_null(pc.is_in(low, pa.array(["false", "0"])), False).to_numpy(zero_copy_only=False)
-    return true, true | false
-
-
 def _yuan_text(fen: np.ndarray) -> pa.Array:
     """Non-negative fen → "1234.56"."""
     arr = pa.array(fen, type=pa.int64())
@@ -218,95 +184,7 @@ def _yuan_text(fen: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(yuan, cents, ".")
 
 
-def _small_int(text: pa.ChunkedArray, ok: np.ndarray) -> np.ndarray:
-    safe = pc.if_else(pa.array(ok), text.combine_chunks(), "1")
-    return pc.cast(safe, pa.int8()).to_numpy(zero_copy_only=False)
-
-
-class _Errors:
-    def __init__(self, n: int, claim_ids: np.ndarray) -> None:
-        self.bad = np.zeros(n, dtype=bool)
-        self.claim_ids = claim_ids
-        self.parts: list[tuple[np.ndarray, str, str, np.ndarray]] = []
-
-    def add(self, mask: np.ndarray, field: str, rule: str, values: pa.ChunkedArray | np.ndarray) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        idx = np.flatnonzero(mask)
-        vals = values.to_numpy(zero_copy_only=False) if isinstance(values, pa.ChunkedArray) else values
-        self.bad |= mask
-        self.parts.append((idx, field, rule, np.asarray(vals, dtype=object)[idx]))
-
-    def table(self) -> pa.Table:
-        rows, ids, fields, rules, values = [], [], [], [], []
-        for idx, field, rule, vals in self.parts:
-            rows.append(idx + 2)  # the line number in a CSV with a header line
-            ids.append(self.claim_ids[idx])
-            fields += [field] * len(idx)
-            rules += [rule] * len(idx)
-            values.append(vals)
-        if not rows:
-            return pa.table(
-                {k: pa.array([], pa.string()) for k in ("claim_id", "field", "rule", "value")}
-            ).add_column(0, "row", pa.array([], pa.int64()))
-        row = np.concatenate(rows)
-        order = np.argsort(row, kind="stable")
-        return pa.table(
-            {
-                "row": pa.array(row[order]),
-                "claim_id": pa.array(np.concatenate(ids)[order].astype(str)),
-                "field": pa.array(np.array(fields, dtype=object)[order].astype(str)),
-                "rule": pa.array(np.array(rules, dtype=object)[order].astype(str)),
-                "value": pa.array([str(v) for v in np.concatenate(values)[order]]),
-            }
-        )
-
-
 Kernel = Callable[[Claims, ParameterTree], Settled]
-
-INCOME = "income.per_capita_disposable"
-
-
-def _missing_parameters(
-    err: _Errors,
-    tree: ParameterTree,
-    person_codes: np.ndarray,
-    days: np.ndarray,
-    flags: dict[str, np.ndarray],
-    text: dict[str, pa.ChunkedArray],
-) -> None:
-    """Tilted aid (第十二条) in year Y needs the per-capita disposable income of Y − 1. When it is not set,
-    the rows that need it fail, and so does every other row of the same person-year: a year's claims are
-    settled in order against one deductible and one cap, so settling the rest without them would pay too
-    much. Person-years and years that do not need the value are settled as usual."""
-    need = flags["tilted_approved"] & flags["in_province"] & ~err.bad
-    if not need.any():
-        return
-    years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-    for year in np.unique(years[need]):
-        try:
-            statistical_year_value(tree, INCOME, int(year) - 1)
-        except ParameterNotSet:
-            pass
-        else:
-            continue
-        here = need & (years == year)
-        how = f"请用 --params 参数文件或 --set {INCOME}@{int(year) - 1}=金额 提供（{DOCUMENT} 第十二条）。"
-        err.add(
-            here,
-            "tilted_approved",
-            f"倾斜救助需要参数 {INCOME}（鄂州市居民人均可支配收入，{int(year) - 1}年度），尚未录入：{how}",
-            text["tilted_approved"],
-        )
-        same_year = np.isin(person_codes, np.unique(person_codes[here])) & (years == year)
-        err.add(
-            same_year & ~here & ~err.bad,
-            "person_id",
-            f"同一人员{int(year)}年度的结算单按顺序累计结算；该年度有结算单缺少参数 {INCOME}"
-            f"（{int(year) - 1}年度），本行一并不结算。{how}",
-            text["person_id"],
-        )
 
 
 def dask_kernel(client: object, partitions: int | None = None) -> Kernel:
@@ -339,127 +217,41 @@ def settle_table(
     """Validate, settle and return the output and error tables (nothing is written here)."""
     step = progress or (lambda _msg: None)
     n = table.num_rows
-    text = {c: _text(table.column(c)) for c in INPUT_COLUMNS}
-    claim_ids = text["claim_id"].to_numpy(zero_copy_only=False)
-    err = _Errors(n, claim_ids)
-
-    err.add(
-        pc.equal(text["claim_id"], "").to_numpy(zero_copy_only=False),
-        "claim_id",
-        "结算单号不能为空。",
-        text["claim_id"],
-    )
-    err.add(
-        pc.equal(text["person_id"], "").to_numpy(zero_copy_only=False),
-        "person_id",
-        "人员编号不能为空。",
-        text["person_id"],
-    )
-    counts = pc.value_counts(text["claim_id"])
-    dup_values = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    err.add(
-        pc.is_in(text["claim_id"], dup_values).to_numpy(zero_copy_only=False),
-        "claim_id",
-        "结算单号重复：同一结算单只能结算一次，重复的各行均不结算。",
-        text["claim_id"],
-    )
-    cls_ok = pc.is_in(text["person_class"], pa.array(["1", "2", "3", "4"])).to_numpy(zero_copy_only=False)
-    err.add(~cls_ok, "person_class", f"救助类别应为 1—4（{DOCUMENT} 第四条）。", text["person_class"])
-    kind_ok = pc.is_in(text["kind"], pa.array(["inpatient", "chronic_outpatient"])).to_numpy(
-        zero_copy_only=False
-    )
-    err.add(
-        ~kind_ok, "kind", f"类别应为 inpatient 或 chronic_outpatient（{DOCUMENT} 第十一条）。", text["kind"]
-    )
-    level_ok = pc.is_in(text["hospital_level"], pa.array(["1", "2", "3"])).to_numpy(zero_copy_only=False)
-    err.add(~level_ok, "hospital_level", "医疗机构级别应为 1、2 或 3。", text["hospital_level"])
-
-    days, date_ok = _dates(text["settle_date"])
-    err.add(~date_ok, "settle_date", "结算日期应为有效日期，格式 YYYY-MM-DD。", text["settle_date"])
-    early = date_ok & (days < (FIRST_DAY - dt.date(1970, 1, 1)).days)
-    err.add(
-        early,
-        "settle_date",
-        f"结算日期早于本办法印发日期（{DOCUMENT}，2022年10月18日）。",
-        text["settle_date"],
-    )
-
-    flags = {}
-    for c in FLAGS:
-        value, ok = _flag(text[c])
-        err.add(~ok, c, "应为 true 或 false。", text[c])
-        flags[c] = value
-    fen = {}
-    amounts_ok = np.ones(n, dtype=bool)
-    for c in AMOUNTS:
-        value, ok = _fen(text[c])
-        err.add(~ok, c, "金额应为不小于零的数字（元），最多两位小数。", text[c])
-        fen[c] = value
-        amounts_ok &= ok
-    err.add(
-        amounts_ok & (fen["out_of_policy_cost"] > fen["total_cost"]),
-        "out_of_policy_cost",
-        f"政策范围外费用不能超过医疗总费用（{DOCUMENT} 第十三条第三款）。",
-        text["out_of_policy_cost"],
-    )
-    err.add(
-        amounts_ok & (fen["policy_self_pay"] > fen["total_cost"] - fen["out_of_policy_cost"]),
-        "policy_self_pay",
-        "政策范围内个人自付不能超过政策范围内费用（总费用减政策范围外费用）。",
-        text["policy_self_pay"],
-    )
-    err.add(
-        flags["in_city"] & ~flags["in_province"],
-        "in_province",
-        "市域内医疗机构必然在省域内。",
-        text["in_province"],
-    )
-    err.add(
-        flags["in_city"] & flags["temporary_out_of_city"],
-        "temporary_out_of_city",
-        f"临时外出就医指到市外定点医疗机构治疗（{DOCUMENT} 第十三条第二款）。",
-        text["temporary_out_of_city"],
-    )
-    person_codes = pc.dictionary_encode(text["person_id"].combine_chunks()).indices.to_numpy(
-        zero_copy_only=False
-    )
-    _missing_parameters(err, tree, person_codes, days, flags, text)
+    p = columns.parse(table, tree)
     step("校验完成")
 
-    good = np.flatnonzero(~err.bad)
-    # sort the good rows by (person, settle_date, claim_id)
-    keyed = pa.table(
-        {
-            "p": pa.array(person_codes[good]),
-            "d": pa.array(days[good]),
-            "c": text["claim_id"].combine_chunks().take(pa.array(good)),
-        }
-    )
-    order = good[
-        pc.sort_indices(keyed, [("p", "ascending"), ("d", "ascending"), ("c", "ascending")]).to_numpy()
-    ]
+    good = np.flatnonzero(~p.errors.bad)
+    # settlement order (M1, M1a): person, day, then time of day / claim number in natural order
+    key = sort_key(p.person_codes[good], p.days[good])
+    claim_ids = p.claim_ids if len(good) == n else p.claim_ids.take(pa.array(good))
+    seconds = None if p.seconds is None else p.seconds[good]
+    has_time = None if p.has_time is None else p.has_time[good]
+    order = good[claim_order(key, claim_ids, seconds, has_time)]
     claims = Claims(
-        person=person_codes[order].astype(np.int64),
-        settle_date=days[order].astype("datetime64[D]"),
-        person_class=_small_int(text["person_class"], cls_ok)[order],
-        inpatient=pc.equal(text["kind"], "inpatient").to_numpy(zero_copy_only=False)[order],
-        hospital_level=_small_int(text["hospital_level"], level_ok)[order],
-        in_city=flags["in_city"][order],
-        in_province=flags["in_province"][order],
-        temporary_out_of_city=flags["temporary_out_of_city"][order],
-        tilted_approved=flags["tilted_approved"][order],
-        total_cost=fen["total_cost"][order],
-        out_of_policy_cost=fen["out_of_policy_cost"][order],
-        policy_self_pay=fen["policy_self_pay"][order],
+        person=p.person_codes[order],
+        settle_date=p.days[order].view("datetime64[D]"),  # int64 days: a view, no copy
+        person_class=p.person_class[order],
+        inpatient=p.inpatient[order],
+        hospital_level=p.hospital_level[order],
+        in_city=p.flags["in_city"][order],
+        in_province=p.flags["in_province"][order],
+        temporary_out_of_city=p.flags["temporary_out_of_city"][order],
+        tilted_approved=p.flags["tilted_approved"][order],
+        total_cost=p.fen["total_cost"][order],
+        out_of_policy_cost=p.fen["out_of_policy_cost"][order],
+        policy_self_pay=p.fen["policy_self_pay"][order],
     )
     result = kernel(claims, tree)
     step("结算完成")
 
-    # back to input order
-    back_order = np.argsort(order, kind="stable")
+    # back to the input order of the settled rows: scatter into the file's rows, then keep the good ones
     kept = table if len(good) == n else table.take(pa.array(good))
-    amounts = {name: getattr(result, name)[back_order] for name in OUTPUT_COLUMNS}
-    return BatchResult(output=kept, amounts=amounts, errors=err.table(), settled=len(order))
+    amounts = {}
+    for name in OUTPUT_COLUMNS:
+        full = np.zeros(n, dtype=np.int64)
+        full[order] = getattr(result, name)
+        amounts[name] = full if len(good) == n else full[good]
+    return BatchResult(output=kept, amounts=amounts, errors=p.errors.table(), settled=len(order))
 
 
 def run(
@@ -594,11 +386,11 @@ def simulate(table: pa.Table, base: ParameterTree, what_if: ParameterTree) -> pa
     new = settle_table(table, what_if)
     rows = now.output
     district = (
-        _text(rows.column("district")).to_numpy(zero_copy_only=False)
+        columns.text(rows.column("district")).to_numpy(zero_copy_only=False)
         if "district" in rows.column_names
         else np.full(rows.num_rows, "全市", dtype=object)
     )
-    cls = _text(rows.column("person_class")).to_numpy(zero_copy_only=False)
+    cls = columns.text(rows.column("person_class")).to_numpy(zero_copy_only=False)
     before = now.amounts["basic_aid"] + now.amounts["tilted_aid"]
     after = new.amounts["basic_aid"] + new.amounts["tilted_aid"]
     keys = sorted(set(zip(district, cls, strict=True)))

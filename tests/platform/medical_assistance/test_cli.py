@@ -102,3 +102,64 @@ def test_simulate_by_district_and_class(tmp_path: Path, capsys: Any) -> None:
     # class 3: (5000 − 3000) × 65% = 1300 → × 70% = 1400, +100.00; class 2 unchanged 700.00
     assert '"鄂城区","3",1,"1300.00","1400.00","100.00"' in text
     assert '"华容区","2",1,"700.00","700.00","0.00"' in text
+
+
+def test_the_command_as_a_process_starts_lean_and_reads_the_configured_values(tmp_path: Path) -> None:
+    """`ezhou medical-assistance settle` starts Django with the common app alone (issue 15 item 3): it must still
+    read the administrators' approved values from the database, exactly as the full start does."""
+    import os
+    import subprocess
+    import sys
+
+    from migrated_db import migrated_database
+
+    root = Path(__file__).resolve().parents[3]
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
+    env.update(EZHOU_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings")
+    env["PYTHONPATH"] = str(root / "src")
+    drop = migrated_database(env, var)
+    try:
+        # the 2023 income, entered and approved (status approved) as the administrators' page would leave it
+        setup = (
+            "import django, datetime; django.setup();"
+            "from ezhou_platform.common.models import ConfiguredValue as V;"
+            "V.objects.create(tree='medical_assistance', name='income.per_capita_disposable',"
+            " valid_from=datetime.date(2023, 1, 1), value=4000000, source='测试', status=V.Status.APPROVED)"
+        )
+        subprocess.run([sys.executable, "-c", setup], env=env, cwd=root, check=True, capture_output=True)
+        # P1 (class 2, tilted aid approved): C10 and C9 on the same day — natural order settles C9 first (M1a);
+        # both need the 2023 income (第十二条), which only the database has.
+        tilted = GOOD.replace("false,10000", "true,10000")
+        src = tmp_path / "in.csv"
+        src.write_text(
+            "\n".join([",".join(INPUT_COLUMNS), tilted.replace("C1,", "C10,"), tilted.replace("C1,", "C9,")])
+            + "\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out.csv"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ezhou_platform.cli",
+                "medical-assistance",
+                "settle",
+                str(src),
+                "-o",
+                str(out),
+            ],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "已结算 2 笔" in proc.stdout
+        rows = out.read_text(encoding="utf-8").splitlines()
+        # the rows come back in input order (C10, C9), each with 1000 × 70% = 700.00 of basic aid
+        assert [r.split(",")[0].strip('"') for r in rows[1:]] == ["C10", "C9"]
+        assert all('"700.00"' in r or ",700.00," in r for r in rows[1:])
+    finally:
+        drop()
