@@ -81,6 +81,55 @@ def test_dask_engine_through_the_command(tmp_path: Path) -> None:
         run(tmp_path, lines, "--engine", "dask")
 
 
+def test_settle_dataset_through_the_command(tmp_path: Path, capsys: Any) -> None:
+    """`settle-dataset`: a folder of two files on a cluster, the same amounts as the single file; a bad row of
+    the second file fails into errors/ with its file and line, and the command exits 1."""
+    distributed = pytest.importorskip("dask.distributed")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lines = [
+        f"D{i},P{i % 7},{i % 4 + 1},2024-03-{i % 28 + 1:02d},inpatient,2,true,true,false,false,10000,0,{i * 37}.5"
+        for i in range(60)
+    ]
+    code, out = run(tmp_path, lines)
+    assert code == 0
+    local = {r.split(",")[0].strip('"'): r for r in out.read_text(encoding="utf-8").splitlines()[1:]}
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    rows = [line.split(",") for line in lines]
+    for name, part in (
+        ("a.parquet", rows[:25]),
+        ("b.parquet", [*rows[25:], ["X1", "P1", "9", *rows[0][3:]]]),
+    ):
+        pq.write_table(
+            pa.table({c: pa.array([r[i] for r in part]) for i, c in enumerate(INPUT_COLUMNS)}), folder / name
+        )
+    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        with pytest.raises(SystemExit) as exit_:
+            call_command(
+                "medical_assistance", "settle-dataset", str(folder), "-o", str(tmp_path / "out"),
+                "--scheduler", cluster.scheduler_address, "--buckets", "3",
+            )  # fmt: skip
+    assert exit_.value.code == 1
+    printed = capsys.readouterr().out
+    assert "2 个文件共 61 行，已结算 60 笔" in printed and "1 行未通过校验" in printed
+    settled = pa.concat_tables([pq.read_table(p) for p in (tmp_path / "out" / "settled").glob("*.parquet")])
+    got = {
+        cid: f"{aid:.2f}"
+        for cid, aid in zip(
+            settled.column("claim_id").to_pylist(), settled.column("basic_aid").to_pylist(), strict=True
+        )
+    }
+    assert len(got) == 60 and all(
+        f'"{got[cid]}"' in local[cid] or f",{got[cid]}," in local[cid] for cid in got
+    )
+    errors = pa.concat_tables([pq.read_table(p) for p in (tmp_path / "out" / "errors").glob("*.parquet")])
+    assert errors.select(["file", "row", "field"]).to_pylist() == [
+        {"file": "b.parquet", "row": 37, "field": "person_class"}
+    ]
+
+
 def test_simulate_by_district_and_class(tmp_path: Path, capsys: Any) -> None:
     src = tmp_path / "in.csv"
     src.write_text(

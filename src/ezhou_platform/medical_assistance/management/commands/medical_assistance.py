@@ -1,4 +1,5 @@
 """`ezhou medical-assistance settle INPUT -o OUTPUT [--params FILE.yaml] [--set NAME=VALUE …]`
+`ezhou medical-assistance settle-dataset FOLDER -o OUTDIR --scheduler tcp://HOST:8786` (a Parquet folder on a cluster)
 `ezhou medical-assistance warn --month 2024-03 [-o FILE.xlsx]`
 
 Settles a file of claims (CSV or Parquet) with the vectorised kernel; rows that fail validation — or that need
@@ -61,6 +62,23 @@ class Command(BaseCommand):
             "--scheduler", default=None, help="dask.distributed 调度器地址，如 tcp://10.0.0.5:8786"
         )
 
+        d = sub.add_parser(
+            "settle-dataset",
+            help="在 dask.distributed 集群上结算一个 Parquet 文件夹（全省一年的结算单；主进程不持有结算数据）",
+        )
+        d.add_argument("input", type=Path, help="Parquet 文件夹（各工作节点均可读取的共享存储）")
+        d.add_argument(
+            "-o", "--output", type=Path, required=True, help="输出文件夹（settled/、errors/、_SUCCESS）"
+        )
+        d.add_argument(
+            "--scheduler", required=True, help="dask.distributed 调度器地址，如 tcp://10.0.0.5:8786"
+        )
+        d.add_argument(
+            "--buckets", type=int, default=None, help="按人员分桶数（默认：工作节点数×4 与文件数中较大者）"
+        )
+        d.add_argument("--params", type=Path, default=None)
+        d.add_argument("--set", action="append", default=[], dest="sets", metavar="NAME=VALUE")
+
         m = sub.add_parser("simulate", help="第二十六条标准调整模拟：按区、类别比较救助金额")
         m.add_argument("input", type=Path)
         m.add_argument("--set", action="append", default=[], dest="sets", metavar="NAME=VALUE", required=True)
@@ -74,6 +92,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "settle":
             self.settle(opts)
+        elif opts["action"] == "settle-dataset":
+            self.settle_dataset(opts)
         elif opts["action"] == "warn":
             self.warn(opts)
         elif opts["action"] == "simulate":
@@ -152,6 +172,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"已导出{run}（{run.entries.count()}人）到 {path}。")
 
+    def settle_dataset(self, opts: dict[str, Any]) -> None:
+        _settle_dataset(self, opts)
+
     def settle(self, opts: dict[str, Any]) -> None:
         started = time.perf_counter()
         try:
@@ -203,6 +226,37 @@ class Command(BaseCommand):
                 f"{result.failed_rows} 行未通过校验，未结算；明细见 {batch.errors_file(opts['output'])}。"
             )
             sys.exit(1)
+
+
+def _settle_dataset(command: BaseCommand, opts: dict[str, Any]) -> None:
+    """`settle-dataset`: the three rounds of ezhou_rules.medical_assistance.distributed on the cluster."""
+    from dask.distributed import Client
+
+    from ezhou_rules.medical_assistance.distributed import settle_dataset
+
+    started = time.perf_counter()
+    try:
+        tree = batch.apply_parameters(configured(parameters()), opts["params"], opts["sets"])
+    except batch.BatchInputError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        client = Client(opts["scheduler"], timeout=30)
+    except OSError as exc:
+        raise CommandError(f"无法连接 dask 调度器 {opts['scheduler']}：{exc}") from None
+    try:
+        result = settle_dataset(client, opts["input"], opts["output"], tree, opts["buckets"])
+    except (FileNotFoundError, batch.BatchInputError, ParameterNotSet) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        client.close()
+    seconds = time.perf_counter() - started
+    command.stdout.write(
+        f"{result.files} 个文件共 {result.rows} 行，已结算 {result.settled} 笔，写入 {opts['output']}/settled"
+        f"（{result.buckets} 个分桶，{seconds:.1f} 秒）。"
+    )
+    if result.error_rows:
+        command.stdout.write(f"{result.error_rows} 行未通过校验，未结算；明细见 {opts['output']}/errors。")
+        sys.exit(1)
 
 
 def _yuan(fen: int) -> str:
