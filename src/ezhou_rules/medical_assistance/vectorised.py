@@ -42,6 +42,8 @@ from .settlement import (
 )
 
 IDX = npt.NDArray[np.intp]
+# Rows per chunk on the person-year path: a chunk's int64 temporaries (256 KiB each) stay in the CPU cache.
+_CHUNK = 1 << 15
 # A common denominator above this would make fen × numerator products needlessly large: use per-row
 # fractions instead (never with the ratios of 34号: 100 × 2 = 200).
 _MAX_COMMON_DEN = 10**6
@@ -161,6 +163,10 @@ def settle_columns(claims: Claims, tree: ParameterTree) -> Settled:
     level = claims.hospital_level
     if level.min() < 1 or level.max() > 3:
         raise ValueError("医疗机构级别应为 1—3。")
+    if new.all():
+        done = _person_years(claims, tree, periods, (day_min, day_max))
+        if done is not None:
+            return done
     by_class = periods.index(cls, 5)
 
     def param(key: str) -> Any:
@@ -185,6 +191,128 @@ def settle_columns(claims: Claims, tree: ParameterTree) -> Settled:
     return _settle_fast(
         claims, tree, periods, single, new, start, (day_min, day_max), by_class, cap, tilted_cap
     )
+
+
+class _Overflow(Exception):
+    """A chunk's products would not fit int64 on the fast path: the batch goes through the general path."""
+
+
+def _person_years(
+    claims: Claims, tree: ParameterTree, periods: _Periods, day_range: tuple[int, int]
+) -> Settled | None:
+    """Every person-year has one claim: each row is settled on its own (running totals are the claim's own
+    amounts, tilted aid has no earlier claim), so the arithmetic runs in chunks of ``_CHUNK`` rows whose
+    temporaries stay in the CPU cache and are reused, and only the six output columns are allocated at full
+    length. None when the batch needs the general path: several thresholds (two years, a change of the
+    share), ratios without a small common denominator, or amounts whose products could overflow."""
+    ratio, tilted_ratio = _Ratios(periods, "ratio"), _Ratios(periods, "tilted_ratio")
+    if not (ratio.common and tilted_ratio.common):
+        return None
+    n = len(claims)
+    eligible_rows = claims.tilted_approved.astype(bool, copy=False) & claims.in_province.astype(
+        bool, copy=False
+    )
+    first = int(np.argmax(eligible_rows))
+    thr_num, thr_den = 0, 1
+    if eligible_rows[first]:
+        threshold = _thresholds(claims, tree, np.array([first]), day_range)
+        if isinstance(threshold[0], np.ndarray) or len(_year_starts(*day_range)):
+            return None
+        thr_num, thr_den = int(threshold[0]), int(threshold[1])
+
+    def table(key: str) -> I64:
+        def get(p: int, c: int) -> Any:
+            if c == 0:
+                return None
+            v = periods.params[p][c][key]
+            return UNLIMITED if v is None else v
+
+        return periods.table(5, get)
+
+    ded_t, cap_t, tded_t, tcap_t = (
+        table("deductible"),
+        table("cap"),
+        table("tilted_deductible"),
+        table("tilted_cap"),
+    )
+    shares = {(p, lv): periods.hospital[p][lv] for p in periods.present for lv in (1, 2, 3)}
+    hb_den = math.lcm(*(f.denominator for f in shares.values()))
+    hb_t = periods.table(5, lambda p, lv: _scaled(shares.get((p, lv)), hb_den))
+    num_max = max(int(ratio.num_table.max()), int(tilted_ratio.num_table.max()))
+
+    x_all = claims.policy_self_pay.astype(np.int64, copy=False)
+    cls_all, level_all = claims.person_class, claims.hospital_level
+    ooc_all = claims.temporary_out_of_city.astype(bool, copy=False)
+    prov_all = claims.in_province.astype(bool, copy=False)
+    borne_rows = claims.in_city.astype(bool, copy=False) & claims.inpatient.astype(bool, copy=False)
+    oop_all = claims.out_of_policy_cost.astype(np.int64, copy=False)
+    total_all = claims.total_cost.astype(np.int64, copy=False)
+    out = Settled(*(np.empty(n, dtype=np.int64) for _ in range(6)))
+    try:
+        for lo in range(0, n, _CHUNK):
+            s = slice(lo, min(lo + _CHUNK, n))
+            x, oop, total = x_all[s], oop_all[s], total_all[s]
+            biggest = max(int(x.max()), -int(x.min()))
+            hb_biggest = max(int(oop.max()), -int(oop.min())) * hb_den + max(
+                int(total.max()), -int(total.min())
+            ) * int(hb_t.max())
+            if not (
+                _fits_doubled(biggest * num_max, max(ratio.den, tilted_ratio.den))
+                and biggest * thr_den <= INT64_MAX
+                and _fits_doubled(hb_biggest, hb_den)
+            ):
+                raise _Overflow
+            period = None if periods.period is None else periods.period[s] + 1
+            by_class = cls_all[s].astype(np.intp)
+            by_ratio = by_class * 2
+            by_ratio += ooc_all[s]
+            if period is not None:
+                by_class += period * 5
+                by_ratio += period * 10
+            # 第十一条 + 第十三条第二款: eligible = (self-pay − deductible)+, payable = eligible × ratio, capped
+            deductible = ded_t[by_class]
+            payable = x - deductible
+            np.maximum(payable, 0, out=payable)
+            payable *= ratio.num_table[by_ratio]
+            basic = out.basic_aid[s]
+            np.minimum(_half_up_inplace(payable, ratio.den), cap := cap_t[by_class], out=basic)
+            np.subtract(deductible, x, out=deductible)
+            np.maximum(deductible, 0, out=out.remaining_deductible[s])
+            np.subtract(cap, basic, out=out.remaining_cap[s])  # basic ≤ cap
+            # 第十二条: base = in-province self-pay left after basic aid; aid above the threshold
+            base = out.tilted_base[s]
+            np.subtract(x, basic, out=base)
+            base *= prov_all[s]
+            crossed = base * thr_den > thr_num if thr_den != 1 else base > thr_num
+            crossed &= eligible_rows[s]
+            tilted = base - tded_t[by_class]
+            np.maximum(tilted, 0, out=tilted)
+            tilted *= crossed
+            tilted *= tilted_ratio.num_table[by_ratio]
+            np.minimum(_half_up_inplace(tilted, tilted_ratio.den), tcap_t[by_class], out=out.tilted_aid[s])
+            # 第十三条第三款: (out-of-policy cost − total × share)+ for in-city inpatient claims
+            by_level = level_all[s].astype(np.intp)
+            if period is not None:
+                by_level += period * 5
+            excess = oop * hb_den
+            excess -= total * hb_t[by_level]
+            np.maximum(excess, 0, out=excess)
+            np.multiply(_half_up_inplace(excess, hb_den), borne_rows[s], out=out.hospital_borne[s])
+    except _Overflow:
+        return None
+    return out
+
+
+def _scaled(share: Fraction | None, den: int) -> int | None:
+    return None if share is None else share.numerator * (den // share.denominator)
+
+
+def _half_up_inplace(num: I64, den: int) -> I64:
+    """round_half_up(num / den) in place, num ≥ 0 and 2·num + den within int64 (checked by the caller)."""
+    num *= 2
+    num += den
+    num //= 2 * den
+    return num
 
 
 def _split_varying(claims: Claims, tree: ParameterTree, new: BOOL, varying: BOOL) -> Settled:

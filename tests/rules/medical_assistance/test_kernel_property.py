@@ -275,3 +275,16 @@ def test_person_year_batch_of_a_thousand_equals_reference() -> None:
     out = settle(claims, TREE)
     assert (out.tilted_aid > 0).sum() > 100  # the tilted path is exercised, not skipped
     assert_same(out, settle_reference(claims, TREE))
+
+
+def test_person_years_too_large_for_the_chunked_path_take_the_general_one() -> None:
+    # 2 × 10^17 fen × 40 (the ratios' common denominator) fits int64 but twice it does not: the chunked
+    # person-year path steps aside and the general path (remainder-based rounding) still gives the
+    # reference's figures
+    big = 2 * 10**17
+    rows = [
+        {**_row(), "person": f"p{i}", "policy_self_pay": big - i, "tilted_approved": True} for i in range(3)
+    ]
+    rows[1]["temporary_out_of_city"], rows[1]["in_city"] = True, False
+    claims = Claims.from_records(rows)
+    assert_same(settle(claims, TREE), settle_reference(claims, TREE))
