@@ -1,0 +1,82 @@
+"""The peer's side of ``bench/person_year.py``, run by /tmp/ofvenv/bin/python (``python -m openfisca_peer.server
+DATA.npz PARAMETERS.json``). It loads the persons and the exported parameters once, then answers commands on
+stdin, one per line, so the benchmark can interleave its own runs with the peer's while both stay warm:
+
+- ``calc``: build a simulation from the input arrays (not timed), time ``calculate`` of the outputs;
+- ``e2e``: time building the simulation from the input arrays (fen → yuan, ``set_input``) and ``calculate``;
+- ``dump PATH``: write the outputs of a fresh simulation to PATH (.npz, float32 yuan as OpenFisca gives them);
+- ``quit``.
+
+Answers are single JSON lines prefixed with ``@@`` (OpenFisca may print warnings of its own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+from openfisca_core.simulations import SimulationBuilder
+
+from .model import OUTPUTS, build_system
+
+YEAR = "2024"
+BOOLS = ("inpatient", "in_city", "in_province", "temporary_out_of_city", "tilted_approved")
+INTS = ("person_class", "hospital_level")
+FEN = ("total_cost", "out_of_policy_cost", "policy_self_pay")
+
+
+def simulation(system: Any, columns: dict[str, np.ndarray]) -> Any:
+    """A simulation of the persons in ``columns`` (the benchmark's input arrays: int fen, bools, small ints)."""
+    n = len(columns["policy_self_pay"])
+    sim = SimulationBuilder().build_default_simulation(system, n)
+    for name in BOOLS + INTS:
+        sim.set_input(name, YEAR, columns[name])
+    for name in FEN:
+        sim.set_input(name, YEAR, columns[name] / 100)  # fen → yuan, as an OpenFisca model holds amounts
+    return sim
+
+
+def calculate(sim: Any) -> dict[str, np.ndarray]:
+    return {name: sim.calculate(name, YEAR) for name in OUTPUTS}
+
+
+def answer(payload: dict[str, Any]) -> None:
+    sys.stdout.write("@@" + json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    data_path, parameters_path = sys.argv[1], sys.argv[2]
+    with np.load(data_path) as data:
+        columns = {name: data[name] for name in BOOLS + INTS + FEN}
+    with open(parameters_path, encoding="utf-8") as f:
+        system = build_system(json.load(f))
+    calculate(simulation(system, columns))  # warm up: first-call costs (formula lookup, caches) not timed
+    answer({"ready": True, "openfisca_core": version("openfisca-core"), "numpy": np.__version__})
+    for line in sys.stdin:
+        command, _, arg = line.strip().partition(" ")
+        if command == "calc":
+            sim = simulation(system, columns)
+            start = time.perf_counter()
+            calculate(sim)
+            answer({"seconds": time.perf_counter() - start})
+        elif command == "e2e":
+            start = time.perf_counter()
+            calculate(simulation(system, columns))
+            answer({"seconds": time.perf_counter() - start})
+        elif command == "dump":
+            out = calculate(simulation(system, columns))
+            np.savez(arg, **{k: np.asarray(v) for k, v in out.items()})
+            answer({"dumped": arg})
+        elif command == "quit":
+            break
+        else:
+            answer({"error": f"unknown command {command!r}"})
+
+
+if __name__ == "__main__":
+    main()
