@@ -129,7 +129,8 @@ class _Periods:
 
 def _check_order(person: np.ndarray, day: I64) -> BOOL:
     same: BOOL = np.asarray(person[1:] == person[:-1], dtype=bool)
-    if np.any(same & (day[1:] < day[:-1])):
+    # person-year data (no two rows of a person) needs no date comparison
+    if same.any() and np.any(same & (day[1:] < day[:-1])):
         raise ClaimOrderError("结算记录应按人员、结算日期、结算单号排序。")
     return same
 
@@ -202,8 +203,7 @@ def _person_years(
 ) -> Settled | None:
     """Every person-year has one claim: each row is settled on its own (running totals are the claim's own
     amounts, tilted aid has no earlier claim), so the arithmetic runs in chunks of ``_CHUNK`` rows whose
-    temporaries stay in the CPU cache and are reused, and only the six output columns are allocated at full
-    length. None when the batch needs the general path: several thresholds (two years, a change of the
+    temporaries stay in the CPU cache, and only the six output columns are allocated at full length. None when the batch needs the general path: several thresholds (two years, a change of the
     share), ratios without a small common denominator, or amounts whose products could overflow."""
     ratio, tilted_ratio = _Ratios(periods, "ratio"), _Ratios(periods, "tilted_ratio")
     if not (ratio.common and tilted_ratio.common):
@@ -229,15 +229,16 @@ def _person_years(
 
         return periods.table(5, get)
 
-    ded_t, cap_t, tded_t, tcap_t = (
-        table("deductible"),
-        table("cap"),
-        table("tilted_deductible"),
-        table("tilted_cap"),
+    # Every table by key = 2 · class + out of city (+ 10 · period): one index column serves all lookups.
+    # Ratio numerators are doubled: half up is ⌊(2 · amount · num + den) / (2 · den)⌋.
+    ded, cap_t, tded, tcap = (
+        _by_key(table(k)) for k in ("deductible", "cap", "tilted_deductible", "tilted_cap")
     )
+    num2, tnum2 = ratio.num_table * 2, tilted_ratio.num_table * 2
+    den, tden = ratio.den, tilted_ratio.den
     shares = {(p, lv): periods.hospital[p][lv] for p in periods.present for lv in (1, 2, 3)}
     hb_den = math.lcm(*(f.denominator for f in shares.values()))
-    hb_t = periods.table(5, lambda p, lv: _scaled(shares.get((p, lv)), hb_den))
+    hb2 = periods.table(5, lambda p, lv: _scaled(shares.get((p, lv)), hb_den)) * 2
     num_max = max(int(ratio.num_table.max()), int(tilted_ratio.num_table.max()))
 
     x_all = claims.policy_self_pay.astype(np.int64, copy=False)
@@ -247,7 +248,9 @@ def _person_years(
     borne_rows = claims.in_city.astype(bool, copy=False) & claims.inpatient.astype(bool, copy=False)
     oop_all = claims.out_of_policy_cost.astype(np.int64, copy=False)
     total_all = claims.total_cost.astype(np.int64, copy=False)
-    out = Settled(*(np.empty(n, dtype=np.int64) for _ in range(6)))
+    # one block for the six outputs: fresh memory is faulted in once, in large pages, not six times
+    block = np.empty((6, n), dtype=np.int64)
+    out = Settled(*block)
     try:
         for lo in range(0, n, _CHUNK):
             s = slice(lo, min(lo + _CHUNK, n))
@@ -255,29 +258,33 @@ def _person_years(
             biggest = max(int(x.max()), -int(x.min()))
             hb_biggest = max(int(oop.max()), -int(oop.min())) * hb_den + max(
                 int(total.max()), -int(total.min())
-            ) * int(hb_t.max())
+            ) * int(hb2.max() // 2)
             if not (
-                _fits_doubled(biggest * num_max, max(ratio.den, tilted_ratio.den))
+                _fits_doubled(biggest * num_max, max(den, tden))
                 and biggest * thr_den <= INT64_MAX
                 and _fits_doubled(hb_biggest, hb_den)
             ):
                 raise _Overflow
-            period = None if periods.period is None else periods.period[s] + 1
-            by_class = cls_all[s].astype(np.intp)
-            by_ratio = by_class * 2
-            by_ratio += ooc_all[s]
-            if period is not None:
-                by_class += period * 5
-                by_ratio += period * 10
+            key = cls_all[s] * 2
+            key += ooc_all[s]
+            key = key.astype(np.intp)
+            by_level = level_all[s].astype(np.intp)
+            if periods.period is not None:
+                period = periods.period[s] + 1
+                key += period * 10
+                by_level += period * 5
             # 第十一条 + 第十三条第二款: eligible = (self-pay − deductible)+, payable = eligible × ratio, capped
-            deductible = ded_t[by_class]
-            payable = x - deductible
-            np.maximum(payable, 0, out=payable)
-            payable *= ratio.num_table[by_ratio]
+            # (x − d)+ = x − min(x, d) and (d − x)+ = d − min(x, d): one minimum serves both
+            deductible = ded[key]
+            consumed = np.minimum(x, deductible)
+            payable = x - consumed
+            payable *= num2[key]
+            payable += den
+            payable //= 2 * den
             basic = out.basic_aid[s]
-            np.minimum(_half_up_inplace(payable, ratio.den), cap := cap_t[by_class], out=basic)
-            np.subtract(deductible, x, out=deductible)
-            np.maximum(deductible, 0, out=out.remaining_deductible[s])
+            cap = cap_t[key]
+            np.minimum(payable, cap, out=basic)
+            np.subtract(deductible, consumed, out=out.remaining_deductible[s])
             np.subtract(cap, basic, out=out.remaining_cap[s])  # basic ≤ cap
             # 第十二条: base = in-province self-pay left after basic aid; aid above the threshold
             base = out.tilted_base[s]
@@ -285,19 +292,26 @@ def _person_years(
             base *= prov_all[s]
             crossed = base * thr_den > thr_num if thr_den != 1 else base > thr_num
             crossed &= eligible_rows[s]
-            tilted = base - tded_t[by_class]
-            np.maximum(tilted, 0, out=tilted)
-            tilted *= crossed
-            tilted *= tilted_ratio.num_table[by_ratio]
-            np.minimum(_half_up_inplace(tilted, tilted_ratio.den), tcap_t[by_class], out=out.tilted_aid[s])
+            # only approved in-province rows above the threshold get any: compute over those rows alone
+            rows = np.flatnonzero(crossed)
+            tilted_out = out.tilted_aid[s]
+            tilted_out.fill(0)
+            if len(rows):
+                key_t = key[rows]
+                tilted = base[rows]
+                tilted -= tded[key_t]
+                np.maximum(tilted, 0, out=tilted)
+                tilted *= tnum2[key_t]
+                tilted += tden
+                tilted //= 2 * tden
+                tilted_out[rows] = np.minimum(tilted, tcap[key_t], out=tilted)
             # 第十三条第三款: (out-of-policy cost − total × share)+ for in-city inpatient claims
-            by_level = level_all[s].astype(np.intp)
-            if period is not None:
-                by_level += period * 5
-            excess = oop * hb_den
-            excess -= total * hb_t[by_level]
+            excess = oop * (2 * hb_den)
+            excess -= total * hb2[by_level]
             np.maximum(excess, 0, out=excess)
-            np.multiply(_half_up_inplace(excess, hb_den), borne_rows[s], out=out.hospital_borne[s])
+            excess += hb_den
+            excess //= 2 * hb_den
+            np.multiply(excess, borne_rows[s], out=out.hospital_borne[s])
     except _Overflow:
         return None
     return out
@@ -307,12 +321,9 @@ def _scaled(share: Fraction | None, den: int) -> int | None:
     return None if share is None else share.numerator * (den // share.denominator)
 
 
-def _half_up_inplace(num: I64, den: int) -> I64:
-    """round_half_up(num / den) in place, num ≥ 0 and 2·num + den within int64 (checked by the caller)."""
-    num *= 2
-    num += den
-    num //= 2 * den
-    return num
+def _by_key(by_class: I64) -> I64:
+    """A (period, class) table as (period, 2 · class + out of city): each class column twice."""
+    return np.repeat(by_class.reshape(-1, 5), 2, axis=1).ravel()
 
 
 def _split_varying(claims: Claims, tree: ParameterTree, new: BOOL, varying: BOOL) -> Settled:
