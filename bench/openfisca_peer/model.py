@@ -134,6 +134,30 @@ class basic_aid(Variable):
         return np.minimum(half_up_fen(eligible * ratio), by_key(p.cap, CLASSES, cls))
 
 
+class remaining_deductible(Variable):
+    entity = Person
+    definition_period = YEAR
+    value_type = float
+    label = "剩余起付标准（元）"
+    reference = "鄂州政办发〔2022〕34号 第十一条第（一）项"
+
+    def formula(person, period, parameters):  # type: ignore[no-untyped-def]
+        deductible = by_key(parameters(period).basic.deductible, CLASSES, person("person_class", period))
+        return np.maximum(deductible - person("policy_self_pay", period), 0)
+
+
+class remaining_cap(Variable):
+    entity = Person
+    definition_period = YEAR
+    value_type = float
+    label = "剩余基本救助年度限额（元）"
+    reference = "鄂州政办发〔2022〕34号 第十一条第（三）项"
+
+    def formula(person, period, parameters):  # type: ignore[no-untyped-def]
+        cap = by_key(parameters(period).basic.cap, CLASSES, person("person_class", period))
+        return np.maximum(cap - person("basic_aid", period), 0)
+
+
 class tilted_base(Variable):
     entity = Person
     definition_period = YEAR
@@ -196,11 +220,21 @@ VARIABLES = (
     policy_self_pay,
     out_of_city_factor,
     basic_aid,
+    remaining_deductible,
+    remaining_cap,
     tilted_base,
     tilted_aid,
     hospital_borne,
 )
-OUTPUTS = ("basic_aid", "tilted_aid", "hospital_borne")
+# The six columns ``settle()`` returns, so both sides compute the same outputs.
+OUTPUTS = (
+    "basic_aid",
+    "tilted_aid",
+    "hospital_borne",
+    "remaining_deductible",
+    "remaining_cap",
+    "tilted_base",
+)
 
 
 class EzhouMedicalAssistance(TaxBenefitSystem):

@@ -1,5 +1,5 @@
 """The peer's side of ``bench/person_year.py``, run by /tmp/ofvenv/bin/python (``python -m openfisca_peer.server
-DATA.npz PARAMETERS.json``). It loads the persons and the exported parameters once, then answers commands on
+DATA.npz PARAMETERS.json [OUTPUTS]``). It loads the persons and the exported parameters once, then answers commands on
 stdin, one per line, so the benchmark can interleave its own runs with the peer's while both stay warm:
 
 - ``calc``: build a simulation from the input arrays (not timed), time ``calculate`` of the outputs;
@@ -41,8 +41,8 @@ def simulation(system: Any, columns: dict[str, np.ndarray]) -> Any:
     return sim
 
 
-def calculate(sim: Any) -> dict[str, np.ndarray]:
-    return {name: sim.calculate(name, YEAR) for name in OUTPUTS}
+def calculate(sim: Any, outputs: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
+    return {name: sim.calculate(name, YEAR) for name in outputs}
 
 
 def answer(payload: dict[str, Any]) -> None:
@@ -52,6 +52,8 @@ def answer(payload: dict[str, Any]) -> None:
 
 def main() -> None:
     data_path, parameters_path = sys.argv[1], sys.argv[2]
+    # the outputs timed (all six columns by default; the dump always has all six)
+    timed_outputs = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else OUTPUTS
     with np.load(data_path) as data:
         columns = {name: data[name] for name in BOOLS + INTS + FEN}
     with open(parameters_path, encoding="utf-8") as f:
@@ -63,11 +65,11 @@ def main() -> None:
         if command == "calc":
             sim = simulation(system, columns)
             start, cpu = time.perf_counter(), time.process_time()
-            calculate(sim)
+            calculate(sim, timed_outputs)
             answer({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu})
         elif command == "e2e":
             start, cpu = time.perf_counter(), time.process_time()
-            calculate(simulation(system, columns))
+            calculate(simulation(system, columns), timed_outputs)
             answer({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu})
         elif command == "dump":
             out = calculate(simulation(system, columns))
