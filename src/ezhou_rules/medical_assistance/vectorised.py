@@ -12,7 +12,8 @@ same arithmetic fast:
   division per row; by an array it cannot).
 - 第十二条 only pays approved, in-province claims: the tilted computation runs over those rows only.
 - When every person-year has a single claim (person-year data), running totals are the claim's own
-  amounts and the segment sums are skipped.
+  amounts: rows are settled in chunks whose temporaries stay in the CPU cache (``_person_years``), and the
+  six outputs are one freshly allocated block.
 """
 
 from __future__ import annotations
@@ -127,6 +128,18 @@ class _Periods:
         return out
 
 
+def _class_table(periods: _Periods, key: str) -> I64:
+    """A per-class parameter (``_class_params`` key) as a flat (period, class) table; no cap = UNLIMITED."""
+
+    def get(p: int, c: int) -> Any:
+        if c == 0:
+            return None
+        v = periods.params[p][c][key]
+        return UNLIMITED if v is None else v
+
+    return periods.table(5, get)
+
+
 def _check_order(person: np.ndarray, day: I64) -> BOOL:
     same: BOOL = np.asarray(person[1:] == person[:-1], dtype=bool)
     # person-year data (no two rows of a person) needs no date comparison
@@ -145,6 +158,7 @@ def _year_starts(day_min: int, day_max: int) -> I64:
 
 
 def settle_columns(claims: Claims, tree: ParameterTree) -> Settled:
+    """``settlement.settle``: person-year batches take ``_person_years``, others the running-total path."""
     n = len(claims)
     if n == 0:
         return Settled.empty(0)
@@ -169,18 +183,8 @@ def settle_columns(claims: Claims, tree: ParameterTree) -> Settled:
         if done is not None:
             return done
     by_class = periods.index(cls, 5)
-
-    def param(key: str) -> Any:
-        def get(p: int, c: int) -> Any:
-            if c == 0:
-                return None
-            v = periods.params[p][c][key]
-            return UNLIMITED if v is None else v
-
-        return get
-
-    cap = periods.table(5, param("cap"))[by_class]
-    tilted_cap = periods.table(5, param("tilted_cap"))[by_class]
+    cap = _class_table(periods, "cap")[by_class]
+    tilted_cap = _class_table(periods, "tilted_cap")[by_class]
     single = bool(new.all())
     if not single:
         start = np.maximum.accumulate(np.where(new, np.arange(n, dtype=np.intp), 0))
@@ -203,8 +207,9 @@ def _person_years(
 ) -> Settled | None:
     """Every person-year has one claim: each row is settled on its own (running totals are the claim's own
     amounts, tilted aid has no earlier claim), so the arithmetic runs in chunks of ``_CHUNK`` rows whose
-    temporaries stay in the CPU cache, and only the six output columns are allocated at full length. None when the batch needs the general path: several thresholds (two years, a change of the
-    share), ratios without a small common denominator, or amounts whose products could overflow."""
+    temporaries stay in the CPU cache, and only the six output columns are allocated at full length.
+    None when the batch needs the general path: several thresholds (two years, a change of the share),
+    ratios without a small common denominator, or amounts whose products could overflow."""
     ratio, tilted_ratio = _Ratios(periods, "ratio"), _Ratios(periods, "tilted_ratio")
     if not (ratio.common and tilted_ratio.common):
         return None
@@ -220,19 +225,10 @@ def _person_years(
             return None
         thr_num, thr_den = int(threshold[0]), int(threshold[1])
 
-    def table(key: str) -> I64:
-        def get(p: int, c: int) -> Any:
-            if c == 0:
-                return None
-            v = periods.params[p][c][key]
-            return UNLIMITED if v is None else v
-
-        return periods.table(5, get)
-
     # Every table by key = 2 · class + out of city (+ 10 · period): one index column serves all lookups.
     # Ratio numerators are doubled: half up is ⌊(2 · amount · num + den) / (2 · den)⌋.
     ded, cap_t, tded, tcap = (
-        _by_key(table(k)) for k in ("deductible", "cap", "tilted_deductible", "tilted_cap")
+        _by_key(_class_table(periods, k)) for k in ("deductible", "cap", "tilted_deductible", "tilted_cap")
     )
     num2, tnum2 = ratio.num_table * 2, tilted_ratio.num_table * 2
     den, tden = ratio.den, tilted_ratio.den
@@ -406,7 +402,7 @@ def _settle_fast(
     by_ratio = periods.index(claims.person_class, 10, out_of_city)  # (period, class, out of city)
 
     # 第十一条 + 第十三条第二款
-    deductible = periods.table(5, lambda p, c: periods.params[p][c]["deductible"] if c else None)[by_class]
+    deductible = _class_table(periods, "deductible")[by_class]
     s_after = _segment_cumsum(x, start, single)
     s_before = s_after - x if not single else 0
     eligible = x - np.maximum(deductible - s_before, 0)
@@ -485,9 +481,7 @@ def _tilted(
     """Tilted aid of the approved in-province rows ``eff`` (the others get none)."""
     thr_num, thr_den = _thresholds(claims, tree, eff, day_range)
     b = base[eff]
-    tilted_deductible = periods.table(
-        5, lambda p, c: periods.params[p][c]["tilted_deductible"] if c else None
-    )
+    tilted_deductible = _class_table(periods, "tilted_deductible")
     crossed = b * thr_den > thr_num
     counted = b - tilted_deductible[by_class[eff]]
     np.maximum(counted, 0, out=counted)
