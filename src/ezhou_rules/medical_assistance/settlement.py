@@ -4,7 +4,8 @@ Two implementations of the same rules:
 
 - ``settle_reference``: the law read literally, one claim after another, with scalar parameter lookups and
   an optional trace citing each article. It is the single-case path (API, pages) and the yardstick.
-- ``settle``: the same over columns with numpy, for a year of claims of a whole city. The deductible is
+- ``settle``: the same over columns with numpy, for a year of claims of a whole city (the kernel is in
+  ``vectorised``). The deductible is
   not path-dependent (what a claim consumes follows from the running total of self-pay before it), and the
   annual caps act on running totals of payables: with a cap constant within a person's year, the amount
   paid so far after claim i is min(Σ payable, cap), so every quantity is a segment cumulative sum followed
@@ -39,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ezhou_rules.core.citations import rule
-from ezhou_rules.core.money import format_yuan, mul_ratio_half_up, round_half_up
+from ezhou_rules.core.money import format_yuan, round_half_up
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.core.trace import NO_TRACE, Trace
 
@@ -381,199 +382,9 @@ def _check_order(claims: Claims) -> None:
 # -- vectorised -------------------------------------------------------------------------------------------
 
 
-def _group_starts(claims: Claims) -> tuple[BOOL, npt.NDArray[np.intp]]:
-    """new[i]: claim i starts a person-year; start[i]: index of the first claim of its person-year."""
-    n = len(claims)
-    years = claims.settle_date.astype("datetime64[Y]")
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        new[1:] = (claims.person[1:] != claims.person[:-1]) | (years[1:] != years[:-1])
-    idx = np.arange(n, dtype=np.intp)
-    start = np.maximum.accumulate(np.where(new, idx, 0))
-    return new, start
-
-
-def _segment_cumsum(x: I64, start: npt.NDArray[np.intp]) -> I64:
-    cs = np.cumsum(x, dtype=np.int64)
-    return cs - cs[start] + x[start]
-
-
-class _RowParameters:
-    """Per-row parameter columns, looked up once per (period between value dates, class)."""
-
-    SCALARS = ("deductible", "cap", "tilted_deductible", "tilted_cap")
-    RATIOS = ("ratio", "tilted_ratio", "factor", "hb1", "hb2", "hb3")
-
-    def __init__(self, tree: ParameterTree, claims: Claims) -> None:
-        names = [
-            f"{group}.{k}.class_{c}"
-            for group, k in (
-                ("basic", "deductible"),
-                ("basic", "ratio"),
-                ("basic", "cap"),
-                ("tilted", "deductible"),
-                ("tilted", "ratio"),
-                ("tilted", "unlimited"),
-            )
-            for c in CLASS_LABELS
-        ] + ["tilted.cap.class_3", "tilted.cap.class_4", "temporary_out_of_city_factor"]
-        names += [f"hospital_borne.max_share.level_{lv}" for lv in (1, 2, 3)]
-        breaks = sorted({v.valid_from for name in names for v in tree.parameter(name).values})
-        break_days = np.array(breaks, dtype="datetime64[D]")
-        dates = claims.settle_date.astype("datetime64[D]", copy=False)
-        period = np.searchsorted(break_days, dates, side="right") - 1
-        present = np.flatnonzero(np.bincount(period + 1, minlength=len(breaks) + 1)) - 1
-        nper = len(breaks) + 1  # row 0 of the tables is "before the first value" (period -1)
-        tables = {name: np.zeros((nper, 5), dtype=np.int64) for name in self.SCALARS}
-        for name in self.RATIOS:
-            tables[name + "_num"] = np.ones((nper, 5), dtype=np.int64)
-            tables[name + "_den"] = np.ones((nper, 5), dtype=np.int64)
-        for p in present:
-            day = breaks[p] if p >= 0 else dates.min().astype(object)  # p = -1 raises ParameterNotSet below
-            for c in CLASS_LABELS:
-                cp = _class_params(tree, c, day)
-                tables["deductible"][p + 1, c] = cp["deductible"]
-                tables["cap"][p + 1, c] = cp["cap"]
-                tables["tilted_deductible"][p + 1, c] = cp["tilted_deductible"]
-                tables["tilted_cap"][p + 1, c] = UNLIMITED if cp["tilted_cap"] is None else cp["tilted_cap"]
-                for key in ("ratio", "tilted_ratio"):
-                    tables[key + "_num"][p + 1, c] = cp[key].numerator
-                    tables[key + "_den"][p + 1, c] = cp[key].denominator
-            f = tree.get("temporary_out_of_city_factor", day)
-            tables["factor_num"][p + 1, :] = f.numerator
-            tables["factor_den"][p + 1, :] = f.denominator
-            for lv in (1, 2, 3):
-                s = tree.get(f"hospital_borne.max_share.level_{lv}", day)
-                tables[f"hb{lv}_num"][p + 1, :] = s.numerator
-                tables[f"hb{lv}_den"][p + 1, :] = s.denominator
-        cls = claims.person_class.astype(np.intp, copy=False)
-        if len(cls) and (cls.min() < 1 or cls.max() > 4):
-            raise ValueError("救助对象类别应为 1—4。")
-        level = claims.hospital_level.astype(np.intp, copy=False)
-        if len(level) and (level.min() < 1 or level.max() > 3):
-            raise ValueError("医疗机构级别应为 1—3。")
-        # One flat index per row into the (period, class) tables; with a single period it is the class.
-        single = len(present) == 1
-        self._by_class = cls if single and present[0] == 0 else (period + 1) * 5 + cls
-        self._by_level = level if single and present[0] == 0 else (period + 1) * 5 + level
-        if single and present[0] == 0:
-            self._tables = {name: table[1] for name, table in tables.items()}
-        else:
-            self._tables = {name: table.ravel() for name, table in tables.items()}
-        # hospital-borne shares by level: column `level` of a (period, 5) table
-        for part in ("num", "den"):
-            by_level = np.ones_like(tables["hb1_" + part])
-            for lv in (1, 2, 3):
-                by_level[:, lv] = tables[f"hb{lv}_{part}"][:, 0]
-            self._tables["hb_" + part] = by_level[1] if single and present[0] == 0 else by_level.ravel()
-        self._cache: dict[str, I64] = {}
-
-    def __getitem__(self, name: str) -> I64:
-        if name not in self._cache:
-            index = self._by_level if name.startswith("hb_") else self._by_class
-            self._cache[name] = np.take(self._tables[name], index)
-        return self._cache[name]
-
-
 def settle(claims: Claims, tree: ParameterTree) -> Settled:
-    """The vectorised kernel; the same results as ``settle_reference`` to the fen."""
-    _check_order(claims)
-    n = len(claims)
-    if n == 0:
-        return Settled.empty(0)
-    new, start = _group_starts(claims)
-    rp = _RowParameters(tree, claims)
+    """The vectorised kernel (``vectorised.settle_columns``); the same results as ``settle_reference`` to the
+    fen, which a property test checks."""
+    from .vectorised import settle_columns  # the kernel imports this module's types and reference
 
-    # Person-years whose caps change within the year go through the reference (they are path-dependent).
-    varying = (rp["cap"] != rp["cap"][start]) | (rp["tilted_cap"] != rp["tilted_cap"][start])
-    gid = np.cumsum(new) - 1
-    if varying.any():
-        bad_group = np.zeros(int(gid[-1]) + 1, dtype=bool)
-        bad_group[gid[varying]] = True
-        slow = bad_group[gid]
-        fast_idx = np.flatnonzero(~slow)
-        slow_idx = np.flatnonzero(slow)
-        out = Settled.empty(n)
-        out.put(slow_idx, settle_reference(claims.take(slow_idx), tree))
-        if len(fast_idx):
-            out.put(fast_idx, settle(claims.take(fast_idx), tree))
-        return out
-
-    x = claims.policy_self_pay.astype(np.int64, copy=False)
-    out_of_city = claims.temporary_out_of_city.astype(bool, copy=False)
-
-    # 第十一条 + 第十三条第二款
-    s_after = _segment_cumsum(x, start)
-    s_before = s_after - x
-    deductible = rp["deductible"]
-    eligible = np.maximum(x - np.maximum(deductible - s_before, 0), 0)
-    num = np.where(out_of_city, rp["ratio_num"] * rp["factor_num"], rp["ratio_num"])
-    den = np.where(out_of_city, rp["ratio_den"] * rp["factor_den"], rp["ratio_den"])
-    raw = mul_ratio_half_up(eligible, num, den)
-    r_after = _segment_cumsum(raw, start)
-    cap = rp["cap"]
-    paid_after = np.minimum(r_after, cap)
-    basic = paid_after - np.minimum(r_after - raw, cap)
-
-    # 第十二条
-    in_province = claims.in_province.astype(bool, copy=False)
-    left = np.where(in_province, x - basic, 0)
-    base = _segment_cumsum(left, start)
-    tilted = np.zeros(n, dtype=np.int64)
-    eff = claims.tilted_approved.astype(bool, copy=False) & in_province
-    if eff.any():
-        # the threshold of each settlement date that has an eligible row (a few hundred dates a year at most)
-        eff_idx = np.flatnonzero(eff)
-        days, which = np.unique(claims.settle_date[eff_idx], return_inverse=True)
-        found = [tilted_threshold(tree, d.astype(object)) for d in days]
-        thr_num = np.zeros(n, dtype=np.int64)
-        thr_den = np.ones(n, dtype=np.int64)
-        thr_num[eff_idx] = np.array([t.numerator for t in found], dtype=np.int64)[which]
-        thr_den[eff_idx] = np.array([t.denominator for t in found], dtype=np.int64)[which]
-        crossed = eff & (base * thr_den > thr_num)
-        counted = np.where(crossed, np.maximum(base - rp["tilted_deductible"], 0), 0)
-        prev_counted = _segment_exclusive_max(counted, new, gid)
-        eligible_t = np.where(crossed, np.maximum(counted - prev_counted, 0), 0)
-        num_t = np.where(out_of_city, rp["tilted_ratio_num"] * rp["factor_num"], rp["tilted_ratio_num"])
-        den_t = np.where(out_of_city, rp["tilted_ratio_den"] * rp["factor_den"], rp["tilted_ratio_den"])
-        raw_t = mul_ratio_half_up(eligible_t, num_t, den_t)
-        rt_after = _segment_cumsum(raw_t, start)
-        cap_t = rp["tilted_cap"]
-        tilted = np.minimum(rt_after, cap_t) - np.minimum(rt_after - raw_t, cap_t)
-
-    # 第十三条第三款
-    hb_num, hb_den = rp["hb_num"], rp["hb_den"]
-    oop = claims.out_of_policy_cost.astype(np.int64, copy=False)
-    total = claims.total_cost.astype(np.int64, copy=False)
-    excess = np.maximum(round_half_up(oop * hb_den - total * hb_num, hb_den), 0)
-    borne = np.where(claims.in_city.astype(bool) & claims.inpatient.astype(bool), excess, 0)
-
-    return Settled(
-        basic_aid=basic,
-        tilted_aid=tilted,
-        hospital_borne=borne,
-        remaining_deductible=np.maximum(deductible - s_after, 0),
-        remaining_cap=np.maximum(cap - paid_after, 0),
-        tilted_base=base,
-    )
-
-
-def _segment_exclusive_max(values: I64, new: BOOL, gid: npt.NDArray[np.int64]) -> I64:
-    """For each row, the largest value of the earlier rows of its segment (0 for a segment's first row)."""
-    span = int(values.max()) + 1 if len(values) else 1
-    offset = gid.astype(np.int64) * span
-    if int(gid[-1]) * span >= 2**62:  # would overflow: do it per row (never at realistic amounts)
-        out = np.zeros_like(values)
-        best = 0
-        for i in range(len(values)):
-            if new[i]:
-                best = 0
-            out[i] = best
-            best = max(best, int(values[i]))
-        return out
-    running = np.maximum.accumulate(values + offset) - offset
-    prev = np.empty_like(running)
-    prev[0] = 0
-    prev[1:] = running[:-1]
-    prev[new] = 0
-    return prev
+    return settle_columns(claims, tree)

@@ -5,6 +5,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ezhou_rules.core.money import (
     MoneyError,
@@ -278,3 +280,71 @@ def test_mul_ratio_fast_path_for_payments_agrees_with_exact_fractions() -> None:
         assert out.tolist() == [round_half_up(Fraction(int(f) * num, den)) for f in fen]
     # exactly half rounds up: 65% of 10 fen = 6.5 → 7; of 30 fen = 19.5 → 20
     assert mul_ratio_half_up(np.array([10, 30]), 65, 100).tolist() == [7, 20]
+
+
+# -- array fast paths (issue 15): constant or positive divisor columns, negative numerators ------------------
+
+_I64_MAX = int(np.iinfo(np.int64).max)
+
+
+def _exact(num: int, den: int) -> int:
+    return round_half_up(Fraction(num, den))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    nums=st.lists(st.integers(-(10**15), 10**15) | st.integers(-20, 20), min_size=1, max_size=40),
+    dens=st.lists(st.integers(-300, 300).filter(bool), min_size=1, max_size=1) | st.just([]),
+    constant=st.booleans(),
+    data=st.data(),
+)
+def test_round_half_up_array_agrees_with_fractions(
+    nums: list[int], dens: list[int], constant: bool, data: st.DataObject
+) -> None:
+    # constant divisor columns, varying positive ones, and mixed signs all against exact Fractions
+    n = len(nums)
+    if constant or not dens:
+        den_col = [dens[0] if dens else 7] * n
+    else:
+        den_col = data.draw(st.lists(st.integers(-300, 300).filter(bool), min_size=n, max_size=n))
+    out = round_half_up(np.array(nums, dtype=np.int64), np.array(den_col, dtype=np.int64))
+    assert out.dtype == np.int64
+    assert out.tolist() == [_exact(a, b) for a, b in zip(nums, den_col, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fen=st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=40),
+    ratios=st.lists(
+        st.tuples(st.integers(0, 200), st.sampled_from([1, 2, 3, 20, 100, 200, 7 * 11 * 13])),
+        min_size=1,
+        max_size=40,
+    ),
+    constant=st.booleans(),
+)
+def test_mul_ratio_array_ratios_agree_with_fractions(
+    fen: list[int], ratios: list[tuple[int, int]], constant: bool
+) -> None:
+    n = min(len(fen), len(ratios))
+    fen, ratios = fen[:n], (ratios[:1] * n if constant else ratios[:n])
+    nums = np.array([r[0] for r in ratios], dtype=np.int64)
+    dens = np.array([r[1] for r in ratios], dtype=np.int64)
+    out = mul_ratio_half_up(np.array(fen, dtype=np.int64), nums, dens)
+    assert out.tolist() == [_exact(f * a, b) for f, (a, b) in zip(fen, ratios, strict=True)]
+
+
+def test_round_half_up_array_fast_path_edges() -> None:
+    # 2·|num| + den just fits, and just does not (the remainder path takes over): both exact
+    for big in (((_I64_MAX - 3) // 2), _I64_MAX // 2 + 1, _I64_MAX):
+        for den in (np.array([3, 3]), np.array([3, 5])):
+            nums = np.array([big, -big], dtype=np.int64)
+            assert round_half_up(nums, den).tolist() == [
+                _exact(int(a), int(b)) for a, b in zip(nums, den, strict=True)
+            ]
+    # a scalar numerator over a constant divisor column keeps the column's shape
+    assert round_half_up(np.array(5), np.array([2, 2, 2])).tolist() == [3, 3, 3]
+    assert round_half_up(np.array(-5), np.array([2, 4, 2])).tolist() == [-3, -1, -3]
+    with pytest.raises(MoneyError) as info:
+        round_half_up(np.array([1, 2]), np.array([3, 0]))
+    assert info.value.code == "zero_division"
+    assert round_half_up(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []

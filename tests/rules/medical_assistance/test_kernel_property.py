@@ -188,3 +188,103 @@ def test_tilted_aid_in_the_first_partial_year() -> None:
     for engine in (settle, settle_reference):
         out = engine(claims, tree)
         assert (int(out.basic_aid[0]), int(out.tilted_aid[0])) == (3_000_000, 800_000)
+
+
+# -- the kernel's fast paths (issue 15): person-year data, the tilted subset, one year and one period --------
+
+# Ratios without a small common denominator (13/997, 7/991, 5/983 and their halves): the kernel then keeps a
+# fraction per row instead of one common denominator.
+ODD_RATIOS = TREE.with_overrides(
+    {"basic.ratio.class_3": "13/997", "basic.ratio.class_4": "7/991", "tilted.ratio.class_4": "5/983"}
+)
+TREES = {"plain": TREE, "adjusted": ADJUSTED, "odd_ratios": ODD_RATIOS}
+# day ranges from 2023-01-01: one year in one parameter period, one year across the 2024-07-01 adjustment of
+# ADJUSTED, two years
+DAY_RANGES = {"2023": (0, 364), "2024": (365, 729), "two_years": (0, 729)}
+
+
+def _force(claims: Claims, tilted: str, in_province: str) -> Claims:
+    n = len(claims)
+    if tilted != "mixed":
+        claims.tilted_approved = np.full(n, tilted == "all")
+    if in_province == "all":
+        claims.in_province = np.ones(n, bool)
+        claims.in_city = claims.in_city & ~claims.temporary_out_of_city
+    return claims
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(claim, min_size=1, max_size=40),
+    classes=st.lists(st.integers(1, 4), min_size=40, max_size=40),
+    tilted=st.sampled_from(["all", "none", "mixed"]),
+    in_province=st.sampled_from(["all", "mixed"]),
+    days=st.sampled_from(sorted(DAY_RANGES)),
+    tree=st.sampled_from(sorted(TREES)),
+)
+def test_person_year_fast_path_equals_reference(
+    rows: list, classes: list, tilted: str, in_province: str, days: str, tree: str
+) -> None:
+    # one claim per person-year: the kernel skips running totals; the result must not change
+    lo, hi = DAY_RANGES[days]
+    people = [(classes[i], [{**r, "day": lo + r["day"] % (hi - lo + 1)}]) for i, r in enumerate(rows)]
+    claims = _force(columns(people, stable_class=True), tilted, in_province)
+    assert_same(settle(claims, TREES[tree]), settle_reference(claims, TREES[tree]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    people=st.lists(person, min_size=1, max_size=6),
+    stable=st.booleans(),
+    tilted=st.sampled_from(["all", "none", "mixed"]),
+    in_province=st.sampled_from(["all", "mixed"]),
+    days=st.sampled_from(sorted(DAY_RANGES)),
+    tree=st.sampled_from(sorted(TREES)),
+)
+def test_tilted_subset_and_periods_equal_reference(
+    people: list, stable: bool, tilted: str, in_province: str, days: str, tree: str
+) -> None:
+    # several claims per person-year, with all, none or some rows eligible for 第十二条
+    lo, hi = DAY_RANGES[days]
+    people = [(c, [{**r, "day": lo + r["day"] % (hi - lo + 1)} for r in rs]) for c, rs in people]
+    claims = _force(columns(people, stable), tilted, in_province)
+    assert_same(settle(claims, TREES[tree]), settle_reference(claims, TREES[tree]))
+
+
+def test_person_year_batch_of_a_thousand_equals_reference() -> None:
+    # a larger single-claim batch than hypothesis draws: every class, 20% out of city, half tilted
+    rng = np.random.default_rng(15)
+    n = 1000
+    in_city = rng.random(n) >= 0.2
+    total = rng.integers(0, 20_000_000, n)
+    oop = total * rng.integers(0, 15, n) // 100
+    claims = Claims(
+        person=np.arange(n),
+        settle_date=np.datetime64("2024-01-01") + rng.integers(0, 366, n).astype("timedelta64[D]"),
+        person_class=rng.integers(1, 5, n).astype(np.int8),
+        inpatient=rng.random(n) < 0.6,
+        hospital_level=rng.integers(1, 4, n).astype(np.int8),
+        in_city=in_city,
+        in_province=in_city | (rng.random(n) < 0.5),
+        temporary_out_of_city=~in_city,
+        tilted_approved=rng.random(n) < 0.5,
+        total_cost=total,
+        out_of_policy_cost=oop,
+        policy_self_pay=(total - oop) * rng.integers(0, 80, n) // 100,
+    )
+    out = settle(claims, TREE)
+    assert (out.tilted_aid > 0).sum() > 100  # the tilted path is exercised, not skipped
+    assert_same(out, settle_reference(claims, TREE))
+
+
+def test_person_years_too_large_for_the_chunked_path_take_the_general_one() -> None:
+    # 2 × 10^17 fen × 40 (the ratios' common denominator) fits int64 but twice it does not: the chunked
+    # person-year path steps aside and the general path (remainder-based rounding) still gives the
+    # reference's figures
+    big = 2 * 10**17
+    rows = [
+        {**_row(), "person": f"p{i}", "policy_self_pay": big - i, "tilted_approved": True} for i in range(3)
+    ]
+    rows[1]["temporary_out_of_city"], rows[1]["in_city"] = True, False
+    claims = Claims.from_records(rows)
+    assert_same(settle(claims, TREE), settle_reference(claims, TREE))
