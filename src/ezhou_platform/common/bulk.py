@@ -18,6 +18,7 @@ their blind-index companions, so no caller can write an ID in clear by forgettin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
@@ -87,12 +88,18 @@ def reserve_ids(model: Any, n: int) -> list[int]:
 
 
 def insert(
-    model: Any, n: int, columns: Mapping[str, Sequence[Any]], same: Mapping[str, Any] | None = None
+    model: Any,
+    n: int,
+    columns: Mapping[str, Sequence[Any]],
+    same: Mapping[str, Any] | None = None,
+    *,
+    ignore_conflicts: bool = False,
 ) -> None:
     """Insert ``n`` rows of ``model``. ``columns``: field attname → ``n`` values already as the database takes
     them (``db_values``); ``same``: field attname → one Python value for every row; every other concrete
     field takes its default. A field without a default that may not be null fails the insert (no silent
-    blanks)."""
+    blanks). ``ignore_conflicts``: a row that would break a unique constraint is skipped (``ON CONFLICT DO
+    NOTHING``, SQLite and PostgreSQL), as ``bulk_create(ignore_conflicts=True)``."""
     if n <= 0:
         return
     same = same or {}
@@ -113,7 +120,42 @@ def insert(
             value = same[field.attname] if field.attname in same else field.get_default()
             values.append(repeat(field.get_db_prep_save(value, connection), n))
         names.append(field.attname)
-    _insert_rows(model, names, zip(*values, strict=True))
+    _insert_rows(model, names, zip(*values, strict=True), ignore_conflicts=ignore_conflicts)
+
+
+def insert_objects(model: Any, objs: Sequence[Any]) -> None:
+    """Insert instances of ``model`` built in memory and not saved (what ``bulk_create`` takes), with one
+    ``executemany``: their ids are reserved first and set on them, each field's value is prepared as a save
+    prepares it (``pre_save``, ``get_db_prep_save``). Like ``bulk_create``: no ``save()``, no signals. Models
+    with encrypted fields go through ``insert``; models with parent tables are refused."""
+    if not objs:
+        return
+    if encrypted_fields(model) or model._meta.parents:
+        raise ValueError(
+            f"{model._meta.label}: encrypted fields or parent tables — use insert() or bulk_create()"
+        )
+    ids = reserve_ids(model, len(objs))
+    pk = model._meta.pk
+    for obj, new_id in zip(objs, ids, strict=True):
+        setattr(obj, pk.attname, new_id)
+    fields = list(model._meta.concrete_fields)
+    # Dates, timestamps and nulls repeat across a batch (the day of issue, the dates not yet known) and are
+    # costly to prepare: each distinct one is prepared once per field.
+    memo: dict[tuple[int, type, Any], Any] = {}
+
+    def prepared(i: int, f: Any, value: Any) -> Any:
+        if value is not None and not isinstance(value, dt.date):
+            return f.get_db_prep_save(value, connection)
+        key = (i, type(value), value)
+        if key not in memo:
+            memo[key] = f.get_db_prep_save(value, connection)
+        return memo[key]
+
+    rows = [[prepared(i, f, f.pre_save(obj, True)) for i, f in enumerate(fields)] for obj in objs]
+    _insert_rows(model, [f.attname for f in fields], rows)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -125,10 +167,14 @@ def insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]])
     _insert_rows(model, names, rows)
 
 
-def _insert_rows(model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _insert_rows(
+    model: Any, names: Sequence[str], rows: Iterable[Sequence[Any]], *, ignore_conflicts: bool = False
+) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
     # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608  # nosec B608
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(rows))

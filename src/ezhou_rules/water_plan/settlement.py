@@ -17,6 +17,7 @@ from math import lcm
 import numpy as np
 import numpy.typing as npt
 
+from ezhou_rules.core.citations import cite as cite_of
 from ezhou_rules.core.citations import rule
 from ezhou_rules.core.money import format_yuan, mul_ratio_half_up
 from ezhou_rules.core.params import ParameterTree
@@ -101,8 +102,7 @@ def assessment(
             cite("第十四条"),
             {"supplier_m3": format_volume(int(sup[0])), "construction_m3": format_volume(int(con[0]))},
             format_volume(int(actual[0])),
-            f"结算水量采用供水企业数据：{format_volume(int(sup[0]))}-基建水表{format_volume(int(con[0]))}"
-            f"={format_volume(int(actual[0]))}立方米。",
+            actual_text(int(sup[0]), int(con[0]), int(actual[0])),
         )
         trace.step(
             "assessed_plan",
@@ -114,10 +114,49 @@ def assessment(
                 "cuts_m3": format_volume(int(np.asarray(cuts_m3x100).ravel()[0])),
             },
             format_volume(int(plan[0])),
-            f"年度考核计划=下达±调整+增补-下调={format_volume(int(plan[0]))}立方米；"
-            f"超计划水量{format_volume(int(excess[0]))}立方米。",
+            assessed_plan_text(int(plan[0]), int(excess[0])),
         )
     return actual, plan, excess
+
+
+# The sentences of the assessment's and the surcharge's steps, shared by the traced computation of one unit and
+# the batch that writes a year's notices (notice_steps), so both say exactly the same thing.
+
+
+def actual_text(supplier: int, construction: int, actual: int) -> str:
+    return (
+        f"结算水量采用供水企业数据：{format_volume(supplier)}-基建水表{format_volume(construction)}"
+        f"={format_volume(actual)}立方米。"
+    )
+
+
+def assessed_plan_text(plan: int, excess: int) -> str:
+    return f"年度考核计划=下达±调整+增补-下调={format_volume(plan)}立方米；超计划水量{format_volume(excess)}立方米。"
+
+
+def band_spans(bounds: tuple[Fraction, ...], bands: int) -> list[str]:
+    """The span of each band in the trace's words: 超计划0%至10%, …, 超计划30%以上."""
+    spans, prev = [], Fraction(0)
+    for i in range(bands):
+        b = bounds[i] if i < len(bounds) else None
+        spans.append(
+            f"超计划{fraction_text(prev * 100)}%至{fraction_text(b * 100)}%"
+            if b
+            else f"超计划{fraction_text(prev * 100)}%以上"
+        )
+        prev = b or prev
+    return spans
+
+
+def band_text(i: int, span: str, volume: Fraction, multiplier: Fraction, price: int, amount: int) -> str:
+    return (
+        f"第{i + 1}档（{span}的部分）{fraction_text(volume)}立方米×{fraction_text(multiplier)}倍×"
+        f"{format_yuan(price)}/立方米={format_yuan(amount)}。"
+    )
+
+
+def total_text(excess: int, total: int) -> str:
+    return f"超计划用水{format_volume(excess)}立方米，累进加价水费合计{format_yuan(total)}。"
 
 
 def surcharge_tiers(
@@ -162,6 +201,39 @@ def surcharge(
     excess = np.broadcast_to(np.asarray(excess_m3x100, dtype=np.int64), plan.shape)
     if (excess < 0).any() or (plan < 0).any():
         raise WaterPlanError("volume_negative", "计划水量和超计划水量不能为负数。", field="excess")
+    den, band_volumes, amounts = _bands(plan, excess, bounds, multipliers, price_fen_per_m3)
+    total = amounts.sum(axis=1)
+    if len(plan) == 1 and trace:
+        spans = band_spans(bounds, len(multipliers))
+        for i, mult in enumerate(multipliers):
+            span = spans[i]
+            vol = Fraction(int(band_volumes[i][0]), den * 100)
+            trace.step(
+                "surcharge_band",
+                cite("第十四条"),
+                {
+                    "band": i + 1,
+                    "volume_m3": fraction_text(vol),
+                    "multiplier": mult,
+                    "base_price_fen_per_m3": price_fen_per_m3,
+                },
+                int(amounts[0, i]),
+                band_text(i, span, vol, mult, price_fen_per_m3, int(amounts[0, i])),
+            )
+        trace.step(
+            "surcharge_total",
+            cite("第十四条"),
+            {"excess_m3": format_volume(int(excess[0]))},
+            int(total[0]),
+            total_text(int(excess[0]), int(total[0])),
+        )
+    return amounts, total
+
+
+def _bands(
+    plan: I64, excess: I64, bounds: tuple[Fraction, ...], multipliers: tuple[Fraction, ...], price: int
+) -> tuple[int, list[I64], I64]:
+    """(den, each band's volume in hundredths of m³ × den, each band's amount in fen (n, bands))."""
     den = lcm(*(b.denominator for b in bounds)) if bounds else 1
     scaled_excess = excess * den  # hundredths of m³ × den
     caps = [plan * int(b * den) for b in bounds]
@@ -174,39 +246,49 @@ def surcharge(
         band = np.maximum(top - lower, 0)  # hundredths of m³ × den
         band_volumes.append(band)
         # fen = band/(den·100) m³ × mult × price
-        amounts[:, i] = mul_ratio_half_up(band * price_fen_per_m3, mult, den * 100)
+        amounts[:, i] = mul_ratio_half_up(band * price, mult, den * 100)
         if upper is not None:
             lower = upper
+    return den, band_volumes, amounts
+
+
+def notice_steps(
+    supplier_m3x100: npt.ArrayLike,
+    construction_m3x100: npt.ArrayLike,
+    plan_m3x100: npt.ArrayLike,
+    bounds: tuple[Fraction, ...],
+    multipliers: tuple[Fraction, ...],
+    price_fen_per_m3: int,
+) -> list[list[tuple[str, str]]]:
+    """(explanation, citation) of each step of each notice's computation, over columns: the same steps, in the
+    same words, as ``assessment`` then ``surcharge`` traced one unit at a time on what the notice recorded
+    (supplier and construction volumes, the assessed plan, no further changes) — without a Trace per unit."""
+    check_tiers(bounds, multipliers, price_fen_per_m3)
+    actual, plan, excess = assessment(supplier_m3x100, construction_m3x100, plan_m3x100, 0, 0, 0)
+    sup = np.broadcast_to(np.asarray(supplier_m3x100, dtype=np.int64), actual.shape)
+    con = np.broadcast_to(np.asarray(construction_m3x100, dtype=np.int64), actual.shape)
+    den, band_volumes, amounts = _bands(plan, excess, bounds, multipliers, price_fen_per_m3)
     total = amounts.sum(axis=1)
-    if len(plan) == 1 and trace:
-        prev = Fraction(0)
-        for i, mult in enumerate(multipliers):
-            b = bounds[i] if i < len(bounds) else None
-            span = (
-                f"超计划{fraction_text(prev * 100)}%至{fraction_text(b * 100)}%"
-                if b
-                else f"超计划{fraction_text(prev * 100)}%以上"
+    art14, art7 = str(cite_of(cite("第十四条"))), str(cite_of(cite("第七条第一款")))
+    spans = band_spans(bounds, len(multipliers))
+    out = []
+    for j in range(len(actual)):
+        a, p, e = int(actual[j]), int(plan[j]), int(excess[j])
+        steps = [(actual_text(int(sup[j]), int(con[j]), a), art14), (assessed_plan_text(p, e), art7)]
+        steps += [
+            (
+                band_text(
+                    i,
+                    spans[i],
+                    Fraction(int(band_volumes[i][j]), den * 100),
+                    mult,
+                    price_fen_per_m3,
+                    int(amounts[j, i]),
+                ),
+                art14,
             )
-            vol = Fraction(int(band_volumes[i][0]), den * 100)
-            trace.step(
-                "surcharge_band",
-                cite("第十四条"),
-                {
-                    "band": i + 1,
-                    "volume_m3": fraction_text(vol),
-                    "multiplier": mult,
-                    "base_price_fen_per_m3": price_fen_per_m3,
-                },
-                int(amounts[0, i]),
-                f"第{i + 1}档（{span}的部分）{fraction_text(vol)}立方米×{fraction_text(mult)}倍×"
-                f"{format_yuan(price_fen_per_m3)}/立方米={format_yuan(int(amounts[0, i]))}。",
-            )
-            prev = b or prev
-        trace.step(
-            "surcharge_total",
-            cite("第十四条"),
-            {"excess_m3": format_volume(int(excess[0]))},
-            int(total[0]),
-            f"超计划用水{format_volume(int(excess[0]))}立方米，累进加价水费合计{format_yuan(int(total[0]))}。",
-        )
-    return amounts, total
+            for i, mult in enumerate(multipliers)
+        ]
+        steps.append((total_text(e, int(total[j])), art14))
+        out.append(steps)
+    return out

@@ -75,9 +75,12 @@ def parse_decimal(
 
 def fraction_text(value: Fraction, places: int = 4) -> str:
     """An exact value for a trace: '123.4567' (rounded half up for display only)."""
-    scaled = value * 10**places
-    n = (abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator)
-    sign = "-" if value < 0 else ""
+    # In integers from the numerator and denominator (a notice batch formats hundreds of thousands of these):
+    # (2·|p|·10^k + q) // 2q is the same whether or not p·10^k/q is reduced first.
+    exact = value if isinstance(value, Fraction | int) else Fraction(value)
+    num, den = exact.numerator, exact.denominator
+    n = (abs(num) * 10**places * 2 + den) // (2 * den)
+    sign = "-" if num < 0 else ""
     whole, frac = divmod(n, 10**places)
     digits = f"{frac:0{places}d}"
     while len(digits) > 2 and digits.endswith("0"):

@@ -19,7 +19,7 @@ from ezhou_rules.water_plan.errors import WaterPlanError
 from ezhou_rules.water_plan.volumes import format_volume
 
 from ..models import PlanChange, PlanFinding, ShortageCut, WaterUnit, YearlyPlan
-from .common import DOC, _snap
+from .common import DOC, _snap, among
 
 FINDING_CITATIONS = {
     PlanFinding.Basis.ART8_ITEM1: f"{DOC} 第八条第（一）项",
@@ -90,7 +90,7 @@ def record_plan_finding(
 
 def _findings(unit_ids: list[int], year: int) -> dict[int, list[PlanFinding]]:
     out: dict[int, list[PlanFinding]] = defaultdict(list)
-    for f in PlanFinding.objects.filter(unit_id__in=unit_ids, year=year).order_by("basis"):
+    for f in PlanFinding.objects.filter(among("unit_id", unit_ids), year=year).order_by("basis"):
         out[f.unit_id].append(f)
     return out
 

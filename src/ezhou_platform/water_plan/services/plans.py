@@ -7,15 +7,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Q, Sum
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import bulk, clock
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.calendar import platform_calendar
 from ezhou_platform.procedures import engine, periods
@@ -30,7 +30,7 @@ from ezhou_rules.water_plan.volumes import format_volume
 
 from .. import steps
 from ..models import CoefficientEvent, MeterReading, Method, PlanRequest, WaterUnit, YearlyPlan
-from .common import DOC, WATER, _snap, cite, quota_entries, take
+from .common import DOC, WATER, _snap, among, cite, quota_entries, take
 from .findings import _findings, _findings_json, _findings_text
 from .supplements import construction_deductions
 
@@ -127,20 +127,33 @@ def _history(unit_ids: list[int], plan_year: int) -> dict[int, list[int]]:
     reported on time). Accounts flagged as construction meters are sub-meters behind the main meter: their
     water is already in the supplier's volume and is not added (W6)."""
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    # One sum per year as a date range over the period column: grouping by ExtractYear would call SQLite's
+    # date function once for each of the ~36 readings per unit.
+    years = {
+        f"y{k}": Sum(
+            "volume_m3x100",
+            filter=Q(
+                period__gte=dt.date(plan_year - 3 + k, 1, 1), period__lt=dt.date(plan_year - 2 + k, 1, 1)
+            ),
+        )
+        for k in range(3)
+    }
     qs = (
         MeterReading.objects.filter(
+            among("account__unit_id", unit_ids),
             kind=MeterReading.Kind.MONTHLY,
-            account__unit_id__in=unit_ids,
             account__construction_meter=False,
-            period__year__gte=plan_year - 3,
-            period__year__lt=plan_year,
+            period__gte=dt.date(plan_year - 3, 1, 1),
+            period__lt=dt.date(plan_year, 1, 1),
         )
-        .annotate(y=ExtractYear("period"))
-        .values("account__unit_id", "y")
-        .annotate(v=Sum("volume_m3x100"))
+        .values("account__unit_id")
+        .annotate(**years)
     )
-    for row in qs:
-        out[row["account__unit_id"]][row["y"] - plan_year + 3] += int(row["v"])
+    for values in qs:
+        row: dict[str, Any] = dict(values)  # the sums are annotated by name above
+        for k in range(3):
+            if row[f"y{k}"] is not None:
+                out[row["account__unit_id"]][k] += int(row[f"y{k}"])
     deducted = construction_deductions(unit_ids, range(plan_year - 3, plan_year))
     for (unit_id, year), volume in deducted.items():
         out[unit_id][year - plan_year + 3] -= volume
@@ -150,8 +163,12 @@ def _history(unit_ids: list[int], plan_year: int) -> dict[int, list[int]]:
 def _events(unit_ids: list[int]) -> dict[int, list[plan_rules.CoefficientEvent]]:
     """The coefficient cases in effect (confirmed by a second person, W23) per unit."""
     out: dict[int, list[plan_rules.CoefficientEvent]] = defaultdict(list)
-    for e in CoefficientEvent.objects.filter(unit_id__in=unit_ids, status=CoefficientEvent.Status.APPLIED):
-        out[e.unit_id].append(plan_rules.CoefficientEvent(e.kind, e.on, e.until, e.evidence))
+    for unit_id, kind, on, until, evidence in (
+        CoefficientEvent.objects.filter(among("unit_id", unit_ids), status=CoefficientEvent.Status.APPLIED)
+        .order_by("pk")
+        .values_list("unit_id", "kind", "on", "until", "evidence")
+    ):
+        out[unit_id].append(plan_rules.CoefficientEvent(kind, on, until, evidence))
     return out
 
 
@@ -204,6 +221,18 @@ def compute_plan(inputs: dict[str, Any], plan_year: int, trace: Trace | None = N
             )[0]
         )
     return plan_rules.clerk_set_plan(inputs["volume"], inputs["basis"], inputs["reason"], trace=trace)
+
+
+class _Unit(NamedTuple):
+    """The columns of a unit the issuance reads (not a model instance)."""
+
+    pk: int
+    name: str
+    method: str
+    normal_use_started: dt.date | None
+    quota_indicator: str
+    quota_unit: str
+    quota_quantity: Decimal | None
 
 
 @dataclass
@@ -270,13 +299,17 @@ def issue_chunk(
         return 0
     quotas = quota_entries() if quotas is None else quotas
     first_day = dt.date(plan_year, 1, 1)
-    units = list(WaterUnit.objects.filter(pk__in=ids).order_by("pk"))
+    # the columns the rules read, not model instances
+    units = [
+        _Unit(*row)
+        for row in WaterUnit.objects.filter(among("pk", ids)).order_by("pk").values_list(*_Unit._fields)
+    ]
     history = _history(ids, plan_year)
     events = _events(ids)
     findings = _findings(ids, plan_year)
     adjust = {k: sum(f.delta_m3x100 for f in v) for k, v in findings.items()}
     stat = [u for u in units if u.method == Method.STATISTIC]
-    rows: list[YearlyPlan] = []
+    rows: list[dict[str, Any]] = []
     # 统计法, vectorised over the chunk
     years = np.array(
         [
@@ -291,7 +324,11 @@ def issue_chunk(
         report.problems.append((u.pk, u.name, NEEDS_CLERK, "needs_clerk"))
     stat_ok = [u for u, good in zip(stat, ok, strict=True) if good]
     if stat_ok:
-        coefs = np.array([plan_rules.coefficient(events.get(u.pk, []), plan_year) for u in stat_ok])
+        # a unit without a case in effect has the coefficient of no cases: computed once, not per unit
+        none = plan_rules.coefficient([], plan_year)
+        coefs = np.array(
+            [plan_rules.coefficient(events[u.pk], plan_year) if u.pk in events else none for u in stat_ok]
+        )
         hist = np.array([history.get(u.pk, [0, 0, 0]) for u in stat_ok], dtype=np.int64)
         adjs = np.array([adjust.get(u.pk, 0) for u in stat_ok], dtype=np.int64)
         try:
@@ -316,15 +353,14 @@ def issue_chunk(
             ok_years = years[ok]
         for u, h, y, c, a, v in zip(stat_ok, hist, ok_years, coefs, adjs, vols, strict=True):
             rows.append(
-                YearlyPlan(
-                    unit=u,
-                    year=plan_year,
-                    method=Method.STATISTIC,
-                    volume_m3x100=int(v),
-                    coefficient_pct=int(c),
-                    explanation=f"统计法（正常用水{int(y)}年），增减系数{int(c) / 100:+g}"
+                {
+                    "unit_id": u.pk,
+                    "method": Method.STATISTIC.value,
+                    "volume_m3x100": int(v),
+                    "coefficient_pct": int(c),
+                    "explanation": f"统计法（正常用水{int(y)}年），增减系数{int(c) / 100:+g}"
                     + _findings_text(findings.get(u.pk, [])),
-                    inputs={
+                    "inputs": {
                         "method": "statistic",
                         "history": [int(x) for x in h],
                         "years": int(y),
@@ -332,9 +368,7 @@ def issue_chunk(
                         "events": _events_json(events.get(u.pk, [])),
                         "findings": _findings_json(findings.get(u.pk, [])),
                     },
-                    issued_on=issued_on,
-                    issued_by=actor,
-                )
+                }
             )
     for u in (u for u in units if u.method == Method.QUOTA):
         try:
@@ -354,15 +388,14 @@ def issue_chunk(
             report.problems.append((u.pk, u.name, exc.message, exc.code))
             continue
         rows.append(
-            YearlyPlan(
-                unit=u,
-                year=plan_year,
-                method=Method.QUOTA,
-                volume_m3x100=int(v),
-                coefficient_pct=c,
-                explanation=f"定额法（{u.quota_indicator} {entry.value}{u.quota_unit}，来源：{entry.source}），"
+            {
+                "unit_id": u.pk,
+                "method": Method.QUOTA.value,
+                "volume_m3x100": int(v),
+                "coefficient_pct": c,
+                "explanation": f"定额法（{u.quota_indicator} {entry.value}{u.quota_unit}，来源：{entry.source}），"
                 f"增减系数{c / 100:+g}" + _findings_text(findings.get(u.pk, [])),
-                inputs={
+                "inputs": {
                     "method": "quota",
                     "quantity": str(u.quota_quantity),
                     "quota": str(entry.value),
@@ -372,11 +405,24 @@ def issue_chunk(
                     "events": _events_json(events.get(u.pk, [])),
                     "findings": _findings_json(findings.get(u.pk, [])),
                 },
-                issued_on=issued_on,
-                issued_by=actor,
-            )
+            }
         )
-    YearlyPlan.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    # One executemany of prepared columns, no YearlyPlan instances; a plan another run wrote meanwhile is kept
+    # (ON CONFLICT DO NOTHING, as bulk_create's ignore_conflicts did).
+    bulk.insert(
+        YearlyPlan,
+        len(rows),
+        {
+            # ints and text go to the database as they are; the JSON is prepared by its field
+            **{
+                name: [r[name] for r in rows]
+                for name in ("unit_id", "method", "volume_m3x100", "coefficient_pct", "explanation")
+            },
+            "inputs": bulk.db_values(YearlyPlan, "inputs", [r["inputs"] for r in rows]),
+        },
+        same={"year": plan_year, "issued_on": issued_on, "issued_by_id": actor.pk},
+        ignore_conflicts=True,
+    )
     record(
         "water_plan.plan.issue_batch",
         actor=actor,
@@ -386,7 +432,7 @@ def issue_chunk(
         label=f"下达{plan_year}年度用水计划指标",
         citation=f"{DOC} 第九条第一款",
     )
-    _answer_requests([r.unit_id for r in rows], plan_year, actor=actor, on=issued_on)
+    _answer_requests([r["unit_id"] for r in rows], plan_year, actor=actor, on=issued_on)
     report.issued += len(rows)
     return len(rows)
 
@@ -394,7 +440,7 @@ def issue_chunk(
 def _answer_requests(unit_ids: list[int], plan_year: int, *, actor: Any, on: dt.date) -> None:
     """The plan requests (第六条) of units whose plan was just issued: answered (第九条)."""
     for req in PlanRequest.objects.filter(
-        unit_id__in=unit_ids, plan_year=plan_year, status=PlanRequest.Status.RECEIVED
+        among("unit_id", unit_ids), plan_year=plan_year, status=PlanRequest.Status.RECEIVED
     ).select_related("unit"):
         take(req, "issue", actor=actor, on=on)
 

@@ -38,7 +38,7 @@ from ..models import (
     WaterUnit,
     YearlyPlan,
 )
-from .common import DOC, WATER, _snap, cite, quota_entries, take
+from .common import DOC, WATER, _snap, among, cite, quota_entries, take
 from .evidence import _attach, _check_evidence
 
 
@@ -346,7 +346,10 @@ def construction_deductions(
     out: dict[tuple[int, int], int] = defaultdict(int)
     requests = (
         SupplementRequest.objects.filter(
-            plan__unit_id__in=unit_ids, plan__year__in=years, type="construction", status=Status.APPROVED
+            among("plan__unit_id", unit_ids),
+            plan__year__in=years,
+            type="construction",
+            status=Status.APPROVED,
         )
         .select_related("plan")
         .prefetch_related("construction_reports")
