@@ -4,8 +4,12 @@
 
 Starts a fresh installation in a temporary folder (SQLite by default, or the given empty PostgreSQL database),
 registers 500 class-1/2 persons, starts `ezhou serve`, logs in as a 医疗保障局 clerk and measures
-POST /api/v1/medical-assistance/settlements: p50/p99 over sequential requests, then requests/s with 8
+POST /api/v1/medical-assistance/settlements: p50/p99 over sequential requests, then requests/s and p99 with 16
 concurrent clients (each its own session). Every request is a new claim (a real settlement with its audit row).
+
+The peer (issue 15 item 5): the platform's trivial authenticated endpoint GET /api/v1/me (session check, one
+user row), run by the same clients in the same run, before and after the settlements; the ratio printed is
+settlement requests/s over the mean of the two peer runs.
 """
 
 from __future__ import annotations
@@ -86,6 +90,11 @@ class Session:
             resp.read()
             return resp.status
 
+    def me(self) -> int:
+        with self.opener.open(f"{self.base}/api/v1/me") as resp:
+            resp.read()
+            return resp.status
+
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -115,7 +124,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--requests", type=int, default=2000)
-    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=16)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -167,26 +176,52 @@ def main() -> None:
             for sess in sessions:
                 sess.login("yibao_clerk", password)
             per = args.requests // args.clients
-            errors: list[BaseException] = []
+            counter = iter(range(args.requests, 10**9))
+            counter_lock = threading.Lock()
 
-            def work(k: int) -> None:
-                try:
-                    for i in range(per):
-                        sessions[k].settle(claim(args.requests + k * per + i))
-                except BaseException as exc:  # reported below
-                    errors.append(exc)
+            def concurrent(kind: str) -> tuple[float, float, int]:
+                """requests/s, p99 ms and errors of `per` requests by each client at once."""
+                errors: list[BaseException] = []
+                latencies: list[float] = []
 
-            threads = [threading.Thread(target=work, args=(k,)) for k in range(args.clients)]
-            t = time.perf_counter()
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            elapsed = time.perf_counter() - t
+                def work(k: int) -> None:
+                    try:
+                        for _ in range(per):
+                            n = 0
+                            if kind == "settle":
+                                with counter_lock:
+                                    n = next(counter)
+                            t0 = time.perf_counter()
+                            status = sessions[k].settle(claim(n)) if kind == "settle" else sessions[k].me()
+                            latencies.append((time.perf_counter() - t0) * 1000)
+                            if status not in (200, 201):
+                                raise RuntimeError(f"{kind}: HTTP {status}")
+                    except BaseException as exc:  # reported below
+                        errors.append(exc)
+
+                threads = [threading.Thread(target=work, args=(k,)) for k in range(args.clients)]
+                t = time.perf_counter()
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+                elapsed = time.perf_counter() - t
+                p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else float("nan")
+                return per * args.clients / elapsed, p99, len(errors)
+
+            peer1 = concurrent("me")
+            ours = concurrent("settle")
+            peer2 = concurrent("me")
+            peer = (peer1[0] + peer2[0]) / 2
+            print(
+                f"{vendor}：{args.clients} 个并发客户端 GET /api/v1/me（对照）{peer1[0]:.0f} / {peer2[0]:.0f} 次/秒，"
+                f"p99 {peer1[1]:.1f} / {peer2[1]:.1f} ms（错误 {peer1[2] + peer2[2]}）"
+            )
             print(
                 f"{vendor}：{args.clients} 个并发客户端共 {per * args.clients} 次结算请求，"
-                f"{per * args.clients / elapsed:.0f} 次/秒（错误 {len(errors)}）"
+                f"{ours[0]:.0f} 次/秒，p99 {ours[1]:.1f} ms（错误 {ours[2]}）"
             )
+            print(f"{vendor}：结算 / 对照 = {ours[0] / peer:.2f}（目标 ≥ 0.5，p99 < 100 ms）")
         finally:
             server.terminate()
             server.wait(timeout=30)

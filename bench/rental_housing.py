@@ -11,6 +11,9 @@ Options: --applicants 500 --units 200 --clients 16 --workers 4
 SECURITY.md R1 (100 seeded rounds, 50 units against 200 applicants, 32 clients, 4 gunicorn workers):
       .venv/bin/python bench/rental_housing.py --applicants 200 --units 50 --clients 32 --workers 4 --rounds 100
 Prints one line per figure: double bookings, invariant violations, 5xx, "database is locked", p99.
+The peer (issue 15 item 5): the same clients, with the same sessions, GET /api/v1/me (the platform's trivial
+authenticated endpoint) as many times as they choose, before and after the allocation in the same run; the
+ratio printed is allocation requests/s over the mean of the two peer runs. Issue 15's target uses --clients 64.
 """
 
 from __future__ import annotations
@@ -108,6 +111,41 @@ def run_round(port: int, seed: dict, clients: int, shuffle_seed: int) -> dict:
     }
 
 
+def peer_round(port: int, seed: dict, clients: int) -> dict:
+    """The trivial authenticated endpoint with the round's sessions, one GET /api/v1/me per applicant."""
+    sessions = list(seed["sessions"])
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failures = 0
+    barrier = threading.Barrier(clients)
+
+    def client() -> None:
+        nonlocal failures
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        barrier.wait()
+        while True:
+            with lock:
+                if not sessions:
+                    break
+                session = sessions.pop()
+            t0 = time.perf_counter()
+            conn.request("GET", "/api/v1/me", headers={"Cookie": f"{seed['session_cookie']}={session}"})
+            resp = conn.getresponse()
+            resp.read()
+            with lock:
+                latencies.append(time.perf_counter() - t0)
+                failures += resp.status != 200
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"wall": time.perf_counter() - t0, "latencies": latencies, "failures": failures}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--applicants", type=int, default=500)
@@ -176,8 +214,11 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("server did not start")
             time.sleep(0.2)
+        peers = []
         for k, seed in enumerate(rounds):
+            peers.append(peer_round(port, seed, args.clients))
             results.append(run_round(port, seed, args.clients, args.seed + k))
+            peers.append(peer_round(port, seed, args.clients))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -227,6 +268,15 @@ def main() -> None:
         f"requests                         {len(latencies)} in {wall:.2f} s  ({len(latencies) / wall:.1f} requests/s)"
     )
     print(f"allocations                      {allocated}  ({allocated / wall:.1f} allocations/s)")
+    peer_rates = [len(p["latencies"]) / p["wall"] for p in peers]
+    peer_rate = sum(peer_rates) / len(peer_rates)
+    peer_lat = sorted(x for p in peers for x in p["latencies"])
+    print(
+        f"peer GET /api/v1/me              {peer_rate:.1f} requests/s (runs {min(peer_rates):.1f}–{max(peer_rates):.1f}), "
+        f"p99 {peer_lat[min(len(peer_lat) - 1, int(0.99 * len(peer_lat)))] * 1000:.1f} ms, "
+        f"non-200 {sum(p['failures'] for p in peers)}"
+    )
+    print(f"ratio allocation / peer          {len(latencies) / wall / peer_rate:.2f}  (target >= 0.3)")
     print(
         f"latency p50 / p95 / p99 / max    {pct(0.5):.1f} / {pct(0.95):.1f} / {pct(0.99):.1f} / {latencies[-1] * 1000:.1f} ms"
     )

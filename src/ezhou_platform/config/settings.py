@@ -59,6 +59,11 @@ AUDIT_HMAC_KEY = os.environ.get("EZHOU_AUDIT_HMAC_KEY") or _secret_from_file("au
 # The audit chain's head written outside the database after every commit (common.audit.anchor, C12): keep it
 # on other storage than the database (or ship the `ezhou.audit` log lines); empty turns it off.
 AUDIT_ANCHOR_FILE = os.environ.get("EZHOU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
+# ADR 0005: an audit record appended while the chain head is busy is chained by the sealer right after commit;
+# `audit verify` reports one still pending after this many seconds (a crash between append and seal).
+AUDIT_SEAL_GRACE_SECONDS = int(os.environ.get("EZHOU_AUDIT_SEAL_GRACE_SECONDS", "60"))
+# False: every record is appended pending and chained after commit, even when the head is free (tests).
+AUDIT_SEAL_INLINE = True
 # Field encryption keys (C20, ezhou_platform.common.crypto): EZHOU_FIELD_KEYS ("index=… v1=…"), else the key
 # file below (created on first use outside production). Never in the database or its backups.
 FIELD_KEYS = os.environ.get("EZHOU_FIELD_KEYS", "")

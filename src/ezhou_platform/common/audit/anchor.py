@@ -16,6 +16,13 @@ deleted: hence the log copy on other storage). A `reset` line is written by an o
 legitimately starts the comparison again (a restore from backup, `ezhou audit anchor --reset`); verify reads
 the lines after the last reset.
 
+A record appended pending (ADR 0005: the head was busy, the sealer chains it after commit) has no seq yet;
+its commit writes an `append` line instead, naming its id and content MAC:
+
+    append id=2048 content=7b1d… at=2026-12-01T02:34:28.123456Z mac=51aa…
+
+so a pending record deleted before the sealer chained it is still missed by verify (the line names it).
+
 Cost and window: the line is written in `transaction.on_commit` (a rolled-back append leaves no anchor), with
 one O_APPEND write of < 200 bytes; the file is fsynced at most once per second per process (ANCHOR_FSYNC_SECONDS),
 so a power loss may lose up to one second of anchors — never a crash of the process, whose writes are already
@@ -51,6 +58,10 @@ LINE_RE = re.compile(
     r"^(?P<kind>anchor|reset) seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64}) at=(?P<at>\S+) mac=(?P<mac>[0-9a-f]{64})$"
 )
 
+APPEND_RE = re.compile(
+    r"^append id=(?P<id>\d+) content=(?P<content>[0-9a-f]{64}) at=(?P<at>\S+) mac=(?P<mac>[0-9a-f]{64})$"
+)
+
 _lock = threading.Lock()
 _last_fsync: dict[str, float] = {}
 
@@ -64,6 +75,14 @@ class Anchor:
     line_no: int
 
 
+@dataclass(frozen=True)
+class Append:
+    record_id: int
+    content_mac: str
+    at: str
+    line_no: int
+
+
 @dataclass
 class AnchorFile:
     """What verify needs from the file: the highest anchor after the last reset, and lines it could not trust."""
@@ -73,6 +92,7 @@ class AnchorFile:
     newest: Anchor | None = None
     reset: Anchor | None = None
     count: int = 0  # anchors after the last reset
+    appends: int = 0  # append lines (pending records) after the last reset
     bad_lines: tuple[int, ...] = ()
 
 
@@ -87,9 +107,16 @@ def line_mac(kind: str, seq: int, digest: str, at: str, key: bytes | None = None
 
 
 def _append(kind: str, seq: int, digest: str) -> None:
-    path = anchor_path()
     at = chain.canonical_datetime(clock.now())
-    line = f"{kind} seq={int(seq)} hash={digest} at={at} mac={line_mac(kind, seq, digest, at)}"
+    if kind == "append":
+        line = f"append id={int(seq)} content={digest} at={at} mac={line_mac(kind, seq, digest, at)}"
+    else:
+        line = f"{kind} seq={int(seq)} hash={digest} at={at} mac={line_mac(kind, seq, digest, at)}"
+    _write_line(kind, line)
+
+
+def _write_line(kind: str, line: str) -> None:
+    path = anchor_path()
     logger.info("audit %s", line)
     if path is None:
         return
@@ -109,9 +136,9 @@ def _append(kind: str, seq: int, digest: str) -> None:
         os.close(fd)
 
 
-def _write_committed(seq: int, digest: str) -> None:
+def _write_committed(seq: int, digest: str, kind: str = "anchor") -> None:
     try:
-        _append("anchor", seq, digest)
+        _append(kind, seq, digest)
     except Exception:
         # The business transaction has committed already; a lost anchor only weakens the tail check, so it
         # is reported loudly instead of turning a committed change into an error page.
@@ -121,6 +148,11 @@ def _write_committed(seq: int, digest: str) -> None:
 def schedule(seq: int, digest: str, *, using: str) -> None:
     """Write the anchor (seq, hash) once the caller's transaction commits; nothing if it rolls back."""
     transaction.on_commit(partial(_write_committed, seq, digest), using=using)
+
+
+def schedule_append(record_id: int, content_mac: str, *, using: str) -> None:
+    """Write `append id=… content=…` once the caller's transaction commits (a pending record, ADR 0005)."""
+    transaction.on_commit(partial(_write_committed, record_id, content_mac, "append"), using=using)
 
 
 def write_reset(seq: int, digest: str) -> None:
@@ -145,6 +177,13 @@ def read(path: Path | None = None) -> AnchorFile:
     key = chain.hmac_key()
     bad: list[int] = []
     for number, text in _lines(path):
+        a = APPEND_RE.match(text)
+        if a is not None:
+            if chain.matches(line_mac("append", int(a["id"]), a["content"], a["at"], key), a["mac"]):
+                result.appends += 1
+            else:
+                bad.append(number)
+            continue
         m = LINE_RE.match(text)
         if m is None:
             bad.append(number)
@@ -155,7 +194,7 @@ def read(path: Path | None = None) -> AnchorFile:
             continue
         entry = Anchor(kind, seq, digest, at, number)
         if kind == "reset":
-            result.reset, result.highest, result.count = entry, entry, 0
+            result.reset, result.highest, result.count, result.appends = entry, entry, 0, 0
         else:
             result.count += 1
             if result.highest is None or seq > result.highest.seq:
@@ -163,6 +202,24 @@ def read(path: Path | None = None) -> AnchorFile:
         result.newest = entry
     result.bad_lines = tuple(bad)
     return result
+
+
+def appends(found: AnchorFile) -> Iterator[Append]:
+    """The authentic append lines after the last reset of a file read() has read, streamed in constant memory
+    (verify looks the records up in batches)."""
+    if found.path is None or not found.path.exists():
+        return
+    after = found.reset.line_no if found.reset is not None else 0
+    key = chain.hmac_key()
+    for number, text in _lines(found.path):
+        if number <= after:
+            continue
+        a = APPEND_RE.match(text)
+        if a is None or not chain.matches(
+            line_mac("append", int(a["id"]), a["content"], a["at"], key), a["mac"]
+        ):
+            continue  # bad lines are already counted by read()
+        yield Append(int(a["id"]), a["content"], a["at"], number)
 
 
 def has_anchors() -> bool:

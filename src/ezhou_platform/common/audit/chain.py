@@ -47,6 +47,10 @@ HASHED_FIELDS: tuple[str, ...] = (
 )
 
 
+# What a pending record's content MAC covers: everything hashed except the two chain columns the sealer fills.
+CONTENT_FIELDS: tuple[str, ...] = tuple(f for f in HASHED_FIELDS if f not in ("seq", "prev_hash"))
+
+
 def hmac_key() -> bytes:
     key = getattr(settings, "AUDIT_HMAC_KEY", "") or ""
     if isinstance(key, str):
@@ -63,9 +67,9 @@ def canonical_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
+def canonical_bytes(fields: Mapping[str, Any], names: tuple[str, ...] = HASHED_FIELDS) -> bytes:
     payload: dict[str, Any] = {}
-    for name in HASHED_FIELDS:
+    for name in names:
         value = fields[name]
         if name == "created_at":
             value = canonical_datetime(value)
@@ -81,6 +85,13 @@ def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
 
 def record_hash(fields: Mapping[str, Any], key: bytes | None = None) -> str:
     return hmac.new(key or hmac_key(), canonical_bytes(fields), hashlib.sha256).hexdigest()
+
+
+def content_mac(record_id: int, fields: Mapping[str, Any], key: bytes | None = None) -> str:
+    """HMAC over a record's id and content, written on append (ADR 0005). The id is bound so that a copy of
+    a genuine pending record under another id (a replayed event the sealer would chain) does not verify."""
+    message = f"audit-content|{int(record_id)}|".encode() + canonical_bytes(fields, CONTENT_FIELDS)
+    return hmac.new(key or hmac_key(), message, hashlib.sha256).hexdigest()
 
 
 def fields_of(record: Any) -> dict[str, Any]:

@@ -27,7 +27,9 @@ class Result(models.TextChoices):
 
 
 class AuditRecord(models.Model):
-    seq = models.PositiveBigIntegerField("序号", unique=True, editable=False)
+    # seq, prev_hash and hash are NULL while a record is pending (appended, not yet chained: see sealer.py and
+    # ADR 0005); the sealer fills them once, and the database refuses every other update.
+    seq = models.PositiveBigIntegerField("序号", unique=True, null=True, editable=False)
     created_at = models.DateTimeField("时间", editable=False, db_index=True)
 
     # Who: snapshots, so the record stays true after the account changes or is removed.
@@ -58,8 +60,13 @@ class AuditRecord(models.Model):
     citation = models.TextField("政策依据", blank=True, editable=False)
 
     # The chain.
-    prev_hash = models.CharField("前序哈希", max_length=64, editable=False)
-    hash = models.CharField("哈希", max_length=64, editable=False)
+    # NULL, not "", while pending: the unique indexes on seq and prev_hash must admit many pending rows.
+    prev_hash = models.CharField("前序哈希", max_length=64, null=True, editable=False)  # noqa: DJ001
+    hash = models.CharField("哈希", max_length=64, null=True, editable=False)  # noqa: DJ001
+    # HMAC(key, id + content) written on append, so a record edited (or forged) before it is sealed is seen.
+    content_mac = models.CharField(
+        "内容校验码", max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         db_table = "audit_record"
@@ -71,9 +78,14 @@ class AuditRecord(models.Model):
             # A fork (two records claiming the same predecessor) is refused by the database itself.
             models.UniqueConstraint(fields=["prev_hash"], name="audit_record_prev_hash_unique"),
         ]
+        indexes = [
+            # The sealer's and verify's "pending records" query stays small however long the trail gets.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_record_pending"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.label or self.action}"
+        where = f"#{self.seq}" if self.seq is not None else f"待封存 id={self.pk}"
+        return f"{where} {self.label or self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Only services.record() creates records; an ORM update of an existing one is a programming error

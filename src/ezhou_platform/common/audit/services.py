@@ -13,10 +13,12 @@
 `record()` writes in the caller's transaction: if the audit write fails, the exception propagates and the
 business change rolls back with it (fail closed, SECURITY.md C13). Calling it outside `atomic()` is refused.
 
-Appends are serialised on the one-row chain head: `SELECT … FOR UPDATE` on PostgreSQL (held until the
-caller's transaction ends); on SQLite the settings open every transaction with BEGIN IMMEDIATE, so the
-writer already holds the database's write lock. Two writers can therefore never take the same seq or fork
-the chain; the unique constraints on seq and prev_hash are the database's backstop if they ever did.
+No request waits on the chain head (ADR 0005, sealer.py): record() takes the one-row head only if it is free
+(`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite BEGIN IMMEDIATE already gave the writer the
+database's write lock, so it is always free) and then chains the record at once; otherwise it appends the
+record pending (no seq yet, a content MAC over id and content) and the sealer chains it right after commit.
+Only the holder of the head assigns seqs, so two writers never take the same seq or fork the chain; the
+unique constraints on seq and prev_hash are the database's backstop if they ever did.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from django.http import HttpRequest
 from ezhou_platform.common import clock
 from ezhou_platform.common.middleware import client_address, current_request_context
 
-from . import anchor, chain
+from . import anchor, chain, sealer
 from .masking import mask_personal_data, scrub_text
-from .models import GENESIS_HASH, AuditRecord, ChainHead, Result
+from .models import AuditRecord, Result
 
 logger = logging.getLogger(__name__)
 
@@ -169,32 +171,6 @@ def _object_fields(
     }
 
 
-def _lock_head(using: str) -> ChainHead:
-    """The chain head, locked for the rest of the caller's transaction (PostgreSQL: row lock)."""
-    qs = ChainHead.objects.using(using).select_for_update()
-    head = qs.filter(pk=1).first()
-    if head is None:
-        # First record ever: create the head. A concurrent first writer's INSERT waits on the primary key
-        # until the other transaction ends, then does nothing, and the SELECT … FOR UPDATE finds its row.
-        ChainHead.objects.using(using).bulk_create(
-            [ChainHead(pk=1, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
-        )
-        head = qs.get(pk=1)
-    if head.seq == 0 and AuditRecord.objects.using(using).exists():
-        # Records but a fresh head: someone removed the head. Starting over would hide a truncated tail,
-        # so refuse to write until an operator has run `audit verify` (fail closed; the caller's
-        # transaction, and the head row inserted above, roll back).
-        raise AuditError("审计链头缺失，但审计表中已有记录：请先运行 `ezhou audit verify` 排查。")
-    if head.seq == 0 and anchor.has_anchors():
-        # An empty table and head, but the anchor file outside the database says the chain had records: the
-        # trail was wiped. Starting again at #1 would bury the evidence under new anchors, so refuse.
-        raise AuditError(
-            "审计表为空，但外部锚点文件记录审计链已有记录：审计日志疑被清空，请先运行 `ezhou audit verify` 排查"
-            "（确属新建的数据库时，运行 `ezhou audit anchor --reset`）。"
-        )
-    return head
-
-
 def record(
     action: str,
     *,
@@ -245,21 +221,41 @@ def record(
         "citation": "" if citation is None else _clean(citation, 1000),
     }
 
-    # Everything above may fail without side effects; from here on we hold the chain.
+    # Everything above may fail without side effects. The row is written in the caller's transaction either
+    # way (fail closed); only whether it is chained now or by the sealer after commit depends on the head.
     with transaction.atomic(using=using):
-        head = _lock_head(using)
-        fields["seq"] = head.seq + 1
-        fields["prev_hash"] = head.hash
         fields["created_at"] = clock.now()
-        fields["hash"] = chain.record_hash(fields, key)
-        entry = AuditRecord(**fields)
-        entry.save(using=using, force_insert=True)
-        head.seq = entry.seq
-        head.hash = entry.hash
-        head.mac = chain.head_mac(entry.seq, entry.hash, key)
-        head.save(using=using, update_fields=["seq", "hash", "mac"])
-        # The head outside the database, written when (and only if) the caller's transaction commits.
-        anchor.schedule(entry.seq, entry.hash, using=using)
+        record_id = sealer.allocate_id(using)
+        fields["content_mac"] = chain.content_mac(record_id, fields, key)
+        try:
+            head = sealer.take_head(using, wait=False) if sealer.inline_enabled() else None
+        except sealer.HeadError as exc:
+            raise AuditError(str(exc)) from exc
+        if head is None:
+            # Pending: another transaction holds the head; do not wait for it (ADR 0005).
+            fields["seq"] = fields["prev_hash"] = fields["hash"] = None
+            entry = AuditRecord(pk=record_id, **fields)
+            entry.save(using=using, force_insert=True)
+            anchor.schedule_append(record_id, fields["content_mac"], using=using)
+        else:
+            # Rows committed pending before ours go first, so the chain keeps their commit order.
+            sealer.seal_locked(head, using, key)
+            seq, digest = (
+                head.seq + 1,
+                chain.record_hash({**fields, "seq": head.seq + 1, "prev_hash": head.hash}, key),
+            )
+            fields.update(seq=seq, prev_hash=head.hash, hash=digest)
+            entry = AuditRecord(pk=record_id, **fields)
+            entry.save(using=using, force_insert=True)
+            head.seq, head.hash = seq, digest
+            head.mac = chain.head_mac(head.seq, head.hash, key)
+            head.save(using=using, update_fields=["seq", "hash", "mac"])
+            # The head outside the database, written when (and only if) the caller's transaction commits.
+            anchor.schedule(head.seq, head.hash, using=using)
+        if connections[using].vendor != "sqlite" or head is None:
+            # A row appended pending by someone else while we held the head is sealed after our commit. On
+            # SQLite nobody else can append while we write, so only a pending append needs it there.
+            sealer.schedule_after_commit(using)
     return entry
 
 

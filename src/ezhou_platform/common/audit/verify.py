@@ -16,17 +16,26 @@ For each record in seq order we recompute its HMAC and check its link to the one
   anchored seq is beyond the table's last record, or the table is empty while anchors exist; the record at
   the anchored seq must still carry the anchored hash (else the chain was rewritten).
 - money (金额): a settlement's or notice's amounts no longer match their MAC (money.py, C21).
+- pending records (ADR 0005: appended, not yet chained by the sealer): each one's content MAC (over its id and
+  content) must verify, else it was altered or forged; one older than settings.AUDIT_SEAL_GRACE_SECONDS is
+  reported as unsealed (未封存: a crash between append and seal; `ezhou audit seal` recovers it); and every
+  `append` line of the anchor file must still find its record with the same content MAC (a pending record
+  deleted before sealing). verify itself seals nothing.
 
 The walk streams records in batches, so it runs in constant memory over millions of records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
+
+from ezhou_platform.common import clock
 
 from . import anchor as anchor_file
 from . import chain, money
@@ -39,6 +48,7 @@ HEAD = "head"
 ANCHOR = "anchor"
 WIPED = "wiped"
 MONEY = money.MONEY
+UNSEALED = "unsealed"
 
 KIND_LABELS = {
     ALTERED: "篡改",
@@ -48,6 +58,7 @@ KIND_LABELS = {
     ANCHOR: "锚点不符",
     WIPED: "审计日志被清空",
     MONEY: "金额校验码不符",
+    UNSEALED: "未封存",
 }
 
 
@@ -75,6 +86,7 @@ class VerifyReport:
     anchor_at: str | None = None
     anchor_path: str | None = None
     money_checked: int = 0
+    pending: int = 0  # records appended but not yet chained (ADR 0005)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -109,6 +121,7 @@ class VerifyReport:
             "anchor_at": self.anchor_at,
             "anchor_path": self.anchor_path,
             "money_checked": self.money_checked,
+            "pending": self.pending,
             "problems": [{**asdict(p), "kind_label": p.kind_label} for p in self.problems],
         }
 
@@ -117,7 +130,13 @@ _ONLY = ("id", *chain.HASHED_FIELDS, "hash")
 
 
 def _records(using: str, chunk_size: int) -> Iterator[AuditRecord]:
-    return AuditRecord.objects.using(using).only(*_ONLY).order_by("seq", "id").iterator(chunk_size=chunk_size)
+    return (
+        AuditRecord.objects.using(using)
+        .filter(seq__isnull=False)
+        .only(*_ONLY)
+        .order_by("seq", "id")
+        .iterator(chunk_size=chunk_size)
+    )
 
 
 def _with_next(items: Iterator[AuditRecord]) -> Iterator[tuple[AuditRecord, AuditRecord | None]]:
@@ -170,6 +189,8 @@ def verify(
         report.problems.append(Problem(kind=kind, message=message, **kw))
 
     for rec, nxt in _with_next(_records(using, chunk_size)):
+        if rec.seq is None or rec.hash is None or rec.prev_hash is None:
+            continue  # pending: the query leaves them out; _check_pending looks at them
         report.checked += 1
         if report.first_seq is None:
             report.first_seq = rec.seq
@@ -276,6 +297,8 @@ def verify(
     if anchor is not None and not anchor_seen:
         add(ANCHOR, f"外部锚点记录 #{anchor[0]} 不存在：已被删除", seq=anchor[0])
     _compare_anchor_file(report, found, top, chain_end, add)
+    _check_pending(report, using, key, chunk_size, add)
+    _check_appends(found, using, chunk_size, add)
     if money_rows:
         report.money_checked, money_problems = money.check(using=using, chunk_size=chunk_size)
         for row in money_problems:
@@ -313,3 +336,67 @@ def _compare_anchor_file(
             seq=covered + 1,
             seq_end=top.seq,
         )
+
+
+def _check_pending(report: VerifyReport, using: str, key: bytes, chunk_size: int, add: Any) -> None:
+    """Pending records: the content MAC must verify; one pending past the grace period was never sealed."""
+    grace = dt.timedelta(seconds=float(getattr(settings, "AUDIT_SEAL_GRACE_SECONDS", 60)))
+    cutoff = clock.now() - grace
+    rows = (
+        AuditRecord.objects.using(using)
+        .filter(seq__isnull=True)
+        .only("id", "content_mac", *chain.HASHED_FIELDS)
+        .order_by("id")
+        .iterator(chunk_size=chunk_size)
+    )
+    for rec in rows:
+        report.pending += 1
+        if not chain.matches(chain.content_mac(rec.pk, chain.fields_of(rec), key), rec.content_mac or ""):
+            add(
+                ALTERED,
+                f"待封存记录 id={rec.pk} 内容与校验码不符：在封存前被篡改或伪造插入",
+                record_id=rec.pk,
+            )
+        elif rec.created_at < cutoff:
+            add(
+                UNSEALED,
+                f"记录 id={rec.pk}（{chain.canonical_datetime(rec.created_at)}）已追加但超过 {int(grace.total_seconds())} 秒仍未封存："
+                "追加与封存之间进程中断，运行 `ezhou audit seal` 补封",
+                record_id=rec.pk,
+            )
+
+
+def _check_appends(found: anchor_file.AnchorFile, using: str, chunk_size: int, add: Any) -> None:
+    """Every record the anchor file saw appended pending must still be there with the same content MAC."""
+    if not found.appends:
+        return
+
+    def check(batch: list[anchor_file.Append]) -> None:
+        stored = dict(
+            AuditRecord.objects.using(using)
+            .filter(pk__in=[a.record_id for a in batch])
+            .values_list("id", "content_mac")
+        )
+        for a in batch:
+            if a.record_id not in stored:
+                add(
+                    DELETED,
+                    f"记录 id={a.record_id} 缺失：外部锚点文件第 {a.line_no} 行（{a.at}）记录了它的追加，"
+                    "该记录在封存前或封存后被删除",
+                    record_id=a.record_id,
+                )
+            elif not chain.matches(a.content_mac, stored[a.record_id]):
+                add(
+                    ALTERED,
+                    f"记录 id={a.record_id} 的内容校验码与外部锚点文件第 {a.line_no} 行不一致：已被替换",
+                    record_id=a.record_id,
+                )
+
+    batch: list[anchor_file.Append] = []
+    for a in anchor_file.appends(found):
+        batch.append(a)
+        if len(batch) >= chunk_size:
+            check(batch)
+            batch = []
+    if batch:
+        check(batch)

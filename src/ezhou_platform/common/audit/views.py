@@ -151,7 +151,7 @@ def _csv_rows(qs: Any) -> Iterator[list[Any]]:
     yield list(CSV_COLUMNS)
     for r in qs.iterator(chunk_size=2000):
         yield [
-            r.seq,
+            "待封存" if r.seq is None else r.seq,
             r.created_at.astimezone(tz).isoformat(sep=" ", timespec="seconds"),
             "" if r.actor_id is None else r.actor_id,
             r.actor_username,

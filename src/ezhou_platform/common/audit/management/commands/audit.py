@@ -5,7 +5,8 @@ Prints a report in Chinese naming every altered, inserted and deleted record, a 
 when anything is wrong (0 when the trail is intact), so a daily cron job or monitoring can alert on it. The
 result of each run is itself appended to the trail (action audit.chain.verify) unless --no-record is given.
 
-`audit grants` prints the PostgreSQL grants that keep the application's role from TRUNCATE, UPDATE, DELETE,
+`audit seal` chains the records left pending (ADR 0005: appended while the chain head was busy, and a crash
+came between append and seal); `audit grants` prints the PostgreSQL grants that keep the application's role from TRUNCATE, UPDATE, DELETE,
 ALTER and DROP on the audit tables (run by the owner role); `audit anchor` shows the newest anchor, and
 `audit anchor --reset` starts the comparison again from the current head (after a deliberate new database).
 """
@@ -44,10 +45,12 @@ def grants_sql(app_role: str, owner_role: str) -> str:
             "REVOKE ALL ON audit_record, audit_chain_head FROM PUBLIC;",
             f"REVOKE TRUNCATE, UPDATE, DELETE, REFERENCES, TRIGGER ON audit_record FROM {app_role};",
             f"GRANT SELECT, INSERT ON audit_record TO {app_role};",
+            "-- 封存（ADR 0005）：只能填写待封存记录的三个链字段，触发器拒绝其他任何修改；记录编号在插入前取得。",
+            f"GRANT UPDATE (seq, prev_hash, hash) ON audit_record TO {app_role};",
+            f"GRANT USAGE ON SEQUENCE audit_record_id_seq TO {app_role};",
             "-- 链头每次追加都要前移（UPDATE），但不能删除或清空；其校验码只有持有密钥者能算出。",
             f"REVOKE TRUNCATE, DELETE, REFERENCES, TRIGGER ON audit_chain_head FROM {app_role};",
             f"GRANT SELECT, INSERT, UPDATE ON audit_chain_head TO {app_role};",
-            "-- audit_record.id 为标识列（IDENTITY），插入无需序列权限。",
             f"-- 之后应用角色 {app_role} 不能 TRUNCATE / UPDATE / DELETE / ALTER / DROP 审计表，",
             "-- 也不能停用其触发器（需要属主身份）；BEFORE TRUNCATE 触发器（迁移 0003）另外拒绝任何角色的 TRUNCATE。",
         ]
@@ -73,6 +76,8 @@ class Command(BaseCommand):
         v.add_argument("--no-money", action="store_true", help="不校验金额校验码（结算、加价水费通知单）")
         v.add_argument("--no-anchor-file", action="store_true", help="不与外部锚点文件比对")
         v.add_argument("--database", default=DEFAULT_DB_ALIAS, help="数据库别名（默认 default）")
+        s = sub.add_parser("seal", help="封存（链接）尚未封存的审计记录：追加与封存之间进程中断后补封")
+        s.add_argument("--database", default=DEFAULT_DB_ALIAS, help="数据库别名（默认 default）")
         g = sub.add_parser("grants", help="打印 PostgreSQL 审计表的授权语句（应用角色只能读取和追加）")
         g.add_argument("--app-role", help="应用连接数据库所用的角色（默认取 DATABASES 的 USER）")
         g.add_argument("--owner-role", default="ezhou_owner", help="审计表的属主角色（默认 ezhou_owner）")
@@ -91,6 +96,9 @@ class Command(BaseCommand):
             return
         if options["subcommand"] == "anchor":
             self._anchor_command(options["database"], reset=options["reset"])
+            return
+        if options["subcommand"] == "seal":
+            self._seal(options["database"])
             return
         using = options["database"]
         anchor = _anchor(options["anchor"]) if options.get("anchor") else None
@@ -120,6 +128,8 @@ class Command(BaseCommand):
         elif report.anchor_path:
             w(f"外部锚点文件 {report.anchor_path} 中尚无锚点。")
         w(f"金额校验：共检查 {report.money_checked} 条结算与通知单。")
+        if report.pending:
+            w(f"待封存记录：{report.pending} 条（追加后由封存程序链接，verify 只报告、不封存）。")
         if report.ok:
             w(self.style.SUCCESS("结果：通过。审计链完整，未发现篡改、插入或删除。"))
             return
@@ -134,6 +144,21 @@ class Command(BaseCommand):
         if deleted:
             w(
                 f"被删除的记录：{', '.join(f'#{s}' for s in deleted[:200])}{' …' if len(deleted) > 200 else ''}"
+            )
+
+    def _seal(self, using: str) -> None:
+        from ezhou_platform.common.audit.sealer import HeadError, pending_exists, seal_all
+
+        try:
+            count = seal_all(using)
+        except HeadError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"已封存 {count} 条审计记录。")
+        if pending_exists(using):
+            self.stdout.write(
+                self.style.WARNING(
+                    "仍有待封存记录无法封存（内容校验码不符）：运行 `ezhou audit verify` 查看。"
+                )
             )
 
     def _anchor_command(self, using: str, *, reset: bool) -> None:
