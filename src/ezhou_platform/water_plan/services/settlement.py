@@ -213,8 +213,9 @@ def settle_chunk(plan_ids: list[int], year: int, *, actor: Any, issued_on: dt.da
         # One prepared UPDATE run for every row: bulk_update's CASE WHEN over 2,000 ids costs more than the rows.
         table = SurchargeNotice._meta.db_table
         with connection.cursor() as cur:
+            # the table name is the model's own (not input); every value is a query parameter
             cur.executemany(
-                f"UPDATE {table} SET number = %s, document_id = %s, money_mac = %s WHERE id = %s",  # noqa: S608
+                f"UPDATE {table} SET number = %s, document_id = %s, money_mac = %s WHERE id = %s",  # noqa: S608  # nosec B608
                 [(n.number, doc.pk, n.money_mac, n.pk) for n, doc in zip(rows, docs, strict=True)],
             )
     record(
