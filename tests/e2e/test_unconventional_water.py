@@ -49,8 +49,12 @@ def test_public_list_and_screening_on_a_phone(live_server: Any, page: Any, demo:
     page.fill("#id_footprint_m2", "20000")
     page.fill("#id_hardened_m2", "10000")
     page.click("form.uw-form button[type=submit]")
-    body = page.inner_text("main")
-    assert "应当配套建设" in body and "第八条" in body
+    # the answer's own section (the page's introduction quotes 第八条's "应当配套建设" too, so reading <main> right
+    # after the click could pass on the old page while the new one is still loading)
+    verdict = page.locator("section[aria-live] h2")
+    verdict.wait_for()
+    page.wait_for_load_state("load")
+    assert "应当配套建设" in verdict.inner_text() and "第八条" in page.inner_text("section[aria-live]")
     assert _fits(page)
     page.fill("#id_footprint_m2", "-5")
     page.click("form.uw-form button[type=submit]")
