@@ -43,15 +43,9 @@ def _django_setup(only_apps: tuple[str, ...] | None = None) -> None:
 # fifteen domains (0.1 s instead of 1.1 s of imports: a year of claims settles in about the time start-up
 # took before; issue 15). Key: the words of the command; value: the module of its management command.
 LEAN_APPS = ("django.contrib.contenttypes", "django.contrib.auth", "ezhou_platform.common")
+_MEDICAL_ASSISTANCE = "ezhou_platform.medical_assistance.management.commands.medical_assistance"
 LEAN_COMMANDS = {
-    (
-        "medical-assistance",
-        "settle",
-    ): "ezhou_platform.medical_assistance.management.commands.medical_assistance",
-    (
-        "medical-assistance",
-        "simulate",
-    ): "ezhou_platform.medical_assistance.management.commands.medical_assistance",
+    ("medical-assistance", action): _MEDICAL_ASSISTANCE for action in ("settle", "settle-dataset", "simulate")
 }
 
 
