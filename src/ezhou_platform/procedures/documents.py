@@ -261,6 +261,106 @@ def issue_many(
         return rows
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """Consecutive numbers of one kind taken for a batch written as rows (``number_many``, ``write_many``), and
+    the ids its rows will have (reserved, so the records that point at the documents are written first)."""
+
+    kind: DocumentKind
+    department: Department
+    year: int
+    first: int
+    ids: list[int]
+
+    @property
+    def numbers(self) -> list[str]:
+        fmt = self.kind.number_format
+        return [fmt.format(year=self.year, seq=self.first + i) for i in range(len(self.ids))]
+
+    def context(
+        self,
+        i: int,
+        *,
+        title: str,
+        recipient: str,
+        citation: str,
+        remedy: str,
+        on: dt.date,
+        extra: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """The template context of document ``i`` of the batch, as ``issue_many`` gives its template."""
+        number = self.kind.number_format.format(year=self.year, seq=self.first + i)
+        return _context(
+            self.kind,
+            number,
+            title=title,
+            recipient=recipient,
+            citation=citation,
+            remedy=remedy,
+            on=on,
+            department=self.department,
+            extra=extra,
+        )
+
+
+def number_many(kind_code: str, count: int, *, year: int) -> Numbers:
+    """Take ``count`` consecutive numbers of ``kind_code`` in ``year`` and reserve the documents' ids, for a
+    batch of tens of thousands whose HTML the caller makes (``issue_many`` without a context and a Document
+    instance per document). Inside the transaction that then calls ``write_many``: the numbers and the
+    documents commit together or not at all, gap-free like ``issue``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("number_many must run inside the transaction that writes the documents")
+    k = kind(kind_code)
+    department = Department.objects.get(code=k.department)
+    first = next_seq(department, k.code, year, count) if count else 0
+    return Numbers(k, department, year, first, bulk.reserve_ids(Document, count))
+
+
+def write_many(
+    numbers: Numbers,
+    *,
+    titles: list[str],
+    recipients: list[str],
+    case_ids: list[int | None],
+    htmls: list[str],
+    on: dt.date,
+    actor: Any,
+    citation: str = "",
+    remedy: str = "",
+) -> None:
+    """Write the documents numbered by ``numbers`` (one each, in order) with their HTML as issued, in one
+    ``executemany``: the columns ``issue_many`` writes, the PDF on first download (``pdf_of``)."""
+    n = len(numbers.ids)
+    if not n:
+        return
+    first = numbers.first
+    bulk.insert(
+        Document,
+        n,
+        {
+            "id": numbers.ids,
+            "case_id": case_ids,
+            "seq": range(first, first + n),
+            "number": numbers.numbers,
+            "title": titles,
+            "recipient": recipients,
+            "html": htmls,
+        },
+        same={
+            "department_id": numbers.department.pk,
+            "kind": numbers.kind.code,
+            "kind_label": numbers.kind.label,
+            "year": numbers.year,
+            "citation": citation,
+            "remedy": remedy,
+            "pdf": b"",
+            "sha256": "",
+            "issued_on": on,
+            "issued_by_id": actor.pk if getattr(actor, "pk", None) else None,
+        },
+    )
+
+
 def adopt(
     kind_code: str,
     *,

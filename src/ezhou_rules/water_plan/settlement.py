@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
@@ -25,7 +26,7 @@ from ezhou_rules.core.trace import NO_TRACE, Trace
 
 from . import cite
 from .errors import WaterPlanError
-from .volumes import format_volume, fraction_text
+from .volumes import format_volume, fraction_text, ratio_text
 
 I64 = npt.NDArray[np.int64]
 
@@ -124,14 +125,27 @@ def assessment(
 
 
 def actual_text(supplier: int, construction: int, actual: int) -> str:
-    return (
-        f"结算水量采用供水企业数据：{format_volume(supplier)}-基建水表{format_volume(construction)}"
-        f"={format_volume(actual)}立方米。"
-    )
+    return _actual_words(format_volume(supplier), format_volume(construction), format_volume(actual))
 
 
 def assessed_plan_text(plan: int, excess: int) -> str:
-    return f"年度考核计划=下达±调整+增补-下调={format_volume(plan)}立方米；超计划水量{format_volume(excess)}立方米。"
+    return _plan_words(format_volume(plan), format_volume(excess))
+
+
+# The sentences from figures already written out (the batch writes each figure once for the notice's table and
+# its sentences).
+
+
+def _actual_words(supplier: str, construction: str, actual: str) -> str:
+    return f"结算水量采用供水企业数据：{supplier}-基建水表{construction}={actual}立方米。"
+
+
+def _plan_words(plan: str, excess: str) -> str:
+    return f"年度考核计划=下达±调整+增补-下调={plan}立方米；超计划水量{excess}立方米。"
+
+
+def _total_words(excess: str, total: str) -> str:
+    return f"超计划用水{excess}立方米，累进加价水费合计{total}。"
 
 
 def band_spans(bounds: tuple[Fraction, ...], bands: int) -> list[str]:
@@ -156,7 +170,7 @@ def band_text(i: int, span: str, volume: Fraction, multiplier: Fraction, price: 
 
 
 def total_text(excess: int, total: int) -> str:
-    return f"超计划用水{format_volume(excess)}立方米，累进加价水费合计{format_yuan(total)}。"
+    return _total_words(format_volume(excess), format_yuan(total))
 
 
 def surcharge_tiers(
@@ -252,6 +266,77 @@ def _bands(
     return den, band_volumes, amounts
 
 
+@dataclass(frozen=True)
+class NoticeTexts:
+    """What a batch of notices writes out, one entry per notice: the figures of its tables (volumes in m³,
+    amounts in yuan) and the explanation of each step of its computation; ``citations``: each step's article,
+    the same for every notice."""
+
+    actual: list[str]
+    plan: list[str]
+    excess: list[str]
+    bands: list[list[str]]  # each band's amount
+    total: list[str]
+    steps: list[list[str]]
+    citations: list[str]
+
+
+def notice_texts(
+    supplier_m3x100: npt.ArrayLike,
+    construction_m3x100: npt.ArrayLike,
+    plan_m3x100: npt.ArrayLike,
+    bounds: tuple[Fraction, ...],
+    multipliers: tuple[Fraction, ...],
+    price_fen_per_m3: int,
+) -> NoticeTexts:
+    """The notices' figures and the steps of their computation, over columns: the same steps, in the same words,
+    as ``assessment`` then ``surcharge`` traced one unit at a time on what the notice recorded (supplier and
+    construction volumes, the assessed plan, no further changes) — without a Trace per unit, each figure
+    written once."""
+    check_tiers(bounds, multipliers, price_fen_per_m3)
+    actual, plan, excess = assessment(supplier_m3x100, construction_m3x100, plan_m3x100, 0, 0, 0)
+    sup = np.broadcast_to(np.asarray(supplier_m3x100, dtype=np.int64), actual.shape)
+    con = np.broadcast_to(np.asarray(construction_m3x100, dtype=np.int64), actual.shape)
+    den, band_volumes, amounts = _bands(plan, excess, bounds, multipliers, price_fen_per_m3)
+    total = amounts.sum(axis=1)
+    spans = band_spans(bounds, len(multipliers))
+    # each band's sentence is its words around the band's volume and amount (band_text)
+    heads = [f"第{i + 1}档（{spans[i]}的部分）" for i in range(len(multipliers))]
+    mids = [f"立方米×{fraction_text(m)}倍×{format_yuan(price_fen_per_m3)}/立方米=" for m in multipliers]
+    scale = den * 100
+    # a band the excess does not reach (0 m³, 0 fen) says the same in every notice: written once
+    empty = [f"{h}{ratio_text(0, scale)}{m}{format_yuan(0)}。" for h, m in zip(heads, mids, strict=True)]
+    bands = list(zip(heads, mids, empty, strict=True))
+    volume, nothing = format_volume, format_yuan(0)
+    out = NoticeTexts([], [], [], [], [], [], [])
+    for s, c, a, p, e, t, vols, amts in zip(
+        sup.tolist(),
+        con.tolist(),
+        actual.tolist(),
+        plan.tolist(),
+        excess.tolist(),
+        total.tolist(),
+        np.stack(band_volumes, axis=1).tolist(),
+        amounts.tolist(),
+        strict=True,
+    ):
+        a_t, p_t, e_t, t_t = volume(a), volume(p), volume(e), format_yuan(t)
+        yuan = [format_yuan(x) if x else nothing for x in amts]
+        out.actual.append(a_t)
+        out.plan.append(p_t)
+        out.excess.append(e_t)
+        out.bands.append(yuan)
+        out.total.append(t_t)
+        sentences = [_actual_words(volume(s), volume(c), a_t), _plan_words(p_t, e_t)]
+        for (h, m, none), v, y in zip(bands, vols, yuan, strict=True):
+            sentences.append(f"{h}{ratio_text(v, scale)}{m}{y}。" if v else none)
+        sentences.append(_total_words(e_t, t_t))
+        out.steps.append(sentences)
+    art14, art7 = str(cite_of(cite("第十四条"))), str(cite_of(cite("第七条第一款")))
+    out.citations.extend([art14, art7, *(art14 for _ in multipliers), art14])
+    return out
+
+
 def notice_steps(
     supplier_m3x100: npt.ArrayLike,
     construction_m3x100: npt.ArrayLike,
@@ -260,35 +345,8 @@ def notice_steps(
     multipliers: tuple[Fraction, ...],
     price_fen_per_m3: int,
 ) -> list[list[tuple[str, str]]]:
-    """(explanation, citation) of each step of each notice's computation, over columns: the same steps, in the
-    same words, as ``assessment`` then ``surcharge`` traced one unit at a time on what the notice recorded
-    (supplier and construction volumes, the assessed plan, no further changes) — without a Trace per unit."""
-    check_tiers(bounds, multipliers, price_fen_per_m3)
-    actual, plan, excess = assessment(supplier_m3x100, construction_m3x100, plan_m3x100, 0, 0, 0)
-    sup = np.broadcast_to(np.asarray(supplier_m3x100, dtype=np.int64), actual.shape)
-    con = np.broadcast_to(np.asarray(construction_m3x100, dtype=np.int64), actual.shape)
-    den, band_volumes, amounts = _bands(plan, excess, bounds, multipliers, price_fen_per_m3)
-    total = amounts.sum(axis=1)
-    art14, art7 = str(cite_of(cite("第十四条"))), str(cite_of(cite("第七条第一款")))
-    spans = band_spans(bounds, len(multipliers))
-    out = []
-    for j in range(len(actual)):
-        a, p, e = int(actual[j]), int(plan[j]), int(excess[j])
-        steps = [(actual_text(int(sup[j]), int(con[j]), a), art14), (assessed_plan_text(p, e), art7)]
-        steps += [
-            (
-                band_text(
-                    i,
-                    spans[i],
-                    Fraction(int(band_volumes[i][j]), den * 100),
-                    mult,
-                    price_fen_per_m3,
-                    int(amounts[j, i]),
-                ),
-                art14,
-            )
-            for i, mult in enumerate(multipliers)
-        ]
-        steps.append((total_text(e, int(total[j])), art14))
-        out.append(steps)
-    return out
+    """(explanation, citation) of each step of each notice's computation (``notice_texts``)."""
+    texts = notice_texts(
+        supplier_m3x100, construction_m3x100, plan_m3x100, bounds, multipliers, price_fen_per_m3
+    )
+    return [list(zip(steps, texts.citations, strict=True)) for steps in texts.steps]

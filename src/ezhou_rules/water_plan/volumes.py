@@ -75,10 +75,14 @@ def parse_decimal(
 
 def fraction_text(value: Fraction, places: int = 4) -> str:
     """An exact value for a trace: '123.4567' (rounded half up for display only)."""
-    # In integers from the numerator and denominator (a notice batch formats hundreds of thousands of these):
-    # (2·|p|·10^k + q) // 2q is the same whether or not p·10^k/q is reduced first.
     exact = value if isinstance(value, Fraction | int) else Fraction(value)
-    num, den = exact.numerator, exact.denominator
+    return ratio_text(exact.numerator, exact.denominator, places)
+
+
+def ratio_text(num: int, den: int, places: int = 4) -> str:
+    """``fraction_text`` of num/den (den > 0) without making a Fraction: a notice batch formats hundreds of
+    thousands of band volumes."""
+    # In integers: (2·|p|·10^k + q) // 2q is the same whether or not p·10^k/q is reduced first.
     n = (abs(num) * 10**places * 2 + den) // (2 * den)
     sign = "-" if num < 0 else ""
     whole, frac = divmod(n, 10**places)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ezhou_platform.procedures import documents
+from ezhou_platform.procedures import documents, engine
 from ezhou_platform.water_plan import services, steps
 from ezhou_platform.water_plan.models import (
     CoefficientEvent,
@@ -135,6 +135,27 @@ def test_bulk_issue_and_settle_match_the_per_unit_path(demo_users, tiers, units)
                     ),
                 )
                 assert doc.html == expected
+                # the document's record as issue_many wrote it: its case (the notice's), who issued it, its
+                # words; HTML as issued, the PDF on first download
+                case = engine.case_of(n)
+                assert case is not None and doc.case_id == case.pk and case.state == "issued"
+                assert case.title == f"{u.name}2024年度超计划用水加价水费（〔2024〕待编号{u.pk}）"
+                assert case.events.get().step == "start"
+                assert (doc.title, doc.recipient) == (
+                    f"{u.name}2024年度超计划用水加价收费通知单",
+                    f"{u.name}（统一社会信用代码 {u.uscc}）",
+                )
+                assert (doc.issued_by, doc.issued_on, doc.version, doc.year) == (
+                    clerk,
+                    dt.date(2025, 1, 10),
+                    1,
+                    2024,
+                )
+                assert (doc.kind, doc.kind_label) == (
+                    steps.SURCHARGE_NOTICE,
+                    "超计划、超定额用水加价收费通知单",
+                )
+                assert (bytes(doc.pdf), doc.sha256, doc.supersedes_id) == (b"", "", None)
             assert services.settle_year(2024, actor=clerk, issued_on=dt.date(2025, 1, 10)) == 0  # idempotent
             raise Undo
     except Undo:

@@ -46,3 +46,28 @@ def test_a_notice_saved_one_by_one_carries_a_mac(unit: Any) -> None:
         issued_on=dt.date(2024, 1, 10),
     )
     assert n.money_mac == n.compute_money_mac() and verify().ok
+
+
+def test_macs_of_a_batch_are_the_macs_of_each_row() -> None:
+    # money.macs_for writes an all-integer row's message from a template with the keys sorted; a row with any
+    # other value goes through mac_for's json.dumps. Both must give mac_for's MAC, row by row.
+    from ezhou_platform.common.audit import money
+
+    key = b"k" * 32
+    label = "water_plan.surchargenotice"
+    columns = {
+        "unit_id": [3, 4, 5],
+        "year": [2024, 2024, 2024],
+        "version": [1, 2, 1],
+        "actual_m3x100": [1976900, 0, 12],
+        "plan_m3x100": [1913850, 5, 10],
+        "excess_m3x100": [63050, 0, 2],
+        "amount_fen": [94575, 0, None],  # the third row is not all integers: None is canonical ""
+    }
+    batch = money.macs_for(label, [10, 11, 12], columns, key)
+    one_by_one = [
+        money.mac_for(label, pk, {name: values[i] for name, values in columns.items()}, key)
+        for i, pk in enumerate([10, 11, 12])
+    ]
+    assert batch == one_by_one
+    assert len(set(batch)) == 3  # id and amounts are in the message

@@ -261,6 +261,32 @@ def test_format_capital(fen: int, capital: str) -> None:
     assert format_capital(fen) == capital
 
 
+def _cn2an_capital(fen: int) -> str:
+    import cn2an
+
+    yuan, cents = divmod(fen, 100)
+    return "人民币" + cn2an.an2cn(f"{yuan}.{cents:02d}", "rmb")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.integers(0, 10**10 - 1),  # the words written without cn2an: below 1亿元
+        st.integers(0, 9999).map(lambda g: g * 100),  # one group of yuan
+        st.tuples(st.integers(1, 9999), st.sampled_from([0, 1, 10, 99, 100, 999, 1000, 1001, 9999])).map(
+            lambda hl: (hl[0] * 10000 + hl[1]) * 100  # 万 and a low group with leading zeros
+        ),
+        st.integers(10**10, 10**18 - 1),  # cn2an's own words from 1亿元 on
+    ),
+    st.sampled_from([0, 1, 9, 10, 11, 50, 99]),
+)
+def test_format_capital_says_what_cn2an_says(fen: int, cents: int) -> None:
+    # format_capital writes amounts below 1亿元 itself (a notice batch writes tens of thousands); cn2an's
+    # words are the reference, with each 角/分 combination (整, 零X分, X角, X角Y分)
+    amount = fen - fen % 100 + cents
+    assert format_capital(amount) == _cn2an_capital(amount)
+
+
 def test_format_capital_refuses_negative_and_huge() -> None:
     with pytest.raises(MoneyError) as info:
         format_capital(-1)

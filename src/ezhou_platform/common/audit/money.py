@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -51,6 +51,34 @@ def mac_for(label: str, pk: Any, values: dict[str, Any], key: bytes | None = Non
     payload = {"model": label, "id": int(pk), **{name: canonical(v) for name, v in values.items()}}
     message = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return hmac.new(key or money_key(), message, hashlib.sha256).hexdigest()
+
+
+def macs_for(
+    label: str, pks: Sequence[int], columns: Mapping[str, Sequence[Any]], key: bytes | None = None
+) -> list[str]:
+    """``mac_for`` of many rows of one model (a batch written without instances): ``columns`` maps each money
+    field to its values, in the order of ``pks``. The key's HMAC state is set up once and copied per row; a
+    row whose values are all integers (amounts, ids, years) has its message written from a template with the
+    keys already sorted, the same bytes ``mac_for``'s ``json.dumps`` writes."""
+    base = hmac.new(key or money_key(), digestmod=hashlib.sha256)
+    names = list(columns)
+    slots = {"model": json.dumps(label, ensure_ascii=False), "id": "{0}"}
+    slots.update({n: f"{{{k + 1}}}" for k, n in enumerate(names)})
+    template = (
+        "{{" + ",".join(f"{json.dumps(n, ensure_ascii=False)}:{slots[n]}" for n in sorted(slots)) + "}}"
+    )
+    out = []
+    for row in zip(pks, *(columns[n] for n in names), strict=True):
+        if all(type(v) is int for v in row):
+            message = template.format(*row)
+        else:
+            values = {n: canonical(v) for n, v in zip(names, row[1:], strict=True)}
+            payload = {"model": label, "id": int(row[0]), **values}
+            message = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        mac = base.copy()
+        mac.update(message.encode("utf-8"))
+        out.append(mac.hexdigest())
+    return out
 
 
 class MoneyMAC(models.Model):

@@ -12,23 +12,20 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 
 from ezhou_platform.common import bulk, clock
-from ezhou_platform.common.audit import money
 from ezhou_platform.common.audit.services import record
-from ezhou_platform.procedures import documents, engine
 from ezhou_rules.core.money import format_capital, format_yuan
 from ezhou_rules.core.trace import Trace
 from ezhou_rules.water_plan import limits
 from ezhou_rules.water_plan import settlement as settlement_rules
 from ezhou_rules.water_plan.volumes import format_volume, fraction_text
 
-from .. import steps
 from ..models import MeterReading, PlanChange, SurchargeNotice, YearlyPlan
-from .common import DOC, among, cite, expiry_warning, rules_parameters
-from .notice_render import NoticeRenderer
+from .common import DOC, among, expiry_warning, rules_parameters
+from .notice_batch import Assessed, write_notices
 from .supplements import construction_deductions
 
 NOTICE_TEMPLATE = "water_plan/documents/surcharge_notice.html"
@@ -125,109 +122,75 @@ def settle_year(
 def settle_chunk(plan_ids: list[int], year: int, *, actor: Any, issued_on: dt.date, tiers: Tiers) -> int:
     """Assess the plans ``plan_ids`` (one unit of work, in the caller's transaction), vectorised: actual use,
     the assessed plan, the progressive surcharge; the notices above their plans numbered in the year assessed,
-    each with its collection case and its document (HTML as issued, PDF on first download)."""
-    # the plan's explanation and inputs (JSON) are not read here: not decoded for 2,000 plans a chunk
+    each with its collection case and its document (HTML as issued, PDF on first download), written as rows
+    (``notice_batch``). Python's cycle collector is paused meanwhile and SQLite's page cache is large enough for
+    the chunk (``bulk``)."""
+    with bulk.cycle_collector_paused(), bulk.page_cache(64):
+        return _settle_chunk(plan_ids, year, actor=actor, issued_on=issued_on, tiers=tiers)
+
+
+def _settle_chunk(plan_ids: list[int], year: int, *, actor: Any, issued_on: dt.date, tiers: Tiers) -> int:
+    # the columns the assessment and the notices read, not a plan and a unit instance per plan
     plans = list(
         YearlyPlan.objects.filter(among("pk", plan_ids))
-        .select_related("unit")
-        .defer("explanation", "inputs")
         .order_by("pk")
+        .values_list("pk", "unit_id", "volume_m3x100", "unit__name", "unit__uscc")
     )
     if not plans:
         return 0
-    unit_ids = [p.unit_id for p in plans]
+    pks = [p[0] for p in plans]
+    unit_ids = [p[1] for p in plans]
     traces: dict[tuple[int, int], list[dict[str, Any]]] = {}
     supplier, construction = _year_volumes(unit_ids, year, traces)
     # the plan changes summed per plan and kind in the database, not read as one object each
     changes: dict[tuple[int, str], int] = {
         (plan_id, kind): int(v)
-        for plan_id, kind, v in PlanChange.objects.filter(among("plan_id", [p.pk for p in plans]))
+        for plan_id, kind, v in PlanChange.objects.filter(among("plan_id", pks))
         .values("plan_id", "kind")
         .annotate(v=Sum("delta_m3x100"))
         .values_list("plan_id", "kind", "v")
     }
-    adj = [changes.get((p.pk, PlanChange.Kind.ADJUSTMENT), 0) for p in plans]
-    sup = [changes.get((p.pk, PlanChange.Kind.SUPPLEMENT), 0) for p in plans]
-    cut = [-changes.get((p.pk, PlanChange.Kind.CUT), 0) for p in plans]
+    adj = [changes.get((pk, PlanChange.Kind.ADJUSTMENT), 0) for pk in pks]
+    sup = [changes.get((pk, PlanChange.Kind.SUPPLEMENT), 0) for pk in pks]
+    cut = [-changes.get((pk, PlanChange.Kind.CUT), 0) for pk in pks]
     sv = np.array([supplier.get(u, 0) for u in unit_ids], dtype=np.int64)
     cv = np.minimum(np.array([construction.get(u, 0) for u in unit_ids], dtype=np.int64), sv)
-    actual, plan_v, excess = settlement_rules.assessment(
-        sv, cv, [p.volume_m3x100 for p in plans], adj, sup, cut
-    )
+    actual, plan_v, excess = settlement_rules.assessment(sv, cv, [p[2] for p in plans], adj, sup, cut)
     bands, amounts = settlement_rules.surcharge(plan_v, excess, tiers.bounds, tiers.multipliers, tiers.price)
-    rows = [
-        SurchargeNotice(
-            unit=p.unit,
-            year=year,
-            # numbered below by the document layer, in this transaction
-            number=f"〔{year}〕待编号{p.unit_id}",
-            version=1,
-            actual_m3x100=int(actual[i]),
-            plan_m3x100=int(plan_v[i]),
-            excess_m3x100=int(excess[i]),
-            bands={
-                "bounds": [str(b) for b in tiers.bounds],
-                "multipliers": [str(m) for m in tiers.multipliers],
-                "price": tiers.price,
-                "amounts": [int(a) for a in bands[i]],
-                "supplier": int(sv[i]),
-                "construction": int(cv[i]),
-            },
-            amount_fen=int(amounts[i]),
-            # the construction deduction's months (附件2 （三）), shown before the recomputed steps
-            trace=traces.get((p.unit_id, year), []),
-            issued_on=issued_on,
-        )
-        for i, p in enumerate(plans)
-        if excess[i] > 0
-    ]
-    if rows:
-        bulk.insert_objects(SurchargeNotice, rows)
-        cases = engine.start_many(
-            rows, actor=actor, on=issued_on, label="开具超计划用水加价收费通知单", cites=cite("第十四条")
-        )
-        docs = documents.issue_many(
-            steps.SURCHARGE_NOTICE,
-            [
-                documents.Item(
-                    title=f"{n.unit.name}{year}年度超计划用水加价收费通知单",
-                    recipient=f"{n.unit.name}（统一社会信用代码 {n.unit.uscc}）",
-                    case=case,
-                    context=context,
-                )
-                for n, case, context in zip(rows, cases, notice_contexts(rows), strict=True)
-            ],
-            template=NOTICE_TEMPLATE,
-            on=issued_on,
-            actor=actor,
-            citation=cite("第十四条"),
-            remedy=steps.NOTICE_REMEDY,
-            year=year,
-            render=NoticeRenderer(),
-        )
-        key = money.money_key()
-        for n, doc in zip(rows, docs, strict=True):
-            n.number, n.document = doc.number, doc
-            # bulk_create skipped save(): the amounts' MAC (C21) is set here, now that the ids are known.
-            n.money_mac = n.compute_money_mac(key)
-        # One prepared UPDATE run for every row: bulk_update's CASE WHEN over 2,000 ids costs more than the rows.
-        table = SurchargeNotice._meta.db_table
-        with connection.cursor() as cur:
-            # the table name is the model's own (not input); every value is a query parameter
-            cur.executemany(
-                f"UPDATE {table} SET number = %s, document_id = %s, money_mac = %s WHERE id = %s",  # noqa: S608  # nosec B608
-                [(n.number, doc.pk, n.money_mac, n.pk) for n, doc in zip(rows, docs, strict=True)],
-            )
+    above = np.flatnonzero(excess > 0)
+    chosen = [plans[i] for i in above.tolist()]
+    created = write_notices(
+        Assessed(
+            unit_ids=[p[1] for p in chosen],
+            names=[p[3] for p in chosen],
+            usccs=[p[4] for p in chosen],
+            supplier=sv[above].tolist(),
+            construction=cv[above].tolist(),
+            actual=actual[above].tolist(),
+            plan=plan_v[above].tolist(),
+            excess=excess[above].tolist(),
+            bands=bands[above].tolist(),
+            amounts=amounts[above].tolist(),
+            traces=[traces.get((p[1], year), []) for p in chosen],
+        ),
+        year=year,
+        bounds=tiers.bounds,
+        multipliers=tiers.multipliers,
+        price=tiers.price,
+        template=NOTICE_TEMPLATE,
+        actor=actor,
+        issued_on=issued_on,
+    )
     record(
         "water_plan.notice.issue_batch",
         actor=actor,
         object_type="water_plan.surchargenotice",
-        object_id=f"{year}:{plans[0].pk}-{plans[-1].pk}",
-        after={"year": year, "assessed": len(plans), "notices": len(rows)},
+        object_id=f"{year}:{pks[0]}-{pks[-1]}",
+        after={"year": year, "assessed": len(plans), "notices": created},
         label=f"{year}年度计划用水考核，开具超计划用水加价收费通知单",
         citation=f"{DOC} 第十四条",
     )
-    return len(rows)
+    return created
 
 
 def notice_trace(notice: SurchargeNotice) -> Trace:
@@ -252,48 +215,6 @@ def notice_trace(notice: SurchargeNotice) -> Trace:
         trace=t,
     )
     return t
-
-
-def notice_contexts(notices: list[SurchargeNotice]) -> list[dict[str, Any]]:
-    """``notice_context`` of the notices of one batch (same tiers), the computation's steps written over columns
-    (``settlement_rules.notice_steps``) instead of traced one notice at a time. The template reads only each
-    step's explanation and citation, so that is what the steps carry."""
-    if not notices:
-        return []
-    b0 = notices[0].bands
-    shared = (b0["bounds"], b0["multipliers"], b0["price"])
-    if any((n.bands["bounds"], n.bands["multipliers"], n.bands["price"]) != shared for n in notices):
-        return [notice_context(n) for n in notices]
-    bounds = tuple(Fraction(x) for x in b0["bounds"])
-    multipliers = tuple(Fraction(x) for x in b0["multipliers"])
-    computed = settlement_rules.notice_steps(
-        [n.bands.get("supplier", n.actual_m3x100) for n in notices],
-        [n.bands.get("construction", 0) for n in notices],
-        [n.plan_m3x100 for n in notices],
-        bounds,
-        multipliers,
-        int(b0["price"]),
-    )
-    head = _band_rows(b0)
-    price = format_yuan(int(b0["price"]))
-    out = []
-    for n, steps_of in zip(notices, computed, strict=True):
-        rows = [{**r, "amount": format_yuan(a)} for r, a in zip(head, n.bands["amounts"], strict=True)]
-        out.append(
-            {
-                "notice": n,
-                "rows": rows,
-                "price": price,
-                "actual": format_volume(n.actual_m3x100),
-                "plan": format_volume(n.plan_m3x100),
-                "excess": format_volume(n.excess_m3x100),
-                "amount": format_yuan(n.amount_fen),
-                "capital": format_capital(n.amount_fen),
-                "trace": [*n.trace, *({"explanation": e, "citation": c} for e, c in steps_of)],
-                "warning": expiry_warning(n.issued_on),
-            }
-        )
-    return out
 
 
 def _band_rows(b: dict[str, Any]) -> list[dict[str, Any]]:
