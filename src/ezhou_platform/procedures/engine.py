@@ -57,6 +57,8 @@ def _state(proc: Procedure, record: Any) -> str:
 
 def _open(record: Any, case: Case, opens: Sequence[Opens], ctx: StepContext, proc: Procedure) -> list[str]:
     """Count and store the periods a step opens; returns the fields changed."""
+    if not opens:
+        return []  # most steps open no period: the calendar is not even looked up
     cal = platform_calendar()
     counted: list[tuple[Opens, Deadline]] = []
     for spec in opens:
@@ -98,22 +100,26 @@ def start(
     """
     proc = procedure_of(record)
     ctx = StepContext(actor=actor, on=on, data=data or {}, note=note)
+    state = _state(proc, record)
+    # A case received already decided (e.g. a claim settled on receipt) is closed from the start; when the
+    # start opens no period it is written closed at once.
+    closed_at_once = state in proc.final_states and not opens
     case = Case.objects.create(
         procedure=proc.slug,
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         department=Department.objects.get(code=proc.department_for(record)),
         title=proc.title(record)[:200],
-        state=_state(proc, record),
+        state=state,
         applicant_user=proc.applicant_user(record),
         applicant_uscc=proc.applicant_uscc(record) or "",
         opened_on=on,
         opened_by=actor if getattr(actor, "pk", None) else None,
+        closed_on=on if closed_at_once else None,
         updated_at=clock.now(),
     )
     _open(record, case, opens, ctx, proc)
-    if case.state in proc.final_states:
-        # A case received already decided (e.g. a claim settled on receipt) is closed from the start.
+    if state in proc.final_states and not closed_at_once:
         case.closed_on = on
         case.save(update_fields=["closed_on"])
         case.periods.filter(closed_on__isnull=True).update(closed_on=on)

@@ -115,7 +115,10 @@ def seal_rows(rows: Iterable[MoneyMAC], *, using: str = DEFAULT_DB_ALIAS) -> int
             row.money_mac = mac
             changed.setdefault(type(row), []).append(row)
     for model, items in changed.items():
-        model._base_manager.using(using).bulk_update(items, ["money_mac"], batch_size=500)
+        if len(items) == 1:  # one row (a settlement saved by a request): a plain UPDATE, not bulk's CASE WHEN
+            model._base_manager.using(using).filter(pk=items[0].pk).update(money_mac=items[0].money_mac)
+        else:
+            model._base_manager.using(using).bulk_update(items, ["money_mac"], batch_size=500)
     return sum(len(items) for items in changed.values())
 
 

@@ -123,19 +123,21 @@ SettlementId = Path(..., title="结算记录编号", description="结算记录�
 )
 @api_requires(Role.CLERK, Role.DEPARTMENT_HEAD, department=DEPARTMENT)
 def create_settlement(request: HttpRequest, payload: ClaimIn) -> Status:
-    result = services.settle_claim(services.ClaimInput(**payload.model_dump()), acting_user=request.user)
-    s = result.settlement
-    return Status(
-        201 if result.created else 200,
-        {
-            "claim_id": result.claim.claim_id,
-            "status": "settled" if s else "pending",
-            "pending_reason": result.claim.pending_reason,
-            "repeated": not result.created,
-            "settlement": _settlement_out(s) if s else None,
-            "adjustments": [_settlement_out(a) for a in result.adjustments],
-        },
-    )
+    # The answer's 先诊疗后付费 reads the identities the settlement has just read (no identity is written here).
+    with services.same_identities():
+        result = services.settle_claim(services.ClaimInput(**payload.model_dump()), acting_user=request.user)
+        s = result.settlement
+        return Status(
+            201 if result.created else 200,
+            {
+                "claim_id": result.claim.claim_id,
+                "status": "settled" if s else "pending",
+                "pending_reason": result.claim.pending_reason,
+                "repeated": not result.created,
+                "settlement": _settlement_out(s) if s else None,
+                "adjustments": [_settlement_out(a) for a in result.adjustments],
+            },
+        )
 
 
 @router.get(

@@ -37,6 +37,7 @@ from .identities import (
     identities_on,
     record_identity,
     register_person,
+    same_identities,
 )
 from .premium import premium_subsidy_for
 from .reversals import Reversal, record_recovery, recovery_out, reverse_settlement
@@ -99,6 +100,7 @@ __all__ = [
     "resettle_reason",
     "reverse_settlement",
     "run_warnings",
+    "same_identities",
     "self_borne_by_person",
     "settle_claim",
     "slip_context",

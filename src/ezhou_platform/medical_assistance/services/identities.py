@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -159,12 +162,39 @@ def end_identity(identity: Identity, *, ended_on: dt.date, reason: str, acting_u
     return rec
 
 
+# Within one settlement request the same person's identities on the same day are asked for three times (is the
+# claim settled at once, its class, 先诊疗后付费 in the answer); `same_identities()` lets that request read them
+# once. Only for a block that writes no identity: outside it every call reads the database.
+_memo: ContextVar[dict[tuple[int, dt.date], list[Identity]] | None] = ContextVar(
+    "identities_memo", default=None
+)
+
+
+@contextmanager
+def same_identities() -> Iterator[None]:
+    """Within the block, identities_on(person, day) reads the database once per (person, day)."""
+    if _memo.get() is not None:  # nested: the outer block's memo serves
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def identities_on(person: Person, day: dt.date) -> list[Identity]:
-    return list(
+    memo = _memo.get()
+    if memo is not None and (person.pk, day) in memo:
+        return memo[(person.pk, day)]
+    found = list(
         person.identities.filter(valid_from__lte=day).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
     )
+    if memo is not None:
+        memo[(person.pk, day)] = found
+    return found
 
 
 def class_on(person: Person, day: dt.date, trace: Trace | None = None) -> int | None:
@@ -182,4 +212,5 @@ __all__ = [
     "identities_on",
     "record_identity",
     "register_person",
+    "same_identities",
 ]

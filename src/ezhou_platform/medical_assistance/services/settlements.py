@@ -29,7 +29,7 @@ from ezhou_rules.medical_assistance.recipients import needs_application
 from ..cites import CITE_APPLICATION, CITE_ONE_STOP
 from ..models import Application, Claim, Person, Settlement
 from .common import ApiError, check_past_date, tree
-from .identities import class_on
+from .identities import class_on, same_identities
 from .resettle import approved, settle_new
 
 
@@ -133,15 +133,10 @@ def settle_claim(data: ClaimInput, *, acting_user: Any) -> SettleResult:
         raise ApiError(
             "invalid_resident_id", f"公民身份号码无效：{exc}", field="resident_id", status=422
         ) from None
-    person = Person.objects.filter(resident_id=number).first()
-    if person is None:
-        raise ApiError(
-            "unknown_person", "该公民身份号码尚未登记为参保人员。", field="resident_id", status=404
-        )
     params = tree()
     try:
-        with transaction.atomic():
-            return _settle_locked(person, data, params, acting_user)
+        with transaction.atomic(), same_identities():
+            return _settle_locked(number, data, params, acting_user)
     except IntegrityError:
         # A concurrent request with the same claim_id won the race: answer with its result.
         existing = Claim.objects.filter(claim_id=data.claim_id).first()
@@ -163,8 +158,13 @@ def _repeat(claim: Claim, data: ClaimInput) -> SettleResult:
     return SettleResult(claim, claim.settlements.filter(kind=Settlement.Kind.SETTLE).first(), created=False)
 
 
-def _settle_locked(person: Person, data: ClaimInput, params: ParameterTree, acting_user: Any) -> SettleResult:
-    person = Person.objects.select_for_update().get(pk=person.pk)
+def _settle_locked(number: str, data: ClaimInput, params: ParameterTree, acting_user: Any) -> SettleResult:
+    # Found and locked in one query: the person's claims are settled one after the other (M12).
+    person = Person.objects.select_for_update().filter(resident_id=number).first()
+    if person is None:
+        raise ApiError(
+            "unknown_person", "该公民身份号码尚未登记为参保人员。", field="resident_id", status=404
+        )
     existing = Claim.objects.filter(claim_id=data.claim_id).first()
     if existing is not None:
         return _repeat(existing, data)
