@@ -139,7 +139,7 @@ def test_bulk_issue_and_settle_match_the_per_unit_path(demo_users, tiers, units)
                 # words; HTML as issued, the PDF on first download
                 case = engine.case_of(n)
                 assert case is not None and doc.case_id == case.pk and case.state == "issued"
-                assert case.title == f"{u.name}2024年度超计划用水加价水费（〔2024〕待编号{u.pk}）"
+                assert case.title == f"{u.name}2024年度超计划用水加价水费（{n.number}）"
                 assert case.events.get().step == "start"
                 assert (doc.title, doc.recipient) == (
                     f"{u.name}2024年度超计划用水加价收费通知单",

@@ -91,13 +91,13 @@ def write_notices(
         "multipliers": [str(m) for m in multipliers],
         "price": price,
     }
-    # The case opens on the notice as first written before the document layer numbered it (issue 9's
-    # batch): its title keeps that provisional number.
+    # The numbers are taken before anything is written, so the case is titled with the notice's own number
+    # (the clerk's case list shows what the unit received).
     opened = engine.open_cases(
         SurchargeNotice,
         [
-            _Record(pk, SurchargeNotice.State.ISSUED, _Unit(name, uscc), year, f"〔{year}〕待编号{unit_id}")
-            for pk, name, uscc, unit_id in zip(ids, a.names, a.usccs, a.unit_ids, strict=True)
+            _Record(pk, SurchargeNotice.State.ISSUED, _Unit(name, uscc), year, number)
+            for pk, name, uscc, number in zip(ids, a.names, a.usccs, numbers, strict=True)
         ],
         actor=actor,
         on=issued_on,
