@@ -1,5 +1,6 @@
 """Encrypted columns row by row (C20): encrypt existing plain values in place (data migrations), re-encrypt
-under the newest key version (``ezhou crypto rotate``) and count rows per key version (``ezhou crypto check``).
+under the newest key version (``ezhou crypto rotate``) and count rows per key version (``ezhou crypto check``) —
+for ``EncryptedCharField`` columns and for the secret keys of ``EncryptedKeysJSONField`` objects alike.
 
 All three read and write the raw column with the model's own table and column names, in primary-key order
 and in chunks, so a table of millions is never held in memory and a run that stops half way is finished by
@@ -8,6 +9,7 @@ running it again (each row is judged by its own version prefix: idempotent).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from typing import Any
 from django.db import connections, transaction
 
 from . import crypto
-from .fields import EncryptedCharField, encrypted_fields
+from .fields import EncryptedCharField, EncryptedKeysJSONField, encrypted_fields, sealed_json_fields
 
 CHUNK = 1000
 
@@ -87,22 +89,74 @@ def _decrypt_to_plain(field: EncryptedCharField, stored: str) -> tuple[str, str]
     return crypto.decrypt(stored, field.label), ""
 
 
+def _json_of(stored: Any) -> Any:
+    # SQLite returns the JSON text; a PostgreSQL driver may already have decoded it
+    return json.loads(stored) if isinstance(stored, str | bytes) else stored
+
+
+def _rewrite_json(
+    connection: Any, model: Any, name: str, change: Callable[[EncryptedKeysJSONField, dict[str, Any]], Any]
+) -> int:
+    """Rewrite the JSON objects of ``name`` whose ``change`` is not None (the new object), chunk by chunk."""
+    field = model._meta.get_field(name)
+    quote = connection.ops.quote_name
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608  # nosec B608
+    changed = 0
+    for rows in _chunks(connection, model, field.column, CHUNK):
+        out = []
+        for pk, stored in rows:
+            value = _json_of(stored) if stored is not None else None
+            new = change(field, value) if isinstance(value, dict) else None
+            if new is not None:
+                out.append((connection.ops.adapt_json_value(new, field.encoder), pk))
+        if out:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.executemany(sql, out)
+        changed += len(out)
+    return changed
+
+
+def _secret_items(field: EncryptedKeysJSONField, value: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in value.items() if k in field.secret_keys and isinstance(v, str) and v]
+
+
+def _seal(field: EncryptedKeysJSONField, value: dict[str, Any]) -> Any:
+    plain = [k for k, v in _secret_items(field, value) if crypto.version_of(v) is None]
+    return field.seal(value) if plain else None
+
+
+def _unseal(field: EncryptedKeysJSONField, value: dict[str, Any]) -> Any:
+    sealed = [k for k, v in _secret_items(field, value) if crypto.version_of(v) is not None]
+    return field.open(value) if sealed else None
+
+
+def _in_place(
+    app_label: str, model_name: str, names: tuple[str, ...], rewrite: Any, there: Any, back: Any
+) -> Any:
+    """A reversible RunPython rewriting the columns ``names`` row by row: ``there`` forward, ``back`` reversed."""
+    from django.db import migrations
+
+    def run(change: Any) -> Any:
+        def operation(apps: Any, schema_editor: Any) -> None:
+            model = apps.get_model(app_label, model_name)
+            for name in names:
+                rewrite(schema_editor.connection, model, name, change)
+
+        return operation
+
+    return migrations.RunPython(run(there), run(back), elidable=False)
+
+
+def seal_json_in_place(app_label: str, model_name: str, *names: str) -> Any:
+    """A RunPython operation encrypting the plain values under the secret keys of the JSON fields ``names``
+    (already altered to EncryptedKeysJSONField); its reverse writes them back in clear."""
+    return _in_place(app_label, model_name, names, _rewrite_json, _seal, _unseal)
+
+
 def encrypt_in_place(app_label: str, model_name: str, *names: str) -> Any:
     """A RunPython operation encrypting the plain values of ``names`` (already altered to
     EncryptedCharField) and filling their indexes; its reverse decrypts them back."""
-    from django.db import migrations
-
-    def forward(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        for name in names:
-            _rewrite(schema_editor.connection, model, name, _encrypt_plain)
-
-    def backward(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        for name in names:
-            _rewrite(schema_editor.connection, model, name, _decrypt_to_plain)
-
-    return migrations.RunPython(forward, backward, elidable=False)
+    return _in_place(app_label, model_name, names, _rewrite, _encrypt_plain, _decrypt_to_plain)
 
 
 def rotate(model: Any, using: str = "default") -> dict[str, int]:
@@ -116,7 +170,14 @@ def rotate(model: Any, using: str = "default") -> dict[str, int]:
         plain = crypto.decrypt(stored, field.label)
         return crypto.encrypt(plain, field.label, current), field.index_of(plain)
 
-    return {f.name: _rewrite(connections[using], model, f.name, reencrypt) for f in encrypted_fields(model)}
+    def reseal(field: EncryptedKeysJSONField, value: dict[str, Any]) -> Any:
+        stale = [k for k, v in _secret_items(field, value) if crypto.version_of(v) not in (None, current)]
+        return field.seal(field.open(value), current) if stale else None
+
+    connection = connections[using]
+    done = {f.name: _rewrite(connection, model, f.name, reencrypt) for f in encrypted_fields(model)}
+    done.update({f.name: _rewrite_json(connection, model, f.name, reseal) for f in sealed_json_fields(model)})
+    return done
 
 
 @dataclass
@@ -127,8 +188,35 @@ class Census:
     stale_index: list[Any] = field(default_factory=list)  # primary keys whose index is not the value's
 
 
+def _census_json(connection: Any, model: Any, f: EncryptedKeysJSONField) -> list[Census]:
+    """Per secret key of a JSON field (label ``app.Model.field.key``): values per key version, plain ones
+    (明文: not yet sealed — a finding), values that do not decrypt."""
+    per_key = {k: Census(f.key_label(k)) for k in f.secret_keys}
+    for rows in _chunks(connection, model, str(f.column), CHUNK):
+        for pk, stored in rows:
+            value = _json_of(stored) if stored is not None else None
+            if not isinstance(value, dict):
+                continue
+            for k, c in per_key.items():
+                v = value.get(k)
+                if not isinstance(v, str) or not v:
+                    continue  # absent from this row's facts (another component): not counted
+                version = crypto.version_of(v)
+                if version is None:
+                    c.versions["明文"] += 1
+                    c.broken.append(pk)
+                    continue
+                c.versions[f"v{version}"] += 1
+                try:
+                    crypto.decrypt(v, f.key_label(k))
+                except crypto.DecryptionError:
+                    c.broken.append(pk)
+    return list(per_key.values())
+
+
 def census(model: Any, using: str = "default") -> list[Census]:
-    """Per encrypted field: rows per key version, undecryptable rows, rows whose index is stale."""
+    """Per encrypted field (and secret key of an encrypted-keys JSON field): rows per key version,
+    undecryptable rows, rows whose index is stale."""
     connection = connections[using]
     out = []
     for f in encrypted_fields(model):
@@ -163,4 +251,6 @@ def census(model: Any, using: str = "default") -> list[Census]:
                 if f.companion_attname and index != f.index_of(plain):
                     c.stale_index.append(key)
         out.append(c)
+    for j in sealed_json_fields(model):
+        out.extend(_census_json(connection, model, j))
     return out

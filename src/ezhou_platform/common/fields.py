@@ -21,10 +21,14 @@ companion's unique index (a ciphertext column is unique anyway: every value has 
 ``QuerySet.update(field=…)`` and ``bulk_update`` write the value without its index, and ``order_by(field)``
 orders by ciphertext (``Meta.ordering`` on it is a system-check error) — the platform does none of these on
 encrypted fields; bulk inserts go through ``common.bulk.insert``, which encrypts and indexes.
+
+``EncryptedKeysJSONField`` keeps a JSON object (a form's facts) as JSON but seals the values under named keys
+(the ID numbers among them), each its own ciphertext; see its docstring.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -238,3 +242,74 @@ _INDEXED_LOOKUPS: dict[str, type[Lookup]] = {"exact": IndexedExact, "iexact": In
 
 def encrypted_fields(model: Any) -> list[EncryptedCharField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+
+
+class EncryptedKeysJSONField(models.JSONField):  # type: ignore[type-arg]
+    """A JSON object kept as JSON, except the values under ``secret_keys`` (ID numbers among a form's facts),
+    each stored as its own ciphertext ``v<version>:…`` with the associated data ``app.Model.field.key``.
+
+    The model attribute is the plain object: values are sealed when saved (``get_db_prep_save``, which
+    ``save``, ``QuerySet.update`` and ``common.bulk`` all call) and opened when loaded. Lookups compare the
+    stored JSON, so a key transform on a secret key (``facts__applicant_id=…``) is refused: it would compare
+    a ciphertext. A plain value under a secret key (a row written before the migration that seals them) is
+    read as it is; ``ezhou crypto check`` counts it as 明文 and ``field_rows.seal_json_in_place`` seals it.
+    """
+
+    encrypted = True
+
+    def __init__(self, *args: Any, secret_keys: Iterable[str] = (), **kwargs: Any) -> None:
+        self.secret_keys = tuple(sorted(set(secret_keys)))
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs["secret_keys"] = list(self.secret_keys)
+        return name, "ezhou_platform.common.fields.EncryptedKeysJSONField", args, kwargs
+
+    @property
+    def label(self) -> str:
+        return label_of(self)
+
+    def key_label(self, key: str) -> str:
+        return f"{self.label}.{key}"
+
+    def seal(self, value: Any, version: int | None = None) -> Any:
+        """``value`` with its secret keys' plain values encrypted (values already encrypted kept)."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            k: crypto.encrypt(v, self.key_label(k), version)
+            if k in self.secret_keys and isinstance(v, str) and v and crypto.version_of(v) is None
+            else v
+            for k, v in value.items()
+        }
+
+    def open(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for k in self.secret_keys:
+            v = out.get(k)
+            if isinstance(v, str) and crypto.version_of(v) is not None:
+                try:
+                    out[k] = crypto.decrypt(v, self.key_label(k))
+                except crypto.DecryptionError as exc:
+                    raise crypto.DecryptionError(
+                        f"字段“{self.verbose_name}”的“{k}”（{self.label}）无法解密：{exc}。"
+                    ) from None
+        return out
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        return super().get_db_prep_save(self.seal(value), connection)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return self.open(super().from_db_value(value, expression, connection))
+
+    def get_transform(self, name: str) -> Any:
+        if name in self.secret_keys:
+            raise FieldError(f"“{self.verbose_name}”的“{name}”加密存储，不能用于查询。")
+        return super().get_transform(name)
+
+
+def sealed_json_fields(model: Any) -> list[EncryptedKeysJSONField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedKeysJSONField)]

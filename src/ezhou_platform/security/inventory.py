@@ -278,12 +278,21 @@ def _rows() -> tuple[PIField, ...]:
         SENSITIVE,
     )
     add(
-        "subsidies.ReferenceRow.subject subsidies.ReferenceRow.name",
+        "subsidies.ReferenceRow.subject subsidies.ReferenceRow.name subsidies.ReferenceRow.data",
         SUBSIDY_12,
         "与车辆登记等部门数据比对核验",
         cm,
         SUBSIDY_APP,
         SENSITIVE,
+    )
+    # The ledger's keys name their subject by a keyed token (C20, subsidies.models.ledger.subject_token):
+    # pseudonymous — the same person gets the same token, nobody without the index key can tell whose it is.
+    add(
+        "subsidies.LedgerKey.key subsidies.CapUsage.key",
+        SUBSIDY_12,
+        "防止同一主体重复享受、按主体和年度累计奖励上限（主体以keyed令牌表示，不能还原为号码）",
+        cm,
+        SUBSIDY_APP,
     )
 
     # -- enterprises' contact persons
@@ -381,6 +390,8 @@ BLIND_INDEXED = frozenset(
         "rental_housing.Allocation.id_number",
         "rental_housing.AccountIdentity.id_number",
         "rental_housing.AgentRelationship.principal_id_number",
+        "subsidies.Application.subject",
+        "subsidies.ReferenceRow.subject",
     }
 )
 

@@ -31,6 +31,7 @@ from .models import (
     TrackingRecord,
     WhatIf,
 )
+from .models.ledger import subject_token
 from .services import notices, review
 from .views.common import applications_for, runs_subsidies
 
@@ -64,11 +65,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ("number", "component", "subject_name", "status", "amount", "payer", "received_on")
     list_filter = ("status", "measure", "source", "payer")
-    search_fields = ("subject", "subject_name", "object")
+    search_fields = ("=subject", "subject_name", "object")  # subject encrypted: whole value only (C20)
     readonly_fields = [
-        f.name for f in Application._meta.fields if f.name not in ("facts", "trace", "reasons")
+        f.name
+        for f in Application._meta.fields
+        if f.name not in ("facts", "trace", "reasons", "subject_bidx")
     ]
-    exclude = ("facts", "trace", "reasons")
+    exclude = ("facts", "trace", "reasons", "subject_bidx")
     actions = ("review_selected", "publish_selected")
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -111,18 +114,43 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerKey)
 class LedgerKeyAdmin(ReadOnlyAdmin):
-    list_display = ("key", "label", "application", "taken_on", "released_on", "release_reason")
+    list_display = ("shown_key", "label", "application", "taken_on", "released_on", "release_reason")
     list_filter = ("label",)
     search_fields = ("key",)
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).filter(application__in=applications_for(request.user))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(application__in=applications_for(request.user))
+            .select_related("application")
+        )
+
+    @admin.display(description="台账键")
+    def shown_key(self, obj: LedgerKey) -> str:
+        return obj.shown_key
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        # keys hold a subject as its token (C20): a whole ID searched for finds its keys by the token
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found = found | queryset.filter(key__contains=f"|{subject_token(term)}")
+        return found, duplicates
 
 
 @admin.register(CapUsage)
 class CapUsageAdmin(ReadOnlyAdmin):
     list_display = ("key", "cap", "used")
     search_fields = ("key",)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        # cap keys hold the subject as its token (C20): a whole USCC or ID finds its rows by the token
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found = found | queryset.filter(key__contains=f"|{subject_token(term)}|")
+        return found, duplicates
 
     @admin.display(description="上限")
     def cap(self, obj: CapUsage) -> str:
@@ -188,7 +216,7 @@ class PaymentBatchAdmin(ReadOnlyAdmin):
 class ReferenceRowAdmin(ReadOnlyAdmin):
     list_display = ("kind", "key", "name", "year", "imported_at")
     list_filter = ("kind",)
-    search_fields = ("key", "subject", "name")
+    search_fields = ("key", "=subject", "name")  # the subject is encrypted: found by its whole value (C20)
 
 
 @admin.register(Deferral)

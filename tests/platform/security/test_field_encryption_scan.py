@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from migrated_db import migrated_database
-
-ROOT = Path(__file__).resolve().parents[3]
+from plaintext_scan import ROOT, database_bytes, dump, hits, run_python, scan_env
 
 SEED = """
 import sys, django
@@ -59,86 +55,48 @@ def synthetic_ids(n: int) -> list[str]:
     return out
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW", "EZHOU_FIELD"))}
-    env.update(
-        EZHOU_VAR_DIR=str(tmp),
-        EZHOU_AUDIT_HMAC_KEY="test-key-for-the-encryption-scan-0123456789",
-        EZHOU_SECRET_KEY="test-secret-key-for-the-encryption-scan-0123456789",
-        DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings",
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
-
-
-def _py(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    out = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    return out
-
-
-def _hits(blob: bytes, numbers: list[str]) -> int:
-    return sum(1 for n in numbers if n.encode() in blob)
-
-
-def _database_bytes(db: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in (db, Path(f"{db}-wal")) if p.exists())
-
-
-def _dump(db: Path) -> bytes:
-    if shutil.which("sqlite3"):
-        return subprocess.run(
-            ["sqlite3", str(db), ".dump"], capture_output=True, check=True, timeout=300
-        ).stdout
-    import sqlite3
-
-    return "\n".join(sqlite3.connect(db).iterdump()).encode()
-
-
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="file scan of the SQLite pass"
 )
 def test_1000_ids_no_plaintext_in_file_dump_or_backup(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = scan_env(tmp_path)
     drop = migrated_database(env, tmp_path)
     try:
         numbers = synthetic_ids(1000)
         manage = str(ROOT / "manage.py")
-        _py(env, "-c", SEED, ",".join(numbers))
+        run_python(env, "-c", SEED, ",".join(numbers))
         db = tmp_path / "ezhou.sqlite3"
         keys = tmp_path / "secrets" / "field_keys"
         assert stat.S_IMODE(keys.stat().st_mode) == 0o600
         key_values = [line.split("=", 1)[1].encode() for line in keys.read_text().splitlines() if "=" in line]
 
         backup = tmp_path / "scan.bak"
-        _py(env, manage, "backup", "create", str(backup))
+        run_python(env, manage, "backup", "create", str(backup))
         found = {
-            "file": _hits(_database_bytes(db), numbers),
-            "dump": _hits(_dump(db), numbers),
-            "backup": _hits(backup.read_bytes(), numbers),
+            "file": hits(database_bytes(db), numbers),
+            "dump": hits(dump(db), numbers),
+            "backup": hits(backup.read_bytes(), numbers),
         }
-        keys_in_backup = sum(1 for k in key_values if k in backup.read_bytes() or k in _database_bytes(db))
+        keys_in_backup = sum(1 for k in key_values if k in backup.read_bytes() or k in database_bytes(db))
         print(
             f"plaintext hits = {sum(found.values())} ({found}); keys in database or backup = {keys_in_backup}"
         )
         assert found == {"file": 0, "dump": 0, "backup": 0} and keys_in_backup == 0
 
-        read = json.loads(_py(env, "-c", READ, ",".join(numbers)).stdout.strip().splitlines()[-1])
+        read = json.loads(run_python(env, "-c", READ, ",".join(numbers)).stdout.strip().splitlines()[-1])
         assert read == {"read": True, "found": 143, "one": True}  # ceil(1000 / 7) = 143
-        check = _py(env, manage, "crypto", "check")
+        check = run_python(env, manage, "crypto", "check")
         assert "medical_assistance.Person.resident_id：v1 1000" in check.stdout
 
         # The data migration both ways: back to plain text (the control: the scan does see them) …
-        _py(env, manage, "migrate", "medical_assistance", "0005", "--noinput", "-v", "0")
-        plain = _hits(_dump(db), numbers)
+        run_python(env, manage, "migrate", "medical_assistance", "0005", "--noinput", "-v", "0")
+        plain = hits(dump(db), numbers)
         print(f"after migrating back: plaintext hits in the dump = {plain}")
         assert plain == 1000
         # … and forward: encrypted in place, indexes filled, unique again, every value readable
-        _py(env, manage, "migrate", "--noinput", "-v", "0")
-        assert _hits(_dump(db), numbers) == 0
-        read = json.loads(_py(env, "-c", READ, ",".join(numbers)).stdout.strip().splitlines()[-1])
+        run_python(env, manage, "migrate", "--noinput", "-v", "0")
+        assert hits(dump(db), numbers) == 0
+        read = json.loads(run_python(env, "-c", READ, ",".join(numbers)).stdout.strip().splitlines()[-1])
         assert read == {"read": True, "found": 143, "one": True}
     finally:
         drop()

@@ -11,6 +11,7 @@ import pytest
 
 from ezhou_platform.jobs.runner import start_job
 from ezhou_platform.subsidies.models import Application, CapUsage, LedgerKey, ReferenceRow
+from ezhou_platform.subsidies.models.ledger import subject_token
 from ezhou_platform.subsidies.services import clawback, decisions, ledger, notices, review
 from ezhou_platform.subsidies.services.apply import Payee, submit
 from ezhou_rules.subsidies.errors import SubsidyError
@@ -76,7 +77,7 @@ def test_a_ceiling_is_decided_with_its_reason_within_it(demo_users: dict[str, An
     assert (app.status, app.decided_amount_fen, app.payable_fen) == ("decided", 5_000_000, 5_000_000)
     assert app.decision_reason == "品牌影响力大，按最高额奖励"
     # The carrier's yearly cap (200万) counts it.
-    assert CapUsage.objects.get(key=f"m05.store|{SHANGMAO}|2022").used_fen == 5_000_000
+    assert CapUsage.objects.get(key=f"m05.store|{subject_token(SHANGMAO)}|2022").used_fen == 5_000_000
 
 
 def _bills(u: dict[str, Any], n: int) -> list[Application]:
@@ -159,7 +160,9 @@ def test_highest_wins_in_measure_8(demo_users: dict[str, Any]) -> None:
     )
     assert ranked.supersedes == new and ranked.amount_fen == 20_000_000
     assert (
-        LedgerKey.objects.get(key=f"m08|{huoyun.enterprise_uscc}", released_on__isnull=True).application
+        LedgerKey.objects.get(
+            key=f"m08|{subject_token(huoyun.enterprise_uscc)}", released_on__isnull=True
+        ).application
         == ranked
     )
     # Another new-enterprise award now is lower (最高 100,000.00 ≤ 200,000.00): refused naming the ranked one.

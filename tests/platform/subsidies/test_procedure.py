@@ -12,6 +12,7 @@ from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.procedures.engine import ProcedureError
 from ezhou_platform.procedures.models import Case, CaseEvent, Document, Period
 from ezhou_platform.subsidies.models import Application, LedgerKey
+from ezhou_platform.subsidies.models.ledger import subject_token
 from ezhou_platform.subsidies.services import clawback, decisions, ledger, notices, payments, review
 from ezhou_platform.subsidies.services.apply import NotEligible
 from ezhou_rules.subsidies.errors import InvalidRows, SubsidyError
@@ -34,7 +35,11 @@ def test_a_car_trade_in_from_filing_to_payment(configured: dict[str, Any]) -> No
         "市级财政",
         "commerce",
     )
-    assert set(LedgerKey.objects.values_list("key", flat=True)) == {f"m12.person|{person}", f"m12.vin|{car}"}
+    # the person's key holds a keyed token of the ID, not the ID (C20)
+    assert set(LedgerKey.objects.values_list("key", flat=True)) == {
+        f"m12.person|{subject_token(person)}",
+        f"m12.vin|{car}",
+    }
     case = Case.objects.get()
     assert case.applicant_user == buyer and case.department.code == "commerce"
     assert app.documents.count() == 4

@@ -21,6 +21,7 @@ from hypothesis.stateful import (
 )
 
 from ezhou_platform.subsidies.models import Application, BudgetAccount, LedgerKey
+from ezhou_platform.subsidies.models.ledger import subject_token
 from ezhou_platform.subsidies.services import clawback, decisions, ledger, notices, payments, review
 
 from .conftest import FILED_ON, file_car, resident_id, vin
@@ -174,7 +175,7 @@ class CarTradeIns(RuleBasedStateMachine):
         for pk, s in self.apps.items():
             if s not in ENDED:
                 person, car = self.keys[pk]
-                expected |= {f"m12.person|{person}", f"m12.vin|{car}"}
+                expected |= {f"m12.person|{subject_token(person)}", f"m12.vin|{car}"}
         assert held == expected
 
     @invariant()

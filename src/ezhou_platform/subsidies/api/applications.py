@@ -109,7 +109,7 @@ def _out(app: Application) -> dict[str, Any]:
         "status": app.status,
         "status_label": app.get_status_display(),
         "subject_name": app.subject_name,
-        "subject": app.subject,
+        "subject": app.shown_subject,  # a resident ID masked (C05, C20)
         "object": app.object,
         "year": app.year,
         "payer": app.payer,

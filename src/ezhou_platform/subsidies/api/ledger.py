@@ -13,6 +13,7 @@ from ezhou_platform.common.permissions import api_requires
 from ezhou_platform.common.roles import Role
 
 from ..models import LedgerKey
+from ..models.ledger import subject_token
 from ..views.common import applications_for
 from .router import router
 from .schemas import SubsidySchema
@@ -42,14 +43,18 @@ class LedgerRowOut(SubsidySchema):
 def ledger(request: HttpRequest, query: Query[LedgerQuery]) -> list[dict[str, Any]]:
     text = query.q.strip().upper()
     qs = LedgerKey.objects.filter(
-        Q(key__endswith=f"|{text}") | Q(key__contains=f"|{text}|") | Q(key__endswith=f":{text}"),
+        # a subject by its token (keys hold no ID in clear, C20); an object (VIN, contract, store) by its text
+        Q(key__contains=f"|{subject_token(text)}")
+        | Q(key__endswith=f"|{text}")
+        | Q(key__contains=f"|{text}|")
+        | Q(key__endswith=f":{text}"),
         application__in=applications_for(request.user),
     ).select_related("application")
     if query.held_only:
         qs = qs.filter(released_on__isnull=True)
     return [
         {
-            "key": k.key,
+            "key": k.shown_key,  # the subject masked, not its token
             "label": k.label,
             "application": k.application.number,
             "status": k.application.get_status_display(),

@@ -24,16 +24,23 @@ from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from ezhou_platform.common import clock
-from ezhou_platform.common.fields import EncryptedCharField
+from ezhou_platform.common.fields import BlindIndexField, EncryptedCharField, EncryptedKeysJSONField
 from ezhou_platform.common.models import Department
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures.machine import StepContext, step
+from ezhou_rules.core import ids
 from ezhou_rules.core.money import format_yuan
+from ezhou_rules.subsidies.components import COMPONENTS
 
 DOC = "鄂州政办发〔2022〕32号"
 REVIEWERS = (Role.CLERK, Role.DEPARTMENT_HEAD)
 APPLICANTS = (Role.CITIZEN, Role.ENTERPRISE)
 FINANCE = "finance"
+# The facts that may hold a natural person's ID number (申请人、旧车登记所有人、消费者、借款人): sealed inside the
+# facts (C20). USCC-only fields (unit_id, enterprise_id …) stay plain: an enterprise's code is public.
+PERSON_ID_FACTS = tuple(
+    sorted({f.name for c in COMPONENTS.values() for f in c.fields if f.kind in ("resident_id", "subject_id")})
+)
 
 
 def _reason_given(record: Any, ctx: StepContext) -> str | None:
@@ -102,12 +109,16 @@ class Application(FSMModelMixin, models.Model):
         verbose_name="申请人账户",
     )
     applicant_uscc = models.CharField("申请单位统一社会信用代码", max_length=18, blank=True, db_index=True)
-    subject = models.CharField("享受主体证件号码", max_length=18, db_index=True)
+    # C20: a resident ID for the citizens' components (十二, 十五, individual borrowers of 一至三), a USCC for
+    # the rest. The whole column is encrypted — one column cannot be half encrypted, and an enterprise's code
+    # loses nothing by it — and found by exact value through its blind index.
+    subject = EncryptedCharField("享受主体证件号码", max_length=18)
+    subject_bidx = BlindIndexField(of="subject")
     subject_name = models.CharField("享受主体名称", max_length=100)
     object = models.CharField("奖补对象", max_length=120, db_index=True)
     year = models.PositiveSmallIntegerField("年度")
     payer = models.CharField("兑现单位", max_length=20)
-    facts = models.JSONField("申报信息")
+    facts = EncryptedKeysJSONField("申报信息", secret_keys=PERSON_ID_FACTS)  # C20: person IDs sealed
     amount_fen = models.BigIntegerField("按规则测算金额（分）")
     ceiling_fen = models.BigIntegerField("最高额（分）")
     pending_decision = models.BooleanField("待决定金额", default=False)
@@ -222,6 +233,21 @@ class Application(FSMModelMixin, models.Model):
     def number(self) -> str:
         """申请编号: SQ and eight digits of the row id (one number, never reused)."""
         return f"SQ{self.pk:08d}" if self.pk else "SQ（未受理）"
+
+    @property
+    def subject_is_person(self) -> bool:
+        """A resident (car trade-in, an individual borrower): anything that is not an enterprise's USCC."""
+        return not ids.is_valid_uscc(self.subject)
+
+    @property
+    def masked_subject(self) -> str:
+        """The subject as pages, lists and exports show it: 420***********123X, 914207********123X."""
+        return ids.mask_resident_id(self.subject) if self.subject_is_person else ids.mask_uscc(self.subject)
+
+    @property
+    def shown_subject(self) -> str:
+        """For clerks' lists, exports and the API: an enterprise's USCC whole (public), a resident ID masked."""
+        return self.masked_subject if self.subject_is_person else self.subject
 
     @property
     def amount_text(self) -> str:

@@ -16,6 +16,14 @@ from django.conf import settings
 from django.db import models
 
 from ezhou_platform.common import clock
+from ezhou_platform.common.fields import BlindIndexField, EncryptedCharField, EncryptedKeysJSONField
+from ezhou_rules.subsidies.imports import SPECS
+
+# Columns of the imported tables that may hold a natural person's ID (a bank's individual borrowers): sealed
+# inside the row's data (C20).
+PERSON_ID_COLUMNS = tuple(
+    sorted({f.name for s in SPECS.values() for f in s.fields if f.kind in ("resident_id", "subject_id")})
+)
 
 
 class ReferenceRow(models.Model):
@@ -27,10 +35,13 @@ class ReferenceRow(models.Model):
 
     kind = models.CharField("数据类别", max_length=20, choices=Kind.choices)
     key = models.CharField("唯一标识", max_length=200)
-    subject = models.CharField("主体证件号码", max_length=18, blank=True, db_index=True)
+    # C20: a bank's borrower may be a person (个体工商户, 个人): the column is encrypted whatever the kind,
+    # found by exact value through its blind index.
+    subject = EncryptedCharField("主体证件号码", max_length=18, blank=True)
+    subject_bidx = BlindIndexField(of="subject")
     name = models.CharField("名称", max_length=200, blank=True)
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
-    data = models.JSONField("数据")
+    data = EncryptedKeysJSONField("数据", secret_keys=PERSON_ID_COLUMNS)  # C20: person IDs sealed
     run = models.ForeignKey(
         "jobs.JobRun",
         null=True,

@@ -10,6 +10,11 @@
 - ``CapUsage``: per cap key (component group, subject, year) the amount decided so far; the row is locked
   (SELECT … FOR UPDATE) while a decision is taken, so two decisions for the same enterprise and year are
   counted one after the other.
+- Keys never hold a subject in clear (C20): where a template says ``{subject}`` the platform puts
+  ``subject_token(subject)``, a keyed HMAC of the normalised ID (``common.crypto.blind_index`` under its own
+  label), so ``m12.person|<resident ID>`` is stored as ``m12.person|<32 hex>``. The same person (whatever the
+  case of the X) gets the same token, so the unique index still refuses a second car; without the index key
+  nobody can tell whose key it is. Clerks read a key by its label and holder application, never the token.
 - ``BudgetAccount`` / ``BudgetEntry``: the budget of each payer for each measure, allotted by entries (each
   with its source; an adjustment is a new entry) and drawn down by payments under a row lock.
 """
@@ -20,9 +25,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ezhou_platform.common import clock
+from ezhou_platform.common import clock, crypto
 
 from .applications import Application
+
+SUBJECT_IN_KEYS = "subsidies.LedgerKey.subject"  # the blind-index domain of the subjects inside keys
+
+
+def subject_token(subject: str) -> str:
+    """How a ledger or cap key names its subject: HMAC of the stripped, upper-cased ID under the index key."""
+    return crypto.blind_index(str(subject), SUBJECT_IN_KEYS)
 
 
 class LedgerKey(models.Model):
@@ -47,7 +59,14 @@ class LedgerKey(models.Model):
         indexes = [models.Index(fields=["key"])]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.label}（{self.application.number}）"
+
+    @property
+    def shown_key(self) -> str:
+        """The key as a clerk reads it: the subject's token replaced by the holder's masked ID."""
+        holder = self.application
+        token = subject_token(holder.subject)
+        return self.key.replace(token, holder.masked_subject) if token else self.key
 
 
 class CapUsage(models.Model):

@@ -134,7 +134,9 @@ def apply(checked: Checked, *, run: Any, actor: Any) -> dict[str, int]:
                 year,
                 run,
             )
-            current.save(update_fields=["data", "subject", "name", "year", "run"])
+            # the subject's blind index is saved with it (C20; the field refuses a save without it)
+            changed: list[str] = ["data", "subject", "subject_bidx", "name", "year", "run"]
+            current.save(update_fields=changed)
             counts["更新"] += 1
     ReferenceRow.objects.bulk_create(new, batch_size=1000)
     record(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from ezhou_platform.common import bulk, clock
 from ezhou_platform.common.models import Department
 from ezhou_platform.procedures import engine
+from ezhou_rules.core import ids
 from ezhou_rules.core.params import ParameterTree
 from ezhou_rules.subsidies import cite, measure_name
 from ezhou_rules.subsidies.components import Component, component, key_slots
@@ -34,6 +35,7 @@ from ezhou_rules.subsidies.fields import Field, parse_rows
 from ezhou_rules.subsidies.ledger import key_column
 
 from ..models import Application, LedgerKey
+from ..models.ledger import subject_token
 from ..procedures import department_for_measure
 from . import params
 from .apply import DECISION_FIELDS
@@ -175,12 +177,15 @@ def intake(
         )
         out.refused_ineligible += 1
     # keys, in file order against the ledger and the earlier rows
+    # the subjects as keys hold them (C20): a keyed token, never the ID itself
+    subjects = decision.subject.astype(object)
     parts = {
-        "subject": decision.subject.astype(object),
+        "subject": np.array([subject_token(str(v)) for v in subjects], dtype=object),
         "object": decision.object.astype(object),
         "year": decision.year.astype(str).astype(object),
     }
     specs = [(k, k.limit(tree, on), key_column(k.template, dict(parts), len(idx))) for k in comp.keys]
+    objects = decision.object.astype(object)
     taken: dict[str, int] = {}  # key slot → batch position that took it
     accepted: list[tuple[int, list[tuple[str, str]]]] = []
     for j in np.flatnonzero(eligible).tolist():
@@ -190,19 +195,21 @@ def intake(
             base = str(keys[j])
             free = [s for s in key_slots(base, limit) if s not in snapshot.held and s not in taken]
             if not free:
-                clash = (spec.label, base, limit)
+                # the errors file shows what the row gave (its object, or its subject masked), not the key
+                shown = str(objects[j]) if "{object}" in spec.template else _masked(str(subjects[j]))
+                clash = (spec.label, base, limit, shown)
                 break
             slots.append((free[0], spec.label))
         number = numbers[int(idx[j])]
         if clash is not None:
-            label, base, limit = clash
+            label, base, limit, shown = clash
             holder = next((s for s in key_slots(base, limit) if s in snapshot.held), None)
             if holder is not None:
                 text = f"{label}已有在先申请或奖补（SQ{snapshot.held[holder]:08d}），不得重复享受（{cite(comp.measure)}）。"
             else:
                 first = next(taken[s] for s in key_slots(base, limit) if s in taken)
                 text = f"{label}与本文件第{numbers[int(idx[first])]}行重复，不得重复享受（{cite(comp.measure)}）。"
-            out.errors.append(_row_error(number, "duplicate_award", text, base))
+            out.errors.append(_row_error(number, "duplicate_award", text, shown))
             out.refused_duplicates += 1
             continue
         for slot, _label in slots:
@@ -307,6 +314,10 @@ def _write(
         cites=cite(comp.measure),
     )
     out.application_ids = ids
+
+
+def _masked(subject: str) -> str:
+    return ids.mask_uscc(subject) if ids.is_valid_uscc(subject) else ids.mask_resident_id(subject)
 
 
 def _plain(value: Any) -> Any:

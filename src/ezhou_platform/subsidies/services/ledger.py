@@ -3,6 +3,9 @@
 
 Every function here runs inside the caller's transaction (the one that creates or decides the application),
 so an application and its keys exist together or not at all.
+
+The keys are built here, at the platform's boundary: the rules' templates get ``subject_token(subject)`` in
+place of the subject (C20, ``models.ledger``), so no ID number is stored inside a key.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ezhou_rules.subsidies.components import COMPONENTS, Component, component, k
 from ezhou_rules.subsidies.errors import SubsidyError
 
 from ..models import Application, CapUsage, LedgerKey
+from ..models.ledger import subject_token
 
 ENDED = (
     Application.Status.REFUSED,
@@ -46,8 +50,9 @@ def needs(
     code: str, subject: str, object_: str, year: int, tree: ParameterTree, on: dt.date
 ) -> list[KeyNeed]:
     comp = component(code)
+    token = subject_token(subject)
     return [
-        KeyNeed(k.template.format(subject=subject, object=object_, year=year), k.label, k.limit(tree, on))
+        KeyNeed(k.template.format(subject=token, object=object_, year=year), k.label, k.limit(tree, on))
         for k in comp.keys
     ]
 
@@ -148,7 +153,7 @@ def highest_wins(comp: Component, key_needs: list[KeyNeed], amount: int, measure
 def lock_cap(app: Application, tree: ParameterTree, on: dt.date) -> CapUsage | None:
     """The cap row of ``app``'s subject and year, locked for the rest of the transaction (None: no cap)."""
     comp = component(app.component)
-    key = comp.cap_key(app.subject, app.year)
+    key = comp.cap_key(subject_token(app.subject), app.year)
     if key is None:
         return None
     cap = int(tree.get(str(comp.cap_param), on))
@@ -167,7 +172,7 @@ def lock_cap(app: Application, tree: ParameterTree, on: dt.date) -> CapUsage | N
 def cap_room(app: Application, tree: ParameterTree, on: dt.date) -> tuple[int, int] | None:
     """(cap, already decided) for ``app``'s subject and year, without locking (for review pages)."""
     comp = component(app.component)
-    key = comp.cap_key(app.subject, app.year)
+    key = comp.cap_key(subject_token(app.subject), app.year)
     if key is None:
         return None
     row = CapUsage.objects.filter(key=key).first()

@@ -41,12 +41,11 @@ class NoticeRow:
 
 
 def _is_person(app: Application) -> bool:
-    """A resident (car trade-in, an individual borrower): anything that is not an enterprise's USCC."""
-    return not ids.is_valid_uscc(app.subject)
+    return app.subject_is_person
 
 
 def masked_identifier(app: Application) -> str:
-    return ids.mask_resident_id(app.subject) if _is_person(app) else ids.mask_uscc(app.subject)
+    return app.masked_subject
 
 
 def notice_rows(apps: Sequence[Application]) -> list[NoticeRow]:

@@ -12,12 +12,14 @@ from django.db import transaction
 
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures import engine
+from ezhou_rules.core import ids
 from ezhou_rules.subsidies.components import component
 from ezhou_rules.subsidies.errors import SubsidyError
 from ezhou_rules.subsidies.fields import Field, format_value, parse_rows
 from ezhou_rules.subsidies.imports import SPECS
 
 from ..models import Application, ReferenceRow
+from ..models.applications import PERSON_ID_FACTS
 from . import ledger, notices
 
 
@@ -131,4 +133,14 @@ def facts_rows(app: Application) -> list[tuple[str, str]]:
     """The facts as filed, each under its Chinese label, as a clerk reads them (1,234.56元, 2022年9月10日)."""
     fields = [f for f in component(app.component).fields if f.name in app.facts]
     shown = _shown(fields, app.facts, {f.name: f.label for f in fields})
-    return [(f.label, shown.get(f.name, str(app.facts.get(f.name, "")))) for f in fields]
+    rows = [(f, shown.get(f.name, str(app.facts.get(f.name, "")))) for f in fields]
+    # A person's ID number is shown masked (C05): the reviewer checks it against the ID card uploaded with
+    # the application, which the ledger has already matched whole; a USCC stays whole (public).
+    return [
+        (f.label, _masked_id(v) if f.name in PERSON_ID_FACTS and not ids.is_valid_uscc(v) else v)
+        for f, v in rows
+    ]
+
+
+def _masked_id(value: str) -> str:
+    return ids.mask_resident_id(value) if value else value

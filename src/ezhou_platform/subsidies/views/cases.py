@@ -114,7 +114,7 @@ def application_export(request: HttpRequest) -> HttpResponse:
             cite(a.measure),
             COMPONENTS[a.component].title if a.component in COMPONENTS else a.component,
             a.subject_name,
-            a.subject,
+            a.shown_subject,  # a resident ID masked (C05): the export is for lists, not for identification
             a.object,
             str(a.year),
             a.get_source_display(),

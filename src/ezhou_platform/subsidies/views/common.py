@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
 from ezhou_platform.common.roles import Role
+from ezhou_rules.core import ids
 from ezhou_rules.core.dates import cn_date
 from ezhou_rules.subsidies.errors import InvalidRows, RowError, SubsidyError
-from ezhou_rules.subsidies.fields import BOOL, CHOICE, DATE, INT, MONEY, Field
+from ezhou_rules.subsidies.fields import BOOL, CHOICE, DATE, INT, MONEY, RESIDENT_ID, SUBJECT_ID, Field
 
 from ..models import Application
 from ..procedures import DEPARTMENTS
@@ -94,7 +95,10 @@ def form_fields(fields: Iterable[Field], values: dict[str, Any], errors: dict[st
 
 
 def shown_value(f: Field, value: Any) -> str:
-    """A stored value as people read it: a date (kept as 2022-08-15 in the row) as 2022年8月15日."""
+    """A stored value as people read it: a date (kept as 2022-08-15 in the row) as 2022年8月15日, a person's ID
+    number masked (C05: lists are read, not used to identify; an enterprise's USCC stays whole)."""
+    if f.kind in (RESIDENT_ID, SUBJECT_ID) and value and not ids.is_valid_uscc(str(value)):
+        return ids.mask_resident_id(str(value))
     if f.kind == DATE and value:
         try:
             return cn_date(dt.date.fromisoformat(str(value)))

@@ -21,6 +21,7 @@ from ezhou_rules.subsidies.catalogue import measure_info
 from ezhou_rules.subsidies.errors import SubsidyError
 
 from ..models import LedgerKey, TrackingRecord
+from ..models.ledger import subject_token
 from ..services import params, progress, tracking
 from .common import STAFF, WORKERS, runs_subsidies, xlsx_response
 
@@ -163,9 +164,13 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     rows = []
     if q and runs_subsidies(request.user):
+        # a subject is found by its token (keys hold no ID in clear, C20); an object by its text
         rows = list(
             LedgerKey.objects.filter(
-                Q(key__endswith=f"|{q.upper()}") | Q(key__contains=f"|{q.upper()}|") | Q(key__contains=q)
+                Q(key__contains=f"|{subject_token(q)}")
+                | Q(key__endswith=f"|{q.upper()}")
+                | Q(key__contains=f"|{q.upper()}|")
+                | Q(key__contains=q)
             )
             .select_related("application")
             .order_by("-id")[:200]

@@ -1,7 +1,8 @@
 """`ezhou crypto …`: the field-encryption keys and the encrypted columns (SECURITY.md C20).
 
-ezhou crypto check [--json]     rows per key version for every encrypted field; undecryptable rows and
-                                stale indexes (exit status 1 when there are any)
+ezhou crypto check [--json]     rows per key version for every encrypted field (and every secret key of an
+                                encrypted-keys JSON field); undecryptable or plain rows and stale indexes
+                                (exit status 1 when there are any)
 ezhou crypto new-key            add the next data key version to the key file (not with EZHOU_FIELD_KEYS)
 ezhou crypto rotate             re-encrypt every value not under the newest key version, in chunks;
                                 idempotent — run again after an interruption
@@ -17,11 +18,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ezhou_platform.common import crypto
 from ezhou_platform.common.field_rows import census, rotate
-from ezhou_platform.common.fields import encrypted_fields
+from ezhou_platform.common.fields import encrypted_fields, sealed_json_fields
 
 
 def _models() -> list[Any]:
-    return [m for m in apps.get_models() if encrypted_fields(m)]
+    return [m for m in apps.get_models() if encrypted_fields(m) or sealed_json_fields(m)]
 
 
 class Command(BaseCommand):
