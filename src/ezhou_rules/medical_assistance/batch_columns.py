@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from ezhou_rules.core.params import ParameterNotSet, ParameterTree
 
-from .claim_order import mix_words
+from .claim_order import mix_words, shares_value
 from .parameters_tree import DOCUMENT, statistical_year_value
 
 INPUT_COLUMNS = (
@@ -59,9 +59,7 @@ def text(col: Column) -> pa.Array:
         col = pc.cast(col, pa.string())
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
-    out = pc.cast(col, pa.string())
-    if _may_need_trim(out):
-        out = pc.utf8_trim_whitespace(out)
+    out = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
     return pc.fill_null(out, "") if out.null_count else out
 
 
@@ -69,24 +67,6 @@ def _offsets(arr: pa.Array) -> npt.NDArray[np.int64]:
     """The n + 1 offsets of a string array's texts into its data buffer."""
     n = len(arr)
     return np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1].astype(np.int64)
-
-
-def _may_need_trim(arr: pa.Array) -> bool:
-    """Whether some text may begin or end with white space: a first or last byte that is a control
-    character, a space or not ASCII (every white-space character, in UTF-8, begins and ends with such a
-    byte). Looking at two bytes per text costs a third of trimming them all, and a clean file — the usual
-    one — is then not trimmed."""
-    if not len(arr) or arr.buffers()[2] is None:
-        return False
-    offsets = _offsets(arr)
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
-    nonempty = offsets[1:] > offsets[:-1]
-    if not nonempty.all():
-        offsets_start, offsets_end = offsets[:-1][nonempty], offsets[1:][nonempty]
-    else:
-        offsets_start, offsets_end = offsets[:-1], offsets[1:]
-    edges = np.concatenate((data[offsets_start], data[offsets_end - 1]))
-    return bool(((edges <= 0x20) | (edges >= 0x7F)).any())
 
 
 def _valid(values: Column) -> npt.NDArray[np.bool_]:
@@ -155,9 +135,9 @@ def duplicated(ids: pa.Array) -> npt.NDArray[np.bool_]:
     """True for every row whose text occurs more than once. When every text fits one word of
     ``_fixed_width_words`` (7 bytes and its length) the word is the text, and sorting the words decides;
     otherwise a 64-bit fingerprint of each text is sorted and rows with equal fingerprints are compared
-    exactly, so a fingerprint collision can never make two different claim numbers duplicates. Either way
-    the values are sorted, not their positions: a sort of a million int64 values takes a quarter of an
-    argsort's time, and a file without duplicates — the usual one — needs nothing more."""
+    exactly, so a fingerprint collision can never make two different claim numbers duplicates. The values
+    are sorted first, not their positions (a quarter of an argsort's time on a million rows): a file without
+    duplicates — the usual one — needs nothing more."""
     n = len(ids)
     out = np.zeros(n, dtype=bool)
     if n < 2:
@@ -167,14 +147,14 @@ def duplicated(ids: pa.Array) -> npt.NDArray[np.bool_]:
     exact = words is not None and words.shape[1] == 1
     values = words[:, 0] if exact and words is not None else fingerprints(arr, words)
     ordered = np.sort(values)
-    shared = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(shared):
+    if not np.any(ordered[1:] == ordered[:-1]):
         return out
-    candidate = np.isin(values, shared)
+    order = np.argsort(values, kind="quicksort")  # some value is shared: which rows hold one
+    rows = order[shares_value(values[order])]
     if exact:
-        return candidate
-    rows = np.flatnonzero(candidate)  # the few rows whose fingerprint is shared: settle the question exactly
-    sub = arr.take(pa.array(rows))
+        out[rows] = True
+        return out
+    sub = arr.take(pa.array(rows))  # the few rows whose fingerprint is shared: settle the question exactly
     counts = pc.value_counts(sub)
     dup_values = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(dup_values):
@@ -212,29 +192,43 @@ _KEEP = np.array([(1 << (8 * b)) - 1 for b in range(9)], dtype=np.uint64)
 def _fixed_width_words(ids: pa.Array, max_width: int = 64) -> npt.NDArray[np.uint64] | None:
     """The UTF-8 bytes of each text, zero-padded to a common width, as rows of little-endian uint64 words;
     the length is put in the last byte so "A" and "A\\0" differ (equal rows ⇔ equal texts). None when a text
-    is longer than ``max_width`` bytes."""
+    is longer than ``max_width`` bytes. Each word is a contiguous column (the array is column-major)."""
     arr = pc.cast(ids, pa.string())
     n = len(arr)
-    offsets = _offsets(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
     lengths = np.diff(offsets)
     width = int(lengths.max()) if n else 0
     if width > max_width:
         return None
     k = width // 8 + 1  # at least one spare byte for the length
-    start, end = (int(offsets[0]), int(offsets[-1])) if n else (0, 0)
-    # the column's bytes and 8 zero bytes per word after them, so that every 8-byte read below stays inside
-    padded = np.zeros(end - start + 8 * k, dtype=np.uint8)
-    if end > start:
-        padded[: end - start] = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[start:end]
-    # element i is the 8 bytes from byte i: an unaligned view, so word j of every text is one gather (a
-    # byte-by-byte copy into a matrix took three times as long for texts of unequal lengths)
-    window = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-    first = offsets[:-1] - start
-    words = np.empty((n, k), dtype=np.uint64)
+    words = np.empty((k, n), dtype=np.uint64).T
+    if width == 0:  # no text has a byte (or there is none)
+        words[:] = 0
+        return words
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] else np.zeros(0, np.uint8)
+    first = offsets[:-1]
+    # Word j of every text is one gather through an unaligned view (element i = the 8 bytes from byte i),
+    # read in place from the column's buffer; only the last texts, whose 8·k bytes would run past its end,
+    # are read from a zero-padded copy of the buffer's tail. Few temporaries: fresh memory is faulted in
+    # page by page, and on a million texts that cost more than the reads themselves (issue 15).
+    inside = int(np.searchsorted(first, len(data) - 8 * k, side="right"))
+    tail_from = int(first[inside]) if inside < n else len(data)
+    tail = np.zeros(len(data) - tail_from + 8 * k, dtype=np.uint8)
+    tail[: len(data) - tail_from] = data[tail_from:]
+    parts = [(slice(0, inside), data, 0), (slice(inside, n), tail, tail_from)]
+    mask = np.empty(n, dtype=np.uint64)
     for j in range(k):
-        # the bytes past the text's end belong to the next text: masked off
-        words[:, j] = window[first + 8 * j] & _KEEP[np.clip(lengths - 8 * j, 0, 8)]
-    words[:, -1] |= lengths.astype(np.uint64) << np.uint64(56)
+        # the bytes past a text's end belong to the next text: masked off
+        np.take(_KEEP, np.clip(lengths - 8 * j, 0, 8) if k > 1 else lengths, out=mask)
+        for rows, buffer, base in parts:
+            if len(buffer) >= 8 and rows.start < rows.stop:
+                window = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+                at = first[rows] if base == 0 and j == 0 else first[rows] - (base - 8 * j)
+                words[rows, j] = window[at]
+        words[:, j] &= mask
+    mask[:] = lengths
+    mask <<= np.uint64(56)
+    words[:, -1] |= mask
     return words
 
 
@@ -331,15 +325,12 @@ def _small_int(
 ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], Column]:
     """An integer column or its text → (value, ok) with ok = one of ``allowed``."""
     if pa.types.is_integer(col.type):
-        values = pc.fill_null(col, 0)
-        ok = _bools(pc.is_in(values, pa.array(allowed, col.type)))
+        values = np.asarray(pc.fill_null(col, 0).to_numpy(zero_copy_only=False))
+        # a few numpy comparisons against the short list: a third of the time of Arrow's is_in (a hash table)
+        ok = np.isin(values, allowed)
         if col.null_count:
             ok &= _valid(col)
-        return (
-            np.where(ok, np.asarray(values.to_numpy(zero_copy_only=False)), allowed[0]).astype(np.int8),
-            ok,
-            col,
-        )
+        return np.where(ok, values, allowed[0]).astype(np.int8), ok, col
     t = text(col)
     ok = _bools(pc.is_in(t, pa.array([str(a) for a in allowed])))
     safe = pc.if_else(pa.array(ok), t, str(allowed[0]))

@@ -136,11 +136,12 @@ def _order_ties(
 def mix_words(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """A 64-bit hash of each row of words (a multiply–xorshift round per word, the same on every machine)."""
     mixed = np.full(len(words), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    shifted = np.empty_like(mixed)  # one temporary for every round (fresh memory is paid page by page)
     with np.errstate(over="ignore"):
         for j in range(words.shape[1]):
             mixed ^= words[:, j]
             mixed *= np.uint64(0xBF58476D1CE4E5B9)
-            mixed ^= mixed >> np.uint64(31)
+            mixed ^= np.right_shift(mixed, np.uint64(31), out=shifted)
     return mixed
 
 
@@ -174,31 +175,41 @@ def settlement_order(
     bits = 64 - day_bits - row_bits if hash_bits is None else hash_bits
     if not 0 < bits <= 64 - day_bits - row_bits:
         raise ValueError("结算单数与日期跨度过大，无法合成排序键。")  # > 2^40 claims over a century
-    packed = mix_words(identity) >> np.uint64(64 - bits) << np.uint64(day_bits + row_bits)
-    packed |= (days - low).astype(np.uint64) << np.uint64(row_bits)
-    packed |= np.arange(n, dtype=np.uint64)
+    # in place where possible: a million-row temporary costs its page faults as much as its arithmetic
+    packed = mix_words(identity)
+    packed >>= np.uint64(64 - bits)
+    packed <<= np.uint64(day_bits + row_bits)
+    scratch = np.subtract(days, low)
+    scratch <<= row_bits
+    packed |= scratch.view(np.uint64)
+    order = np.arange(n, dtype=np.intp)
+    packed |= order.view(np.uint64)
     packed.sort()
-    order = (packed & np.uint64((1 << row_bits) - 1)).astype(np.intp)
-    hashed = packed >> np.uint64(day_bits + row_bits)
+    np.bitwise_and(packed, np.uint64((1 << row_bits) - 1), out=order.view(np.uint64))
+    hashed = np.right_shift(packed, np.uint64(day_bits + row_bits), out=scratch.view(np.uint64))
     same_hash = hashed[1:] == hashed[:-1]
-    words = np.take(identity, order, axis=0)  # np.take: a fifth of the time of identity[order]
-    same_person = same_hash & _same_rows(words)
+    same_person = same_hash & _same_rows(identity, order)
     if np.array_equal(same_hash, same_person):
-        sorted_days = (packed >> np.uint64(row_bits)).astype(np.int64) & ((1 << day_bits) - 1)
+        key = np.right_shift(packed, np.uint64(row_bits), out=scratch.view(np.uint64)).view(np.int64)
+        key &= (1 << day_bits) - 1  # the day
     else:  # a collision: separate the persons that share the hash bits
         order = _separate(order, same_hash, same_person, identity, days)
-        same_person = _same_rows(np.take(identity, order, axis=0))
-        sorted_days = days[order] - low
-    person = np.cumsum(np.concatenate(([False], ~same_person)), dtype=np.int64)
-    key = (person << day_bits) | sorted_days
+        same_person = _same_rows(identity, order)
+        key = np.subtract(np.take(days, order), low, out=scratch)
+    person = np.empty(n, dtype=np.int64)
+    person[0] = 0
+    np.cumsum(~same_person, out=person[1:])
+    key |= person << day_bits  # (person, day)
     return _order_ties(order, key, claim_ids, settle_seconds, has_time), person
 
 
-def _same_rows(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    """Whether each row of words equals the one before it (n - 1 values)."""
-    same = words[1:, 0] == words[:-1, 0]
-    for j in range(1, words.shape[1]):
-        same &= words[1:, j] == words[:-1, j]
+def _same_rows(identity: npt.NDArray[np.uint64], order: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """Whether each row of ``identity`` taken in ``order`` equals the one before it (n - 1 values)."""
+    same = np.ones(max(len(order) - 1, 0), dtype=bool)
+    for j in range(identity.shape[1]):
+        # np.take of a contiguous column: a fifth of the time of identity[order] on a million rows
+        words = np.take(np.ascontiguousarray(identity[:, j]), order)
+        same &= words[1:] == words[:-1]
     return same
 
 

@@ -127,32 +127,6 @@ def test_fixed_width_words_are_the_padded_bytes_and_length(values: list[str | No
     assert words.tolist() == expected
 
 
-WHITE = ["", " ", "\t", "\u3000", "\xa0", "\x85", "\x1c", "\n"]
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.none(),
-            st.builds(
-                lambda a, t, b: a + t + b,
-                st.sampled_from(WHITE),
-                st.text(alphabet="AB1甲 \u3000", max_size=5),
-                st.sampled_from(WHITE),
-            ),
-        ),
-        max_size=20,
-    )
-)
-def test_text_trims_exactly_as_arrow(values: list[str | None]) -> None:
-    # text() skips the trim when no text can begin or end with white space: the result must not change
-    arr = pa.array(values, pa.string())
-    expected = pc.fill_null(pc.utf8_trim_whitespace(arr), "").to_pylist()
-    assert columns.text(arr).to_pylist() == expected
-    assert columns.text(pa.chunked_array([arr, arr])).to_pylist() == expected * 2
-
-
 def _table(rows: list[tuple[str, str, int, str, int]]) -> pa.Table:
     n = len(rows)
     return pa.table(
