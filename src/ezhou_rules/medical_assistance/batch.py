@@ -37,7 +37,7 @@ from .batch_columns import FLAGS as FLAGS
 from .batch_columns import INCOME as INCOME
 from .batch_columns import INPUT_COLUMNS as INPUT_COLUMNS
 from .batch_columns import TIME_COLUMN as TIME_COLUMN
-from .claim_order import claim_order, sort_key
+from .claim_order import settlement_order
 from .parameters_tree import STATISTICAL_YEAR_PARAMETERS
 from .settlement import Claims, Settled, settle
 
@@ -221,37 +221,47 @@ def settle_table(
     step("校验完成")
 
     good = np.flatnonzero(~p.errors.bad)
+    every = len(good) == n  # the usual file: no row to leave out, so no column is filtered first
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if every else values[good]
+
     # settlement order (M1, M1a): person, day, then time of day / claim number in natural order
-    key = sort_key(p.person_codes[good], p.days[good])
-    claim_ids = p.claim_ids if len(good) == n else p.claim_ids.take(pa.array(good))
-    seconds = None if p.seconds is None else p.seconds[good]
-    has_time = None if p.has_time is None else p.has_time[good]
-    order = good[claim_order(key, claim_ids, seconds, has_time)]
+    in_order, person = settlement_order(
+        kept(columns.person_words(p.person)),
+        kept(p.days),
+        p.claim_ids if every else p.claim_ids.take(pa.array(good)),
+        None if p.seconds is None else kept(p.seconds),
+        None if p.has_time is None else kept(p.has_time),
+    )
+    order = in_order if every else good[in_order]
+
+    def gather(values: np.ndarray) -> np.ndarray:
+        return np.take(values, order)  # np.take: a third of the time of values[order] on a million rows
+
     claims = Claims(
-        person=p.person_codes[order],
-        settle_date=p.days[order].view("datetime64[D]"),  # int64 days: a view, no copy
-        person_class=p.person_class[order],
-        inpatient=p.inpatient[order],
-        hospital_level=p.hospital_level[order],
-        in_city=p.flags["in_city"][order],
-        in_province=p.flags["in_province"][order],
-        temporary_out_of_city=p.flags["temporary_out_of_city"][order],
-        tilted_approved=p.flags["tilted_approved"][order],
-        total_cost=p.fen["total_cost"][order],
-        out_of_policy_cost=p.fen["out_of_policy_cost"][order],
-        policy_self_pay=p.fen["policy_self_pay"][order],
+        person=person,
+        settle_date=gather(p.days).view("datetime64[D]"),  # int64 days: a view, no copy
+        person_class=gather(p.person_class),
+        inpatient=gather(p.inpatient),
+        hospital_level=gather(p.hospital_level),
+        in_city=gather(p.flags["in_city"]),
+        in_province=gather(p.flags["in_province"]),
+        temporary_out_of_city=gather(p.flags["temporary_out_of_city"]),
+        tilted_approved=gather(p.flags["tilted_approved"]),
+        total_cost=gather(p.fen["total_cost"]),
+        out_of_policy_cost=gather(p.fen["out_of_policy_cost"]),
+        policy_self_pay=gather(p.fen["policy_self_pay"]),
     )
     result = kernel(claims, tree)
     step("结算完成")
 
-    # back to the input order of the settled rows: scatter into the file's rows, then keep the good ones
-    kept = table if len(good) == n else table.take(pa.array(good))
-    amounts = {}
-    for name in OUTPUT_COLUMNS:
-        full = np.zeros(n, dtype=np.int64)
-        full[order] = getattr(result, name)
-        amounts[name] = full if len(good) == n else full[good]
-    return BatchResult(output=kept, amounts=amounts, errors=p.errors.table(), settled=len(order))
+    # back to the input order of the settled rows: one scatter of positions, then a gather per column
+    back = np.empty(len(in_order), dtype=np.intp)
+    back[in_order] = np.arange(len(in_order), dtype=np.intp)
+    amounts = {name: np.take(getattr(result, name), back) for name in OUTPUT_COLUMNS}
+    output = table if every else table.take(pa.array(good))
+    return BatchResult(output=output, amounts=amounts, errors=p.errors.table(), settled=len(order))
 
 
 def run(

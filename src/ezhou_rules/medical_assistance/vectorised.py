@@ -341,7 +341,12 @@ def _segment_cumsum(x: I64, start: IDX, single: bool) -> I64:
     if single:
         return x
     cs = np.cumsum(x, dtype=np.int64)
-    return cs - cs[start] + x[start]
+    # minus the running total before the row's segment (cs − x at its first row); np.take and in place: three
+    # million-row arrays instead of five, each paid in page faults as much as in arithmetic
+    before = np.take(cs, start)
+    before -= np.take(x, start)
+    cs -= before
+    return cs
 
 
 class _Ratios:
