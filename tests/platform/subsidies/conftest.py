@@ -128,3 +128,11 @@ def file_car(user: Any, person: str, new_vin: str, on: dt.date = FILED_ON, **kw:
         subject_name="李四",
         uploads=CAR_UPLOADS,
     )
+
+
+def search(client: Any, url: str, q: str, **filters: str) -> Any:
+    """The clerk's search as the page's form sends it (POST, SECURITY.md C05), then the redirect followed:
+    returns (the redirect's URL, the result page)."""
+    posted = client.post(url, {"search": "1", "q": q, **filters})
+    assert posted.status_code == 302, posted.status_code
+    return posted["Location"], client.get(posted["Location"])

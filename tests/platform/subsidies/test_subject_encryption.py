@@ -17,7 +17,7 @@ from ezhou_platform.subsidies.models.ledger import subject_token
 from ezhou_platform.subsidies.services.ledger import DuplicateAward
 from ezhou_rules.core import ids
 
-from .conftest import file_car, resident_id, uscc, vin
+from .conftest import file_car, resident_id, search, uscc, vin
 
 pytestmark = pytest.mark.django_db
 
@@ -75,17 +75,15 @@ def test_the_clerk_finds_by_the_whole_id_and_sees_it_masked(
     masked = ids.mask_resident_id(X_PERSON)  # 420***********009X
     clerk = login_client("shangwu_clerk")
 
-    page = clerk.get(reverse("subsidies:applications"), {"q": X_PERSON.lower()}).content.decode()
+    page = search(clerk, reverse("subsidies:applications"), X_PERSON.lower())[1].content.decode()
     assert app.number in page and other.number not in page
-    assert (
-        clerk.get(reverse("subsidies:applications"), {"q": X_PERSON[:10]}).status_code == 200
-    )  # no match, no error
+    assert search(clerk, reverse("subsidies:applications"), X_PERSON[:10])[1].status_code == 200  # no match
 
-    page = clerk.get(reverse("subsidies:ledger"), {"q": X_PERSON}).content.decode()
+    page = search(clerk, reverse("subsidies:ledger"), X_PERSON)[1].content.decode()
     assert app.number in page and other.number not in page
-    # the key shown with the ID masked; the whole ID only in the search box the clerk typed it in
+    # the key shown with the ID masked; the search box echoes it masked too (issue 14 failure 8)
     assert f"<td>m12.person|{masked}</td>" in page and subject_token(X_PERSON) not in page
-    assert page.count(X_PERSON) == 1 and f'value="{X_PERSON}"' in page
+    assert X_PERSON not in page and f"当前查询：{masked}" in page
 
     detail = clerk.get(reverse("subsidies:application", args=[app.pk])).content.decode()
     assert masked in detail and X_PERSON not in detail
@@ -104,10 +102,10 @@ def test_an_imported_row_is_found_by_its_subject(configured: dict[str, Any], log
     ((subject, data),) = _raw("SELECT subject, data FROM subsidies_referencerow WHERE key = 'B01|K1'")
     assert subject.startswith("v1:") and borrower not in data
     assert ReferenceRow.objects.get(subject=borrower.lower()).data == loan
-    page = login_client("caizheng_clerk").get(
-        reverse("subsidies:reference", args=["bank_loans"]), {"q": borrower}
+    _url, page = search(
+        login_client("caizheng_clerk"), reverse("subsidies:reference", args=["bank_loans"]), borrower
     )
     text = page.content.decode()
-    # the borrower's row only, its ID masked in the table (whole only in the search box and its links)
+    # the borrower's row only, its ID masked in the table (nowhere whole: test_search_without_ids)
     assert "<td>K1</td>" in text and "<td>K2</td>" not in text
     assert f"<td>{ids.mask_resident_id(borrower)}</td>" in text and f"<td>{borrower}</td>" not in text

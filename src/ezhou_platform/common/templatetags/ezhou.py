@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from ezhou_platform.common.pii_search import masked_term, search_box
 from ezhou_rules.core.dates import cn_date as _cn_date
 from ezhou_rules.core.ids import mask_phone, mask_resident_id
 from ezhou_rules.core.money import format_capital, format_yuan, format_yuan_symbol
@@ -33,6 +34,22 @@ def yuan_capital(fen: Any) -> str:
 @register.filter
 def masked_id(value: Any) -> str:
     return mask_resident_id(str(value)) if value else ""
+
+
+@register.simple_tag
+def search_input(term: Any, placeholder: str = "") -> str:
+    """The ``q`` box of a list searched with ``pii_search``: after a search by a whole ID the box is empty and
+    the masked ID is shown beside it (the page's HTML holds no whole ID, SECURITY.md C05); any other term is
+    echoed as typed."""
+    term = "" if term is None else str(term)
+    box = format_html(
+        '<input type="search" name="q" value="{}" placeholder="{}">', search_box(term), placeholder
+    )
+    if term and not search_box(term):
+        return format_html(
+            '{} <span class="hint">当前查询：{}（重新输入以更换）</span>', box, masked_term(term)
+        )
+    return box
 
 
 @register.filter

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record
 from ezhou_platform.common.permissions import view_requires
+from ezhou_platform.common.pii_search import link_query, masked_term, pii_search
 from ezhou_platform.common.roles import Role
 from ezhou_platform.procedures import engine, workspace
 from ezhou_platform.procedures.models import CaseEvent
@@ -33,7 +34,6 @@ from .common import (
     WORKERS,
     applications_for,
     page_of,
-    query_without_page,
     runs_subsidies,
     xlsx_response,
 )
@@ -83,6 +83,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     return qs, f
 
 
+@pii_search  # a subject's resident ID is searched by POST and travels as a session token (C05)
 @view_requires(*STAFF, department=scopes.SUBSIDIES)
 def application_list(request: HttpRequest) -> HttpResponse:
     qs, f = _filtered(request)
@@ -93,7 +94,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "f": f,
-            "query": query_without_page(request),
+            "query": link_query(request, f),
             "statuses": Application.Status.choices,
             "sources": Application.Source.choices,
             "measures": [
@@ -105,9 +106,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pii_search  # the export link carries the list's lookup token, not the ID
 @view_requires(*STAFF, department=scopes.SUBSIDIES)
 def application_export(request: HttpRequest) -> HttpResponse:
-    qs, _f = _filtered(request)
+    qs, f = _filtered(request)
     rows = (
         [
             a.number,
@@ -135,7 +137,8 @@ def application_export(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             object_type="subsidies.application",
             object_id="export",
-            after={"filters": {k: v for k, v in request.GET.items() if v}},
+            # the filters as searched (a whole ID masked: the audit log is read by more people than the list)
+            after={"filters": {k: masked_term(v) for k, v in f.items() if v}},
             label="导出奖补申请",
         )
     return xlsx_response("奖补申请", EXPORT_HEADER, rows, f"奖补申请-{clock.today():%Y%m%d}.xlsx")

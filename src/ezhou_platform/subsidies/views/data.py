@@ -6,26 +6,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ezhou_platform.common import clock, scopes
+from ezhou_platform.common.audit.services import record, record_pii_view
 from ezhou_platform.common.permissions import view_requires
+from ezhou_platform.common.pii_search import link_query, masked_term, pii_search
+from ezhou_platform.common.roles import Role
 from ezhou_platform.jobs.models import JobRun
 from ezhou_platform.jobs.registry import get_job
 from ezhou_platform.jobs.runner import may_start
 from ezhou_platform.jobs.views import start_from_request
+from ezhou_rules.core import ids
 from ezhou_rules.core.money import fen_to_decimal
 from ezhou_rules.subsidies.components import COMPONENTS
 from ezhou_rules.subsidies.deferral import DEFERRAL_FIELDS, UNIT_KINDS
+from ezhou_rules.subsidies.fields import RESIDENT_ID, SUBJECT_ID
 from ezhou_rules.subsidies.imports import SPECS
 
-from ..jobs import BATCH_COMPONENTS
+from ..jobs import BATCH_COMPONENTS, IMPORT_DEPARTMENT
 from ..models import Deferral, ReferenceRow, WhatIf
 from ..services import exempt, imports, intake
 from ..services.files import template_rows
-from .common import STAFF, page_of, query_without_page, shown_value, xlsx_response
+from .common import STAFF, page_of, shown_value, xlsx_response
 
 JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
     "subsidies.applications.import",
@@ -95,6 +101,57 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response("模板", template_rows(fields), [], f"{title}模板.xlsx")
 
 
+def needs_whole_ids(request: HttpRequest, kind: str) -> bool:
+    """Whole borrower IDs in an imported table's export only for the clerks and heads of the department that
+    imports it and works its rows with the banks (财政局 for the loan reports, jobs.IMPORT_DEPARTMENT); every
+    other reader — another department, the auditor — gets them masked (SECURITY.md C22, issue 14 failure 8)."""
+    user: Any = request.user
+    dept = getattr(user.department, "code", None)
+    return user.role in (Role.CLERK, Role.DEPARTMENT_HEAD) and dept == IMPORT_DEPARTMENT.get(kind)
+
+
+def _export_value(f: Any, value: Any, whole_ids: bool) -> str:
+    """A cell of the export: a person's ID whole only when ``whole_ids``; an enterprise's USCC stays whole."""
+    text = "" if value is None else str(value)
+    if f.kind in (RESIDENT_ID, SUBJECT_ID) and text and not whole_ids and not ids.is_valid_uscc(text):
+        return ids.mask_resident_id(text)
+    return text
+
+
+def _reference_export(request: HttpRequest, kind: str, fields: list[Any], qs: Any, q: str) -> HttpResponse:
+    """The imported rows as filtered, every row; audited with who took it, and a whole-ID export is also a view
+    of personal data (``record_pii_view``: the mass-view alert counts it)."""
+    whole_ids = needs_whole_ids(request, kind)
+    person_columns = [f for f in fields if f.kind in (RESIDENT_ID, SUBJECT_ID)]
+    header = [
+        f.label if whole_ids or f not in person_columns else f"{f.label}（个人证件号码脱敏）" for f in fields
+    ]
+    rows = ([_export_value(f, r.data.get(f.name, ""), whole_ids) for f in fields] for r in qs[:100000])
+    title = SPECS[kind].title
+    with transaction.atomic():
+        record(
+            "subsidies.reference.export",
+            actor=request.user,
+            object_type="subsidies.reference_row",
+            object_id=kind,
+            object_repr=title,
+            after={"kind": kind, "q": masked_term(q), "rows": qs.count(), "whole_ids": whole_ids},
+            label=f"导出报送数据：{title}" + ("（完整证件号码）" if whole_ids else "（证件号码脱敏）"),
+            request=request,
+        )
+        if whole_ids and person_columns:
+            record_pii_view(
+                request,
+                ReferenceRow(kind=kind, key="导出"),  # the table as a whole, not one row
+                "subject",
+                reason="鄂州政办发〔2022〕32号第一至三条：导入部门与报送银行核对贷款",
+                action="pii.export",
+                label=f"导出报送数据中的完整证件号码：{title}",
+            )
+    return xlsx_response(title[:31], header, rows, f"{title}.xlsx")
+
+
+@pii_search  # a borrower's resident ID is searched by POST and travels as a session token (C05)
 @view_requires(*STAFF, department=scopes.SUBSIDIES)
 def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SPECS:
@@ -107,10 +164,7 @@ def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
             Q(key__contains=q.upper()) | Q(key__contains=q) | Q(subject=q.upper()) | Q(name__contains=q)
         )
     if request.GET.get("format") == "xlsx":
-        rows = ([str(r.data.get(f.name, "")) for f in fields] for r in qs[:100000])
-        return xlsx_response(
-            SPECS[kind].title[:31], [f.label for f in fields], rows, f"{SPECS[kind].title}.xlsx"
-        )
+        return _reference_export(request, kind, fields, qs, q)
     page = page_of(request, qs)
     shown = fields[:8]
     return render(
@@ -123,11 +177,12 @@ def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
             "header": [f.label for f in shown],
             "rows": [[shown_value(f, r.data.get(f.name)) for f in shown] for r in page],
             "q": q,
-            "query": query_without_page(request),
+            "query": link_query(request, {"q": q}),
         },
     )
 
 
+@pii_search  # the same search form as the other lists (a unit's code is public; the form is shared)
 @view_requires(*STAFF, department="medical_security")
 def deferrals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -172,7 +227,7 @@ def deferrals(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "f": f,
-            "query": query_without_page(request),
+            "query": link_query(request, {"q": f["q"], "deferred": f["deferred"]}),
             "totals": exempt.totals(),
             "fields": [x.label for x in DEFERRAL_FIELDS],
             "kinds": UNIT_KINDS,

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.charts import Series, bar_chart
 from ezhou_platform.common.permissions import view_requires
+from ezhou_platform.common.pii_search import pii_search
 from ezhou_rules.core.money import fen_to_decimal
 from ezhou_rules.subsidies import MEASURES, measure_name
 from ezhou_rules.subsidies.catalogue import measure_info
@@ -158,6 +159,7 @@ def tracking_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pii_search  # a subject's resident ID is searched by POST and travels as a session token (C05)
 @view_requires(*STAFF, department=scopes.SUBSIDIES)
 def ledger_page(request: HttpRequest) -> HttpResponse:
     """Who holds a key: by subject (USCC, resident ID) or object (VIN, loan contract, store)."""
