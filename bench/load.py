@@ -28,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import machine  # bench/machine.py: load and calibration printed beside the figures
 from medical_assistance_api import PERSONS, SETUP, claim, demo_resident_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--csv-dir", default=None, help="keep locust's CSV files here")
     args = ap.parse_args()
+    print(machine.report())  # the machine's speed beside the figures (bench/machine.py)
     tmp = tempfile.mkdtemp(prefix="ezhou-bench-load-")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(EZHOU_VAR_DIR=tmp, DJANGO_SETTINGS_MODULE="ezhou_platform.config.settings", EZHOU_DEMO="1")

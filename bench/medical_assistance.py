@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # bench/machine.py: load and calibration printed beside the figures
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -239,6 +240,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     t = tree()
+    print(machine.report())  # the machine's speed beside the figures (bench/machine.py)
     claims = generate(args.claims, args.persons)
     print(
         f"数据：{args.claims:,} 笔结算单，{args.persons:,} 人（医疗救助对象类别 1—4 随机，10% 纳入倾斜救助）"

@@ -29,6 +29,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import machine  # bench/machine.py: load and calibration printed beside the figures
+
 ROOT = Path(__file__).resolve().parents[1]
 PERSONS = 500
 
@@ -126,6 +128,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--clients", type=int, default=16)
     args = ap.parse_args()
+    print(machine.report())  # the machine's speed beside the figures (bench/machine.py)
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         # EZHOU_DEMO: a throw-away database with the demo accounts

@@ -40,6 +40,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import machine  # bench/machine.py: load and calibration printed beside the figures
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -320,6 +321,7 @@ def main() -> None:
         "the three amounts paid (basic aid, tilted aid, hospital-borne; the tilted base comes with them)",
     )
     args = ap.parse_args()
+    print(machine.report())  # the machine's speed beside the figures (bench/machine.py)
     t = tree()
     columns = generate(args.persons)
     claims = claims_from_columns(columns)

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # bench/machine.py: load and calibration printed beside the figures
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -34,6 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=100_000)
     args = ap.parse_args()
+    print(machine.report())  # the machine's speed beside the figures (bench/machine.py)
     tmp = Path(tempfile.mkdtemp(prefix="ezhou-bench-wp-"))
     os.environ.update(
         EZHOU_VAR_DIR=str(tmp),
