@@ -1,16 +1,14 @@
 """Records of the licensing system (鄂州政办发〔2022〕27号)."""
 
-from .cases import (
-    Application,
+from .case_records import (
     Commitment,
     Licence,
     MaterialItem,
     MaterialSubmission,
     NotificationProof,
     RectificationOrder,
-    Route,
-    Status,
 )
+from .cases import Application, Route, Status
 from .catalogue import CatalogueItem, CatalogueVersion, ItemWithdrawal
 from .config import (
     CreditPolicySetting,
