@@ -9,16 +9,17 @@ running it again (each row is judged by its own version prefix: idempotent).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, transaction
 
 from . import crypto
-from .fields import EncryptedCharField, EncryptedKeysJSONField, encrypted_fields, sealed_json_fields
+from .fields import EncryptedCharField, EncryptedKeysJSONField, encrypted_fields, label_of, sealed_json_fields
 
 CHUNK = 1000
 
@@ -116,18 +117,21 @@ def _rewrite_json(
     return changed
 
 
-def _secret_items(field: EncryptedKeysJSONField, value: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in value.items() if k in field.secret_keys and isinstance(v, str) and v]
+def _secret_items(
+    field: EncryptedKeysJSONField, value: dict[str, Any], keys: tuple[str, ...] | None = None
+) -> list[tuple[str, str]]:
+    secret = field.secret_keys if keys is None else keys
+    return [(k, v) for k, v in value.items() if k in secret and isinstance(v, str) and v]
 
 
-def _seal(field: EncryptedKeysJSONField, value: dict[str, Any]) -> Any:
-    plain = [k for k, v in _secret_items(field, value) if crypto.version_of(v) is None]
-    return field.seal(value) if plain else None
+def _seal(field: EncryptedKeysJSONField, value: dict[str, Any], keys: tuple[str, ...] | None = None) -> Any:
+    plain = [k for k, v in _secret_items(field, value, keys) if crypto.version_of(v) is None]
+    return field.seal(value, keys=keys) if plain else None
 
 
-def _unseal(field: EncryptedKeysJSONField, value: dict[str, Any]) -> Any:
-    sealed = [k for k, v in _secret_items(field, value) if crypto.version_of(v) is not None]
-    return field.open(value) if sealed else None
+def _unseal(field: EncryptedKeysJSONField, value: dict[str, Any], keys: tuple[str, ...] | None = None) -> Any:
+    sealed = [k for k, v in _secret_items(field, value, keys) if crypto.version_of(v) is not None]
+    return field.open(value, keys=keys) if sealed else None
 
 
 def _in_place(
@@ -147,10 +151,27 @@ def _in_place(
     return migrations.RunPython(run(there), run(back), elidable=False)
 
 
-def seal_json_in_place(app_label: str, model_name: str, *names: str) -> Any:
+def seal_json_in_place(
+    app_label: str, model_name: str, *names: str, keys: Iterable[str] | None = None
+) -> Any:
     """A RunPython operation encrypting the plain values under the secret keys of the JSON fields ``names``
-    (already altered to EncryptedKeysJSONField); its reverse writes them back in clear."""
-    return _in_place(app_label, model_name, names, _rewrite_json, _seal, _unseal)
+    (already altered to EncryptedKeysJSONField); its reverse writes them back in clear.
+
+    ``keys``: only these secret keys, both ways — the migration that adds a key to ``secret_keys`` seals the
+    new key's values, and its reverse opens that key alone (the keys an earlier migration sealed stay sealed:
+    reversing that one opens them). Each must be a secret key of every field named (checked when run)."""
+    if keys is None:
+        return _in_place(app_label, model_name, names, _rewrite_json, _seal, _unseal)
+    only = tuple(sorted(set(keys)))
+
+    def rewrite(connection: Any, model: Any, name: str, change: Callable[..., Any]) -> int:
+        field = model._meta.get_field(name)
+        missing = [k for k in only if k not in field.secret_keys]
+        if missing:  # a misspelt key would seal nothing and say nothing
+            raise ValueError(f"{label_of(field)}: {', '.join(missing)} not among its secret_keys")
+        return _rewrite_json(connection, model, name, functools.partial(change, keys=only))
+
+    return _in_place(app_label, model_name, names, rewrite, _seal, _unseal)
 
 
 def encrypt_in_place(app_label: str, model_name: str, *names: str) -> Any:

@@ -256,6 +256,9 @@ class EncryptedKeysJSONField(models.JSONField):  # type: ignore[type-arg]
     """
 
     encrypted = True
+    # which keys are sealed is the values' business, not the column's: a migration changing only them alters
+    # nothing in the schema (no SQLite table rebuild); ``field_rows.seal_json_in_place`` rewrites the values
+    non_db_attrs = (*models.JSONField.non_db_attrs, "secret_keys")
 
     def __init__(self, *args: Any, secret_keys: Iterable[str] = (), **kwargs: Any) -> None:
         self.secret_keys = tuple(sorted(set(secret_keys)))
@@ -273,22 +276,25 @@ class EncryptedKeysJSONField(models.JSONField):  # type: ignore[type-arg]
     def key_label(self, key: str) -> str:
         return f"{self.label}.{key}"
 
-    def seal(self, value: Any, version: int | None = None) -> Any:
-        """``value`` with its secret keys' plain values encrypted (values already encrypted kept)."""
+    def seal(self, value: Any, version: int | None = None, *, keys: Iterable[str] | None = None) -> Any:
+        """``value`` with its secret keys' plain values encrypted (values already encrypted kept); ``keys``:
+        only these secret keys (a data migration sealing a key added later)."""
         if not isinstance(value, dict):
             return value
+        secret = self.secret_keys if keys is None else set(keys) & set(self.secret_keys)
         return {
             k: crypto.encrypt(v, self.key_label(k), version)
-            if k in self.secret_keys and isinstance(v, str) and v and crypto.version_of(v) is None
+            if k in secret and isinstance(v, str) and v and crypto.version_of(v) is None
             else v
             for k, v in value.items()
         }
 
-    def open(self, value: Any) -> Any:
+    def open(self, value: Any, *, keys: Iterable[str] | None = None) -> Any:
+        """``value`` with its secret keys' sealed values decrypted; ``keys``: only these secret keys."""
         if not isinstance(value, dict):
             return value
         out = dict(value)
-        for k in self.secret_keys:
+        for k in self.secret_keys if keys is None else sorted(set(keys) & set(self.secret_keys)):
             v = out.get(k)
             if isinstance(v, str) and crypto.version_of(v) is not None:
                 try:

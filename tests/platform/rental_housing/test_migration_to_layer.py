@@ -9,8 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from migrate_to import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("rental_housing", "0003_identity_and_agents"), ("procedures", "0002_cases_events_documents")]
@@ -18,20 +17,11 @@ AFTER = [("rental_housing", "0005_cases_for_existing_records")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_schema(demo_users: dict[str, Any]) -> Any:
     """The database as it was before the layer; migrated to the latest state again afterwards, whatever happens."""
-    yield _migrate(BEFORE)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate_to(BEFORE)
+    migrate_to_latest()
 
 
 def test_existing_records_get_their_cases(old_schema: Any) -> None:
@@ -139,7 +129,7 @@ def test_existing_records_get_their_cases(old_schema: Any) -> None:
             due=a.review_deadline,
         )
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
     from ezhou_platform.procedures.models import Case, CaseEvent
     from ezhou_platform.procedures.models import Period as NewPeriod
     from ezhou_platform.rental_housing.models import (

@@ -1,11 +1,13 @@
 """C20 measurement for the subsidies (惠企政策兑现, 32号): the resident IDs of citizens' car trade-ins filed online,
 of a dealer's batch file and of a bank's individual borrowers (imported, then turned into interest subsidy
-applications) are nowhere in clear in the SQLite file, its WAL or its ``sqlite3 .dump`` — not in the subject
-columns, not in the facts or the imported rows' data, not inside a ledger or cap key. Real processes with the
-installation's own settings (key file created on first use), on a migrated database of the test's own.
+applications), and the account numbers the bank reports for its loans, are nowhere in clear in the SQLite file,
+its WAL or its ``sqlite3 .dump`` — not in the subject columns, not in the facts or the imported rows' data, not
+inside a ledger or cap key. Real processes with the installation's own settings (key file created on first
+use), on a migrated database of the test's own.
 
-The data migration both ways on the same rows: back to 0004 writes every ID in clear again (the control: the
-scan finds them all, in keys too), forward seals them again and the ledger still knows each person."""
+The data migrations both ways on the same rows: back to 0004 writes every ID and account in clear again (the
+control: the scan finds them all, in keys too), forward seals them again and the ledger still knows each
+person."""
 
 from __future__ import annotations
 
@@ -82,9 +84,9 @@ with loans.open("w", encoding="utf-8-sig", newline="") as fh:
     w = csv.writer(fh)
     w.writerow(["贷款银行", "贷款合同编号", "借款人证件号码", "借款人类型", "贷款本金（元）", "发放日期", "到期或结清日期",
                 "首贷户贷款", "纾困基金贷款", "货币政策工具", "所属行业", "已享受其他财政贴息", "借款人名称", "收款账号"])
-    for i, person in enumerate(seed["borrowers"]):
+    for i, (person, account) in enumerate(zip(seed["borrowers"], seed["accounts"])):
         w.writerow(["B01", f"K{i}", person, "个体工商户", "100000.00", "2022-09-01", "2023-09-01", "是", "否", "",
-                    "", "否", "某个体户", "6222020000000000009"])
+                    "", "否", "某个体户", account])
 r = start_job("subsidies.import.bank_loans", user=users["caizheng_clerk"], input_path=loans, inline=True)
 assert r.state == "succeeded", (r.state, r.message)
 r = start_job("subsidies.interest.run", user=users["caizheng_clerk"], inline=True)
@@ -108,8 +110,26 @@ print(json.dumps({
     "person_keys": sorted(LedgerKey.objects.filter(key__startswith="m12.person|").values_list("key", flat=True))
                    == sorted(f"m12.person|{subject_token(p)}" for p in online + batch),
     "borrowers": ReferenceRow.objects.filter(kind="bank_loans", subject__in=seed["borrowers"]).count(),
+    "accounts": sorted(r.data["payee_account"] for r in ReferenceRow.objects.filter(kind="bank_loans"))
+                == sorted(a.payee_account for a in Application.objects.exclude(component="m12"))
+                == sorted(seed["accounts"]),
 }))
 """
+
+
+# What READ finds, the first time and again after migrating back and forth.
+READ_BACK = {
+    "subjects": 9,
+    "x_lower": 1,
+    "owners": True,
+    "person_keys": True,
+    "borrowers": 2,
+    "accounts": True,
+}
+
+
+def _read(env: dict[str, str], seed: dict[str, object]) -> object:
+    return json.loads(run_python(env, "-c", READ, json.dumps(seed)).stdout.strip().splitlines()[-1])
 
 
 def resident_id(serial: int) -> str:
@@ -138,11 +158,14 @@ def _seed() -> dict[str, object]:
         ],
         "batch": [[others[2 + i], others[2 + i], vin(10 + i)] for i in range(4)],
         "borrowers": [others[10], others[11]],
+        # the bank's 收款账号 of each loan (C20, migration 0007): sealed in the imported row's data, paid to by
+        # the interest run, the applications' own column encrypted since 0002
+        "accounts": ["6222024200000000011", "6222024200000000012"],
     }
 
 
 def _all_ids(seed: dict[str, object]) -> list[str]:
-    out: set[str] = set(seed["borrowers"])  # type: ignore[arg-type]
+    out: set[str] = set(seed["borrowers"]) | set(seed["accounts"])  # type: ignore[arg-type]
     for person, owner, _vin in [*seed["online"], *seed["batch"]]:  # type: ignore[misc]
         out |= {person, owner}
     return sorted(out)
@@ -157,23 +180,25 @@ def test_subsidies_resident_ids_nowhere_in_clear(tmp_path: Path) -> None:
     try:
         seed = _seed()
         numbers = _all_ids(seed)
-        assert len(numbers) == 9  # 3 online applicants + 4 batch applicants + 2 borrowers
+        assert len(numbers) == 11  # 3 online applicants + 4 batch applicants + 2 borrowers + 2 loan accounts
         manage = str(ROOT / "manage.py")
         run_python(env, "-c", SEED, json.dumps(seed), str(tmp_path))
         db = tmp_path / "ezhou.sqlite3"
         found = {"file": hits(database_bytes(db), numbers), "dump": hits(dump(db), numbers)}
-        print(f"subsidies: plaintext hits = {sum(found.values())} of {len(numbers)} IDs ({found})")
+        print(
+            f"subsidies: plaintext hits = {sum(found.values())} of {len(numbers)} IDs and account numbers ({found})"
+        )
         assert found == {"file": 0, "dump": 0}
 
-        read = json.loads(run_python(env, "-c", READ, json.dumps(seed)).stdout.strip().splitlines()[-1])
         # 3 online + 4 batch car applications + 2 interest subsidies of the individual borrowers = 9
-        assert read == {"subjects": 9, "x_lower": 1, "owners": True, "person_keys": True, "borrowers": 2}
+        assert _read(env, seed) == READ_BACK
         check = run_python(env, manage, "crypto", "check").stdout
         assert "subsidies.Application.subject：v1 9" in check
         assert "subsidies.Application.facts.old_owner_id：v1 7" in check
         assert "subsidies.ReferenceRow.data.borrower_id：v1 2" in check
+        assert "subsidies.ReferenceRow.data.payee_account：v1 2" in check
 
-        # Back to 0004: subjects, facts and keys in clear again (the control) …
+        # Back to 0004: subjects, facts, keys and the loans' accounts in clear again (the control) …
         run_python(env, manage, "migrate", "subsidies", "0004", "--noinput", "-v", "0")
         text = dump(db)
         plain = hits(text, numbers)
@@ -183,7 +208,6 @@ def test_subsidies_resident_ids_nowhere_in_clear(tmp_path: Path) -> None:
         # … and forward: sealed again, the ledger's keys tokens again, every value read back
         run_python(env, manage, "migrate", "--noinput", "-v", "0")
         assert hits(dump(db), numbers) == 0
-        read = json.loads(run_python(env, "-c", READ, json.dumps(seed)).stdout.strip().splitlines()[-1])
-        assert read == {"subjects": 9, "x_lower": 1, "owners": True, "person_keys": True, "borrowers": 2}
+        assert _read(env, seed) == READ_BACK
     finally:
         drop()

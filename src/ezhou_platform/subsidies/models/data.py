@@ -24,6 +24,10 @@ from ezhou_rules.subsidies.imports import SPECS
 PERSON_ID_COLUMNS = tuple(
     sorted({f.name for s in SPECS.values() for f in s.fields if f.kind in ("resident_id", "subject_id")})
 )
+# Every key sealed inside a row's data (C20): the person IDs, and the bank report's 收款账号 — a borrower's bank
+# account number, often a person's (个体工商户, 个人), personal and financial data as the applications' own
+# ``payee_account`` column (encrypted since 0002). Whole through the model (the interest run pays to it).
+SECRET_DATA_KEYS = (*PERSON_ID_COLUMNS, "payee_account")
 
 
 class ReferenceRow(models.Model):
@@ -41,7 +45,7 @@ class ReferenceRow(models.Model):
     subject_bidx = BlindIndexField(of="subject")
     name = models.CharField("名称", max_length=200, blank=True)
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
-    data = EncryptedKeysJSONField("数据", secret_keys=PERSON_ID_COLUMNS)  # C20: person IDs sealed
+    data = EncryptedKeysJSONField("数据", secret_keys=SECRET_DATA_KEYS)  # C20: person IDs and accounts sealed
     run = models.ForeignKey(
         "jobs.JobRun",
         null=True,

@@ -4,8 +4,10 @@ same background job the CLI runs (``ezhou subsidies …``)."""
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ezhou_platform.common import clock, scopes
 from ezhou_platform.common.audit.services import record, record_pii_view
+from ezhou_platform.common.models import Department
 from ezhou_platform.common.permissions import view_requires
 from ezhou_platform.common.pii_search import link_query, masked_term, pii_search
 from ezhou_platform.common.roles import Role
@@ -31,7 +34,7 @@ from ..jobs import BATCH_COMPONENTS, IMPORT_DEPARTMENT
 from ..models import Deferral, ReferenceRow, WhatIf
 from ..services import exempt, imports, intake
 from ..services.files import template_rows
-from .common import STAFF, page_of, shown_value, xlsx_response
+from .common import STAFF, WORKERS, page_of, shown_value, xlsx_response
 
 JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
     "subsidies.applications.import",
@@ -55,6 +58,7 @@ def imports_page(request: HttpRequest) -> HttpResponse:
         if response is not None:
             return response
     jobs = []
+    names = department_names()
     for name in JOB_NAMES:
         spec = get_job(name)
         kind = name.rsplit(".", 1)[1] if name.startswith("subsidies.import.") else ""
@@ -64,6 +68,8 @@ def imports_page(request: HttpRequest) -> HttpResponse:
                 "spec": spec,
                 "kind": kind,
                 "may": may_start(user, spec),
+                "may_open": bool(kind) and may_open_table(user, kind),
+                "department": names.get(spec.department or "", spec.department or ""),
                 "count": ReferenceRow.objects.filter(kind=kind).count() if kind else None,
             }
         )
@@ -101,13 +107,50 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response("模板", template_rows(fields), [], f"{title}模板.xlsx")
 
 
+def department_names() -> dict[str, str]:
+    """Department code → name (财政局 …), for the pages that say who holds a table."""
+    return dict(Department.objects.values_list("code", "name"))
+
+
+def may_open_table(user: Any, kind: str) -> bool:
+    """Who reads an imported table (its list and export; SECURITY.md C08, issue 14): the clerks and heads of the
+    department that imports it and reviews the measures checked against it (jobs.IMPORT_DEPARTMENT — 财政局 the
+    bank loan reports of 第一至三条, 商务局 the 限上 and dealer lists, 交通运输局 the 规上 freight list), and
+    auditors (read only). Another department's clerk does not: a bank's borrowers are persons, named with
+    their IDs and account data. The reviewer of a case sees its rows' checks through the case itself."""
+    return getattr(user, "role", None) == Role.AUDITOR or works_table(user, kind)
+
+
+def works_table(user: Any, kind: str) -> bool:
+    """A clerk or head of the department that imports the table ``kind`` (jobs.IMPORT_DEPARTMENT)."""
+    dept = getattr(getattr(user, "department", None), "code", None)
+    return getattr(user, "role", None) in WORKERS and dept is not None and dept == IMPORT_DEPARTMENT.get(kind)
+
+
+def _table_holders_only(view: Any) -> Any:
+    """403 naming the table and the department that holds it, before anything else runs (the search post of
+    ``pii_search`` too); outermost, so it copies the inner declarations (roles, scope) for the URL walks."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, kind: str) -> HttpResponse:
+        user: Any = request.user
+        if user.is_authenticated and kind in SPECS and not may_open_table(user, kind):
+            code = IMPORT_DEPARTMENT[kind]
+            holder = department_names().get(code, code)
+            raise PermissionDenied(
+                f"“{SPECS[kind].title}”由{holder}导入并用于审核，仅{holder}的经办人员、部门负责人和审计人员可以查看、导出。"
+            )
+        return view(request, kind)
+
+    return wrapper
+
+
 def needs_whole_ids(request: HttpRequest, kind: str) -> bool:
     """Whole borrower IDs in an imported table's export only for the clerks and heads of the department that
-    imports it and works its rows with the banks (财政局 for the loan reports, jobs.IMPORT_DEPARTMENT); every
-    other reader — another department, the auditor — gets them masked (SECURITY.md C22, issue 14 failure 8)."""
-    user: Any = request.user
-    dept = getattr(user.department, "code", None)
-    return user.role in (Role.CLERK, Role.DEPARTMENT_HEAD) and dept == IMPORT_DEPARTMENT.get(kind)
+    imports it and works its rows with the banks (财政局 for the loan reports, jobs.IMPORT_DEPARTMENT); the other
+    reader, the auditor, gets them masked (SECURITY.md C22, issue 14 failure 8). Another department's staff do
+    not reach the table at all (``may_open_table``)."""
+    return works_table(request.user, kind)
 
 
 def _export_value(f: Any, value: Any, whole_ids: bool) -> str:
@@ -151,6 +194,7 @@ def _reference_export(request: HttpRequest, kind: str, fields: list[Any], qs: An
     return xlsx_response(title[:31], header, rows, f"{title}.xlsx")
 
 
+@_table_holders_only  # the importing department's staff and auditors only (C08)
 @pii_search  # a borrower's resident ID is searched by POST and travels as a session token (C05)
 @view_requires(*STAFF, department=scopes.SUBSIDIES)
 def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
