@@ -31,6 +31,7 @@ MEDICAL_11 = "鄂州政办发〔2022〕34号 第十一条、第十八条"
 MEDICAL_14 = "鄂州政办发〔2022〕34号 第十四条"
 MEDICAL_15 = "鄂州政办发〔2022〕34号 第十五条"
 SUBSIDY_12 = "鄂州政办发〔2022〕32号 十二"
+SUBSIDY_1_3 = "鄂州政办发〔2022〕32号 一、二、三"
 WATER_6 = "鄂州政办发〔2022〕15号 第五条、第六条"
 LICENSING = "鄂州政办发〔2022〕27号"
 SUPERVISION = "鄂州政发〔2022〕15号 附件1"
@@ -277,11 +278,14 @@ def _rows() -> tuple[PIField, ...]:
         SUBSIDY_APP,
         SENSITIVE,
     )
+    # The imported tables (ReferenceRow): a natural person appears only in the banks' loan reports, which the
+    # 财政局 imports (subsidies.jobs.IMPORT_DEPARTMENT) to check 一至三's interest subsidies and pay the
+    # borrower's account; the other three lists name enterprises and dealers.
     add(
         "subsidies.ReferenceRow.subject subsidies.ReferenceRow.name subsidies.ReferenceRow.data",
-        SUBSIDY_12,
-        "与车辆登记等部门数据比对核验",
-        cm,
+        SUBSIDY_1_3,
+        "以银行报送的贷款数据核验贷款贴息申请，向借款人收款账户兑付",
+        "finance",
         SUBSIDY_APP,
         SENSITIVE,
     )

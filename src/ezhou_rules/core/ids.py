@@ -277,6 +277,13 @@ def mask_uscc(code: str) -> str:
     return _keep_ends(code.upper(), 6, 4)
 
 
+def mask_bank_account(number: str) -> str:
+    """ "6222021234567890123" → "***************0123": the last 4 digits only, as a bank's own statements show
+    them (enough to tell two accounts of one holder apart; nothing to pay into)."""
+    digits = number.replace(" ", "").replace("-", "")
+    return _keep_ends(digits, 0, 4) if len(digits) > 4 else "*" * len(digits)
+
+
 # Common two-character surnames (复姓); a three-character or longer name starting with one keeps both.
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 闾丘 端木 万俟 澹台 "

@@ -6,11 +6,13 @@ imports page links a table only for those who may open it."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from ezhou_platform.common.audit.models import AuditRecord
 from ezhou_platform.common.pii_search import LOOKUPS
@@ -35,6 +37,13 @@ def _loan() -> None:
     )  # fmt: skip
 
 
+def _cells(response: Any) -> dict[str, str]:
+    """The export's header row against its first data row."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    return {str(h): str(v or "") for h, v in zip(rows[0], rows[1], strict=True)}
+
+
 def test_the_bank_loan_rows_are_read_by_the_finance_bureau_and_the_auditor_only(
     configured: dict[str, Any], login_client: Any
 ) -> None:
@@ -45,8 +54,14 @@ def test_the_bank_loan_rows_are_read_by_the_finance_bureau_and_the_auditor_only(
         page = login_client(user).get(url)
         assert page.status_code == 200, user
         assert "<td>K1</td>" in page.content.decode(), user
-    assert login_client("caizheng_clerk").get(url, {"format": "xlsx"}).status_code == 200
-    assert login_client("auditor").get(url, {"format": "xlsx"}).status_code == 200
+    finance = login_client("caizheng_clerk").get(url, {"format": "xlsx"})
+    audit = login_client("auditor").get(url, {"format": "xlsx"})
+    assert finance.status_code == 200 and audit.status_code == 200
+    # 财政局 pays the interest subsidy into the account: it gets the 19 digits whole; the auditor only the last
+    # four (15 stars + "4567"), under a header saying so, like the borrower's ID.
+    assert _cells(finance)["收款账号"] == "6222024200001234567"
+    assert _cells(audit)["收款账号（账号脱敏）"] == "*" * 15 + "4567"
+    assert _cells(audit)["借款人证件号码（个人证件号码脱敏）"] == BORROWER[:3] + "*" * 11 + BORROWER[-4:]
 
     # 水利和湖泊局 has no business with the table; 商务局 reviews measures of its own, not 一至三.
     for user in ("shuiwu_clerk", "shangwu_clerk", "jiaotong_head"):

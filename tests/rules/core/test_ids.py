@@ -177,3 +177,7 @@ def test_masks() -> None:
     assert ids.mask_name("张") == "*"
     assert ids.mask_name("买买提·艾力") == "买**·**"
     assert ids.mask_name("") == ""
+    # a bank account: the last four digits only, separators dropped (19 digits → 15 stars + 4)
+    assert ids.mask_bank_account("6222024200001234567") == "*" * 15 + "4567"
+    assert ids.mask_bank_account("6222 0242 0000 1234") == "*" * 12 + "1234"
+    assert ids.mask_bank_account("1234") == "****"  # no longer than what would be kept: all hidden

@@ -36,6 +36,9 @@ from ..services import exempt, imports, intake
 from ..services.files import template_rows
 from .common import STAFF, WORKERS, page_of, shown_value, xlsx_response
 
+# Account numbers of the imported rows (C20/C22): whole only for the department that pays into them.
+MASKED_ACCOUNTS = ("payee_account",)
+
 JOB_NAMES = [f"subsidies.import.{k}" for k in SPECS] + [
     "subsidies.applications.import",
     "subsidies.interest.run",
@@ -154,10 +157,13 @@ def needs_whole_ids(request: HttpRequest, kind: str) -> bool:
 
 
 def _export_value(f: Any, value: Any, whole_ids: bool) -> str:
-    """A cell of the export: a person's ID whole only when ``whole_ids``; an enterprise's USCC stays whole."""
+    """A cell of the export: a person's ID and a 收款账号 whole only when ``whole_ids`` (the department that pays
+    into the account); an enterprise's USCC stays whole."""
     text = "" if value is None else str(value)
     if f.kind in (RESIDENT_ID, SUBJECT_ID) and text and not whole_ids and not ids.is_valid_uscc(text):
         return ids.mask_resident_id(text)
+    if f.name in MASKED_ACCOUNTS and text and not whole_ids:
+        return ids.mask_bank_account(text)
     return text
 
 
@@ -167,7 +173,10 @@ def _reference_export(request: HttpRequest, kind: str, fields: list[Any], qs: An
     whole_ids = needs_whole_ids(request, kind)
     person_columns = [f for f in fields if f.kind in (RESIDENT_ID, SUBJECT_ID)]
     header = [
-        f.label if whole_ids or f not in person_columns else f"{f.label}（个人证件号码脱敏）" for f in fields
+        f.label
+        if whole_ids or (f not in person_columns and f.name not in MASKED_ACCOUNTS)
+        else f"{f.label}（{'账号' if f.name in MASKED_ACCOUNTS else '个人证件号码'}脱敏）"
+        for f in fields
     ]
     rows = ([_export_value(f, r.data.get(f.name, ""), whole_ids) for f in fields] for r in qs[:100000])
     title = SPECS[kind].title
